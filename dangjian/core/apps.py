@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "dangjian.core"
+    label = "core"
+    verbose_name = "基础"
+
+    def ready(self) -> None:
+        from dangjian.core import audit  # noqa: F401 - connects the audit signal handlers
+        from dangjian.core.home import NavItem, register_nav
+
+        register_nav(NavItem(90, "审计日志", "audit-log", lambda scope: scope.kind == "admin"))

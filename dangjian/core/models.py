@@ -1,0 +1,125 @@
+"""Base models, the audit log and user roles — no domain knowledge beyond who may see what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from dangjian.core.choices import ROLE_PERSONAL_DATA, ROLE_REACH, ROLE_WRITES, AuditAction, RoleKind
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: when a row was created and last changed."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditedModel(TimeStampedModel):
+    """Abstract base whose saves and deletes are written to the audit log with a field diff.
+
+    The values loaded from the database are remembered so that an update logs only the fields
+    that changed, each with its before and after value.
+    """
+
+    audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def audit_values(self) -> dict[str, Any]:
+        return {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.attname not in self.audit_exclude and f.name not in self.audit_exclude
+        }
+
+
+class AuditLog(models.Model):
+    """One change to an audited record: who, when, what, and each field's before/after value."""
+
+    timestamp = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    via = models.CharField("途径", max_length=20, default="web")
+    action = models.CharField("动作", max_length=10, choices=AuditAction.choices)
+    verb = models.CharField("说明", max_length=60, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=40, db_index=True)
+    object_repr = models.CharField("对象", max_length=200)
+    changes = models.JSONField("变更", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = verbose_name_plural = "审计日志"
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class Role(TimeStampedModel):
+    """A user's role and, for branch officers, the organization whose subtree they manage.
+
+    The member link lets an ordinary member see their own record and lets every role be
+    connected to the roster. References to orgs/members are lazy: core imports neither.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role")
+    kind = models.CharField("角色", max_length=20, choices=RoleKind.choices)
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name="负责组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    member = models.OneToOneField(
+        "members.Member",
+        verbose_name="对应党员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="role",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户角色"
+
+    def __str__(self) -> str:
+        return f"{self.user.username}（{self.get_kind_display()}）"
+
+    @property
+    def reach(self) -> str:
+        return ROLE_REACH[RoleKind(self.kind)]
+
+    @property
+    def can_write(self) -> bool:
+        return RoleKind(self.kind) in ROLE_WRITES
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return RoleKind(self.kind) in ROLE_PERSONAL_DATA
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind == RoleKind.ORG_OFFICER and not self.organization_id:
+            raise ValidationError({"organization": "党务干部/支部书记必须指定负责的党组织。"})
+        if self.kind == RoleKind.MEMBER and not self.member_id:
+            raise ValidationError({"member": "党员账号必须关联花名册中的党员。"})

@@ -1,0 +1,141 @@
+"""Audited writes on the roster: one function per thing a user does, each in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangjian.core import audit
+from dangjian.core.dates import today
+from dangjian.members.choices import ACTIVE_STATUSES, MemberStatus, TransferDirection
+from dangjian.members.models import Member, Post, StatusChange, Transfer
+from dangjian.orgs.models import Organization
+
+
+@transaction.atomic
+def do_create_member(*, acting_user: Any, via: str = "web", **fields: Any) -> Member:
+    """Add a member to the roster, with the first entry of their status history."""
+    with audit.acting(acting_user, via):
+        member = Member(**fields)
+        member.full_clean()
+        member.save()
+        StatusChange.objects.create(
+            member=member,
+            to_status=member.status,
+            date=member.status_since or member.confirmation_date or member.admission_date or today(),
+            reason="录入花名册",
+        )
+    return member
+
+
+@transaction.atomic
+def do_update_member(member: Member, *, acting_user: Any, via: str = "web", **fields: Any) -> Member:
+    """Edit roster fields; a status change made here is dated today in the history."""
+    with audit.acting(acting_user, via):
+        old_status = Member.objects.filter(pk=member.pk).values_list("status", flat=True).get()
+        for name, value in fields.items():
+            setattr(member, name, value)
+        member.full_clean()
+        member.save()
+        if member.status != old_status:
+            StatusChange.objects.create(
+                member=member,
+                from_status=old_status,
+                to_status=member.status,
+                date=member.status_since or today(),
+                reason="修改党员信息",
+            )
+    return member
+
+
+@transaction.atomic
+def do_change_status(
+    member: Member, status: str, *, date: datetime.date, reason: str, acting_user: Any, via: str = "web"
+) -> StatusChange:
+    """Record a dated status change (deceased, removed …) on the member and in their history."""
+    if date > today():
+        raise ValidationError({"date": "日期不能晚于今天。"})
+    if status == member.status:
+        raise ValidationError({"status": f"该党员已是“{member.get_status_display()}”状态。"})
+    with audit.acting(acting_user, via):
+        change = StatusChange.objects.create(
+            member=member, from_status=member.status, to_status=status, date=date, reason=reason
+        )
+        member.status = status
+        member.status_since = date
+        if status == MemberStatus.FULL and not member.confirmation_date:
+            member.confirmation_date = date
+        member.full_clean()
+        member.save()
+    return change
+
+
+@transaction.atomic
+def do_transfer_out(
+    member: Member,
+    *,
+    date: datetime.date,
+    counterpart: str,
+    acting_user: Any,
+    letter_number: str = "",
+    reason: str = "",
+    via: str = "web",
+) -> Transfer:
+    """Transfer a member's membership out of the agency: a transfer record plus a status change."""
+    if member.status not in ACTIVE_STATUSES:
+        raise ValidationError({"status": f"该党员当前为“{member.get_status_display()}”，不能办理转出。"})
+    if not counterpart.strip():
+        raise ValidationError({"counterpart": "请填写转往的党组织。"})
+    with audit.acting(acting_user, via):
+        transfer = Transfer(
+            member=member,
+            direction=TransferDirection.OUT,
+            date=date,
+            counterpart=counterpart.strip(),
+            letter_number=letter_number,
+            reason=reason,
+        )
+        transfer.full_clean()
+        transfer.save()
+        StatusChange.objects.create(
+            member=member,
+            from_status=member.status,
+            to_status=MemberStatus.TRANSFERRED_OUT,
+            date=date,
+            reason=f"转出至{transfer.counterpart}",
+        )
+        member.status = MemberStatus.TRANSFERRED_OUT
+        member.status_since = date
+        member.save()
+        audit.record(member, "转出", {"counterpart": transfer.counterpart, "date": date})
+    return transfer
+
+
+@transaction.atomic
+def do_assign_post(
+    organization: Organization,
+    *,
+    kind: str,
+    member: Member,
+    started_on: datetime.date,
+    acting_user: Any,
+    via: str = "web",
+) -> Post:
+    """Appoint a member to a committee post; validation refuses two secretaries at once."""
+    with audit.acting(acting_user, via):
+        post = Post(organization=organization, kind=kind, member=member, started_on=started_on)
+        post.full_clean()
+        post.save()
+    return post
+
+
+@transaction.atomic
+def do_end_post(post: Post, *, ended_on: datetime.date, acting_user: Any, via: str = "web") -> Post:
+    with audit.acting(acting_user, via):
+        post.ended_on = ended_on
+        post.full_clean()
+        post.save()
+    return post

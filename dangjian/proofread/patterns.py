@@ -1,0 +1,260 @@
+"""Pattern layer: placeholders, foreign content, punctuation and dates (regular expressions only).
+
+Every rule here is a general pattern from GB/T 15834-2011 (punctuation), GB/T 15835-2011 and
+GB/T 9704-2012 (numbers, dates), or from the issue's list of template residue and watermark
+text; the ad/watermark phrase list lives in data/foreign_patterns.txt with its sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+# (start, end, kind, suggestion, message)
+Raw = tuple[int, int, str, str | None, str]
+
+DATA = Path(__file__).with_name("data")
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+CJK_RE = f"[{CJK}]"
+# Characters that end a paragraph properly (GB/T 15834: 句末点号, plus closing quotes/brackets).
+CLOSERS = "。！？；：…”’）》」』】—.!?;:"
+
+# --- placeholder ---------------------------------------------------------------------------
+# x/X/× runs not glued to Latin letters (so "Windows XP", "Xbox", "X光" stay clean).
+_XRUN = r"(?<![A-Za-z])[xX×Ｘｘ]{2,}(?![A-Za-z])"
+_XUNIT = (
+    r"(?<![A-Za-z])[xX×Ｘｘ](?=[年月日号时分秒个名人次项件元万亿%％岁期批届级]|\.\d|[．.][xX])"
+)
+_XDEC = r"(?<![A-Za-z])\d*[xX×][．.][xX×\d]+(?![A-Za-z])|(?<![A-Za-z\d])\d+[．.][xX×]+(?![A-Za-z])"
+_YEARX = r"(?<!\d)(?:19|20)?\d{0,2}[xX×Ｘｘ]{1,4}(?=年)"
+_PLACEHOLDER_RE = re.compile(
+    "|".join(
+        [
+            _XDEC,
+            _YEARX,
+            _XRUN,
+            _XUNIT,
+            r"[□■▢☐]+",
+            r"[○]{2,}",
+            r"_{3,}|＿{2,}",
+            r"【[^】\n]{0,40}】",
+            r"某某",
+            r"[*＊]+",
+            r"[\[［]\s*(?:单位|姓名|名称|日期|时间|数字|内容|标题)[^\]］\n]{0,10}[\]］]",
+        ]
+    )
+)
+# 【…】 is a placeholder only when it reads like a template prompt (newsletters use 【典型案例】).
+_PROMPT_WORDS = re.compile(
+    r"请|填|输入|此处|示例|说明|注[:：]|待|补充|根据实际|按照|模板|可选|删除|xx|XX|某|单位名称|姓名|日期|标题|正文|内容"
+)
+# "张某某" anonymises a person in a case report — that is correct usage, not a blank.
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_MD_BOLD = re.compile(r"\*\*[^*\n]+?\*\*|__[^_\n]+?__")
+
+
+def find_placeholders(text: str) -> Iterator[Raw]:
+    bold = [(m.start(), m.end()) for m in _MD_BOLD.finditer(text)] if "**" in text or "__" in text else []
+    for m in _PLACEHOLDER_RE.finditer(text):
+        s, e = m.start(), m.end()
+        tok = m.group()
+        first = tok[0]
+        if first == "【":
+            if len(tok) > 2 and not _PROMPT_WORDS.search(tok):
+                continue
+        elif tok == "某某":
+            if s > 0 and text[s - 1] in _SURNAMES:
+                continue
+        elif first in "*＊":
+            # markdown **bold** / * bullet markers are markup, not blanks
+            if any(s in (bs, be - 2) and e - s == 2 for bs, be in bold):
+                continue
+            if (s == 0 or text[s - 1] == "\n") and e < len(text) and text[e] == " ":
+                continue
+        elif first == "_" and any(bs <= s < be for bs, be in bold):
+            continue
+        yield (s, e, "placeholder", None, "模板占位符未替换（如 xx、××、某某、□），请填写实际内容")
+
+
+# --- foreign content -------------------------------------------------------------------------
+@cache
+def _foreign_re() -> re.Pattern[str]:
+    phrases = []
+    for line in (DATA / "foreign_patterns.txt").read_text("utf-8").splitlines():
+        line = line.split("\t#", 1)[0].strip()
+        if line and not line.startswith("#"):
+            phrases.append(line)
+    contact = [
+        r"(?:QQ|qq|Qq|扣扣)(?:号码?|群)?\s*[:：]?\s*\d{5,11}",
+        r"(?:微信号?|weixin|WeChat|wechat|VX|vx|Vx|WX|wx|V信|薇信|威信)\s*[:：]\s*[A-Za-z0-9_\-]{5,20}",
+        r"(?<![\d.])1[3-9]\d{9}(?!\d)",
+        r"(?:电话|热线|手机|联系方式|咨询)\s*[:：]?\s*(?:\d{3,4}[-－—]?)?\d{7,8}(?!\d)",
+        r"https?://[^\s\u3000，。；）]+",
+        r"www\.[A-Za-z0-9\-.]+(?:/[^\s\u3000，。；）]*)?",
+        r"(?<![A-Za-z0-9@.])[A-Za-z0-9\-]{2,}\.(?:com|cn|net|org|cc|top|vip)(?:\.cn)?(?![A-Za-z])",
+        r"[A-Za-z0-9._\-]+@[A-Za-z0-9\-]+\.[A-Za-z.]+",
+    ]
+    return re.compile("|".join(contact + phrases))
+
+
+_SENT_END = re.compile(r"[。！？!?\n]")
+
+
+def find_foreign(text: str) -> Iterator[Raw]:
+    last_end = -1
+    for m in _foreign_re().finditer(text):
+        if m.start() < last_end:
+            continue
+        # Widen to the clause the watermark sits in, so accepting the finding removes it whole.
+        s = m.start()
+        ls = text.rfind("\n", 0, s) + 1
+        le = text.find("\n", m.end())
+        le = len(text) if le < 0 else le
+        line = text[ls:le]
+        if len(line) <= 60:
+            s, e = ls, le
+        else:
+            prev = max(text.rfind(ch, ls, s) for ch in "。！？!?")
+            s = prev + 1 if prev >= 0 else ls
+            nxt = _SENT_END.search(text, m.end(), le)
+            e = nxt.end() if nxt and nxt.group() != "\n" else (nxt.start() if nxt else le)
+        while s < e and text[s] in " \u3000\t":
+            s += 1
+        while e > s and text[e - 1] in " \u3000\t\r":
+            e -= 1
+        last_end = e
+        yield (s, e, "foreign-content", None, "疑似广告、水印或联系方式等无关内容，建议删除")
+
+
+# --- punctuation -----------------------------------------------------------------------------
+_HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_HALF_RE = re.compile(rf"(?<={CJK_RE})[,;:?!]|[,;:?!](?={CJK_RE})|(?<=[，。；：、])[,;:?!]")
+_PAREN_RE = re.compile(r"\(([^()\n]{0,60})\)")
+_CJK_ONE = re.compile(CJK_RE)
+_ETC_RE = re.compile(r"、(?=等)")
+_SPACE_AFTER_DUN = re.compile(r"(?<=、)[ \u3000\t]+")
+_QUOTE_DUN = re.compile(r"(?<=[”》])、(?=[“《])|(?<=[\"])、(?=[\"])")
+_DASH_RE = re.compile(rf"(?<={CJK_RE})(?:-{{1,3}}|－{{1,2}}|—|─{{1,2}}|～)(?={CJK_RE})")
+_DOUBLE_RE = re.compile(r"([，。；、：！？])(?=[，。；、：])")
+_BOOK_RE = re.compile(r"<<|>>|〈〈|〉〉|《《|》》")
+_PERIOD_RE = re.compile(rf"(?<={CJK_RE})\.(?![\d.A-Za-z])")
+_STRAIGHT_Q = re.compile(r"[\"']")
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十]+[章节条部]|[①-⑳])"
+)
+
+
+def _has_cjk(s: str) -> bool:
+    return _CJK_ONE.search(s) is not None
+
+
+def find_punctuation(text: str) -> Iterator[Raw]:
+    for m in _HALF_RE.finditer(text):
+        ch = m.group()
+        s = m.start()
+        # 8:30, 1:1000, a URL — half-width colon between digits or Latin is fine
+        if ch == ":" and s > 0 and s + 1 < len(text) and text[s - 1].isascii() and text[s + 1].isascii():
+            continue
+        yield (s, s + 1, "punctuation", _HALF[ch], f"中文语句中应使用全角“{_HALF[ch]}”")
+    for m in _PAREN_RE.finditer(text):
+        inner = m.group(1)
+        s, e = m.start(), m.end()
+        around = text[max(0, s - 1) : s] + text[e : e + 1]
+        if _has_cjk(inner) or (_has_cjk(around) and re.fullmatch(r"[\d一二三四五六七八九十]{1,3}", inner)):
+            yield (s, s + 1, "punctuation", "（", "中文语句中应使用全角括号“（）”")
+            yield (e - 1, e, "punctuation", "）", "中文语句中应使用全角括号“（）”")
+    for m in _ETC_RE.finditer(text):
+        yield (m.start(), m.end(), "punctuation", "", "“等”前不用顿号")
+    for m in _SPACE_AFTER_DUN.finditer(text):
+        yield (m.start(), m.end(), "punctuation", "", "顿号后不应有空格")
+    for m in _QUOTE_DUN.finditer(text):
+        yield (m.start(), m.end(), "punctuation", "", "并列的引号或书名号之间不用顿号（GB/T 15834-2011）")
+    for m in _DASH_RE.finditer(text):
+        yield (m.start(), m.end(), "punctuation", "——", "破折号应为“——”（两个全角长划）")
+    for m in _DOUBLE_RE.finditer(text):
+        yield (m.start(), m.end() + 1, "punctuation", None, "标点重复或连用不当")
+    for m in _BOOK_RE.finditer(text):
+        good = "《" if m.group() in ("<<", "〈〈", "《《") else "》"
+        yield (m.start(), m.end(), "punctuation", good, "书名号应为“《》”")
+    for m in _PERIOD_RE.finditer(text):
+        yield (m.start(), m.end(), "punctuation", "。", "中文句末应使用句号“。”")
+    yield from _quotes_and_closers(text)
+
+
+def _quotes_and_closers(text: str) -> Iterator[Raw]:
+    pos = 0
+    for line in text.split("\n"):
+        ls = pos
+        pos += len(line) + 1
+        if not line.strip() or not _has_cjk(line):
+            continue
+        # straight quotes in Chinese text → “ ” / ‘ ’ (pair them in order)
+        if '"' in line or "'" in line:
+            opened = {'"': False, "'": False}
+            for m in _STRAIGHT_Q.finditer(line):
+                q = m.group()
+                i = m.start()
+                near = line[max(0, i - 1) : i + 2]
+                if not _has_cjk(near):
+                    continue
+                sug = ("”" if opened[q] else "“") if q == '"' else ("’" if opened[q] else "‘")
+                opened[q] = not opened[q]
+                yield (ls + i, ls + i + 1, "punctuation", sug, "中文语句中应使用中文引号")
+        # unbalanced curly quotes or book-title marks inside one paragraph
+        for o, c, name in (("“", "”", "引号"), ("《", "》", "书名号")):
+            no, nc = line.count(o), line.count(c)
+            if no != nc:
+                # point at the mark that has no partner
+                depth = 0
+                bad = None
+                for i, ch in enumerate(line):
+                    if ch == o:
+                        if depth == 1 and o == "“":
+                            bad = i
+                            break
+                        depth += 1
+                    elif ch == c:
+                        if depth == 0:
+                            bad = i
+                            break
+                        depth -= 1
+                if bad is None:
+                    bad = line.rfind(o)
+                if bad >= 0:
+                    yield (ls + bad, ls + bad + 1, "punctuation", None, f"{name}不成对")
+        # a body paragraph must end with a closing mark
+        stripped = line.rstrip(" \u3000\t\r")
+        if (
+            len(stripped) >= 40
+            and stripped[-1] not in CLOSERS
+            and _has_cjk(stripped[-1])
+            and "，" in stripped
+            and not _HEADING_START.match(stripped)
+        ):
+            i = ls + len(stripped) - 1
+            yield (i, i + 1, "punctuation", None, "段落末尾缺少句末标点")
+
+
+# --- dates -----------------------------------------------------------------------------------
+_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def find_dates(text: str) -> Iterator[Raw]:
+    for m in _DATE_RE.finditer(text):
+        mo = m.group(2)
+        d = m.group(3)
+        month = int(mo)
+        if not 1 <= month <= 12:
+            yield (m.start(2), m.end(2), "date", None, "月份无效")
+            continue
+        if d is not None and not 1 <= int(d) <= _DAYS[month - 1]:
+            yield (m.start(3), m.end(3), "date", None, "日期无效")
+            continue
+        if mo.startswith("0") or (d and d.startswith("0")):
+            fixed = f"{m.group(1)}年{month}月" + (f"{int(d)}日" if d else "")
+            yield (m.start(), m.end(), "date", fixed, "日期中的月、日不加“0”（GB/T 9704-2012 7.3.5.4）")

@@ -1,0 +1,20 @@
+"""URL root: each app mounts its own urls.py."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dangjian.core import views as core_views
+
+admin.site.site_header = "党建台账 系统管理"
+admin.site.site_title = "党建台账"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", core_views.audit_log, name="audit-log"),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("admin/", admin.site.urls),
+]
