@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dangjian.core",
     "dangjian.orgs",
     "dangjian.members",
+    "dangjian.activities",
     "dangjian.demo",
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit-log"),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("activities/", include("dangjian.activities.urls")),
     path("admin/", admin.site.urls),
 ]
