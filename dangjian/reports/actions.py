@@ -1,0 +1,105 @@
+"""Audited writes on report drafts: create, regenerate from the ledger, save an edited version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from dangjian.core import audit
+from dangjian.metrics.period import Period
+from dangjian.reports.build import Built, build
+from dangjian.reports.composer import Inputs
+from dangjian.reports.document import Document
+from dangjian.reports.models import Draft, Genre, Version
+
+
+def inputs_of(draft: Draft) -> Inputs:
+    return Inputs(
+        problems=Draft.lines(draft.problems),
+        next_steps=Draft.lines(draft.next_steps),
+        opening=draft.opening,
+    )
+
+
+def compose_draft(draft: Draft, *, user: Any) -> Built:
+    built = build(
+        draft.genre.body,
+        draft.organization,
+        Period.parse(draft.period),
+        user=user,
+        inputs=inputs_of(draft),
+        genre_code=draft.genre.code,
+    )
+    if draft.title:
+        built.document.title = draft.title
+    return built
+
+
+def _next_number(draft: Draft) -> int:
+    return (draft.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _save_version(
+    draft: Draft, document: Document, figures: list[dict[str, Any]], note: str, user: Any
+) -> Version:
+    version = Version.objects.create(
+        draft=draft,
+        number=_next_number(draft),
+        document=document.to_json(),
+        figures=figures,
+        note=note,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit.record(draft, f"保存第{version.number}版", {"note": note})
+    return version
+
+
+@transaction.atomic
+def do_create_draft(
+    *, genre: Genre, organization: Any, period: Period, acting_user: Any, via: str = "web"
+) -> Draft:
+    """A new draft composed from the ledger, saved as version 1."""
+    with audit.acting(acting_user, via):
+        draft = Draft(genre=genre, organization=organization, period=period.code, title="", created_by=None)
+        if getattr(acting_user, "is_authenticated", False):
+            draft.created_by = acting_user
+        built = compose_draft(draft, user=acting_user)
+        draft.title = built.document.title
+        draft.signer = organization.name
+        draft.full_clean()
+        draft.save()
+        _save_version(draft, built.document, built.figures_json(), "根据台账生成", acting_user)
+    return draft
+
+
+@transaction.atomic
+def do_regenerate(draft: Draft, *, acting_user: Any, via: str = "web") -> Version:
+    """Compose again from the ledger and the officer's inputs; earlier versions stay."""
+    with audit.acting(acting_user, via):
+        built = compose_draft(draft, user=acting_user)
+        return _save_version(draft, built.document, built.figures_json(), "根据台账重新生成", acting_user)
+
+
+@transaction.atomic
+def do_save_inputs(draft: Draft, *, acting_user: Any, via: str = "web") -> Version:
+    with audit.acting(acting_user, via):
+        draft.full_clean()
+        draft.save()
+        built = compose_draft(draft, user=acting_user)
+        return _save_version(draft, built.document, built.figures_json(), "更新问题与打算后生成", acting_user)
+
+
+@transaction.atomic
+def do_save_edit(
+    draft: Draft, base: Version, document: Document, *, note: str, acting_user: Any, via: str = "web"
+) -> Version:
+    """Save the officer's wording as a new version, keeping the figures still present in it."""
+    with audit.acting(acting_user, via):
+        keys = set(document.figure_keys())
+        figures = [f for f in base.figures if f.get("key") in keys]
+        if document.title != draft.title:
+            draft.title = document.title
+            draft.save()
+        return _save_version(draft, document, figures, note or "人工修改", acting_user)

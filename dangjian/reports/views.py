@@ -1,0 +1,282 @@
+"""Report drafts: create from the ledger, preview with traceable figures, edit, compare, export."""
+
+from __future__ import annotations
+
+import json
+
+from django.apps import apps
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dangjian.core.scope import get_in_scope, require_write, restrict
+from dangjian.metrics.period import Period
+from dangjian.proofread import check
+from dangjian.reports import actions
+from dangjian.reports.document import Document
+from dangjian.reports.editing import apply_edits, diff_documents
+from dangjian.reports.forms import GenreForm, InputsForm, NewDraftForm
+from dangjian.reports.models import Draft, Genre, Version
+from dangjian.reports.render_docx import render_docx
+from dangjian.reports.render_pdf import PdfUnavailable, docx_to_pdf
+
+
+def _draft(request: HttpRequest, pk: int) -> Draft:
+    return get_in_scope(Draft.objects.select_related("genre", "organization"), request.user, pk=pk)
+
+
+def _version(request: HttpRequest, draft: Draft) -> Version:
+    number = request.GET.get("v") or request.POST.get("v")
+    versions = draft.versions.all()
+    version = versions.filter(number=number).first() if number else versions.order_by("-number").first()
+    if version is None:
+        raise Http404("该版本不存在。")
+    return version
+
+
+def draft_list(request: HttpRequest) -> HttpResponse:
+    drafts = restrict(Draft.objects.select_related("genre", "organization"), request.user)
+    form = NewDraftForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        require_write(request.user)
+        if form.is_valid():
+            draft = actions.do_create_draft(
+                genre=form.cleaned_data["genre"],
+                organization=form.cleaned_data["organization"],
+                period=form.cleaned_data["period"],
+                acting_user=request.user,
+            )
+            messages.success(request, "已根据台账生成初稿。")
+            return redirect(draft)
+    genres = restrict(Genre.objects.all(), request.user)
+    return render(
+        request,
+        "reports/draft_list.html",
+        {"drafts": drafts[:100], "form": form, "genres": genres, "period_options": period_options()},
+    )
+
+
+def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    document = Document.from_json(version.document)
+    findings = check(document.plain_text())
+    return render(
+        request,
+        "reports/draft_detail.html",
+        {
+            "draft": draft,
+            "version": version,
+            "document": document,
+            "versions": draft.versions.order_by("-number"),
+            "figures": {f["key"]: f for f in version.figures},
+            "prompts": document.prompts(),
+            "finding_count": len(findings),
+        },
+    )
+
+
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_write(request.user)
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    document = Document.from_json(version.document)
+    if request.method == "POST":
+        texts = [request.POST.get(f"block-{i}", "") for i in range(len(document.blocks))]
+        edited = apply_edits(document, request.POST.get("title", ""), texts)
+        new = actions.do_save_edit(
+            draft, version, edited, note=request.POST.get("note", "").strip(), acting_user=request.user
+        )
+        messages.success(request, f"已保存为第{new.number}版。")
+        return redirect(new.get_absolute_url())
+    return render(
+        request, "reports/draft_edit.html", {"draft": draft, "version": version, "document": document}
+    )
+
+
+def draft_inputs(request: HttpRequest, pk: int) -> HttpResponse:
+    require_write(request.user)
+    draft = _draft(request, pk)
+    form = InputsForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        version = actions.do_save_inputs(form.save(commit=False), acting_user=request.user)
+        messages.success(request, f"已按新内容重新生成，第{version.number}版。")
+        return redirect(version.get_absolute_url())
+    return render(request, "reports/draft_inputs.html", {"draft": draft, "form": form})
+
+
+@require_POST
+def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    require_write(request.user)
+    draft = _draft(request, pk)
+    version = actions.do_regenerate(draft, acting_user=request.user)
+    messages.success(request, f"已根据最新台账重新生成，第{version.number}版。")
+    return redirect(version.get_absolute_url())
+
+
+def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    versions = {v.number: v for v in draft.versions.all()}
+    try:
+        a = versions[int(request.GET.get("a", 0))]
+        b = versions[int(request.GET.get("b", 0))]
+    except (KeyError, ValueError):
+        numbers = sorted(versions)
+        if len(numbers) < 2:
+            messages.info(request, "只有一个版本，暂无可比较的内容。")
+            return redirect(draft)
+        a, b = versions[numbers[-2]], versions[numbers[-1]]
+    rows = diff_documents(Document.from_json(a.document), Document.from_json(b.document))
+    return render(
+        request,
+        "reports/draft_diff.html",
+        {
+            "draft": draft,
+            "a": a,
+            "b": b,
+            "rows": rows,
+            "versions": sorted(versions.values(), key=lambda v: -v.number),
+        },
+    )
+
+
+def figure_evidence(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The records behind one figure of a saved version, each within the viewer's scope."""
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    figure = version.figure(key)
+    if figure is None:
+        raise Http404("该数字不在此版本中。")
+    evidence = figure.get("evidence", {})
+    try:
+        model = apps.get_model(evidence.get("model", ""))
+    except (LookupError, ValueError) as exc:
+        raise Http404("数据来源不可用。") from exc
+    ids = evidence.get("ids", [])
+    records = list(restrict(model.objects.all(), request.user).filter(pk__in=ids)[:500])
+    hidden = len(ids) - len(records) if len(ids) <= 500 else 0
+    return render(
+        request,
+        "reports/figure_evidence.html",
+        {
+            "draft": draft,
+            "version": version,
+            "figure": figure,
+            "records": records,
+            "hidden": hidden,
+            "model_name": model._meta.verbose_name,
+        },
+    )
+
+
+def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    document = Document.from_json(version.document)
+    filename = f"{draft.title}-第{version.number}版"
+    if fmt == "txt":
+        return _attachment(
+            document.plain_text().encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt"
+        )
+    if fmt == "json":
+        payload = {
+            "genre": draft.genre.code,
+            "org": draft.organization.name,
+            "org_id": draft.organization_id,
+            "period": draft.period,
+            "title": document.title,
+            "blocks": [b.to_json() for b in document.blocks],
+            "figures": version.figures,
+        }
+        body = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+        return _attachment(body, "application/json", f"{filename}.json")
+    docx = render_docx(document, signer=draft.signer, date_text=_date_text(draft))
+    if fmt == "docx":
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return _attachment(docx, mime, f"{filename}.docx")
+    if fmt == "pdf":
+        try:
+            return _attachment(docx_to_pdf(docx), "application/pdf", f"{filename}.pdf")
+        except PdfUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect(version.get_absolute_url())
+    raise Http404("不支持的格式。")
+
+
+def _date_text(draft: Draft) -> str:
+    day = draft.updated_at.date() if draft.updated_at else None
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def genre_list(request: HttpRequest) -> HttpResponse:
+    genres = restrict(Genre.objects.all(), request.user)
+    return render(request, "reports/genre_list.html", {"genres": genres})
+
+
+def genre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    genre = get_in_scope(Genre.objects.all(), request.user, pk=pk)
+    form = None
+    if not genre.is_builtin:
+        form = GenreForm(request.POST or None, instance=genre)
+        if request.method == "POST":
+            require_write(request.user)
+            if form.is_valid():
+                from dangjian.core import audit
+
+                with audit.acting(request.user):
+                    form.save()
+                messages.success(request, "文体模板已保存。")
+                return redirect(genre)
+    body = json.dumps(genre.body, ensure_ascii=False, indent=2)
+    return render(request, "reports/genre_detail.html", {"genre": genre, "form": form, "body": body})
+
+
+@require_POST
+def genre_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    require_write(request.user)
+    source = get_in_scope(Genre.objects.all(), request.user, pk=pk)
+    from dangjian.core import audit
+    from dangjian.core.scope import get_scope
+
+    scope = get_scope(request.user)
+    owner = None
+    if scope.org_id:
+        from dangjian.orgs.models import Organization
+
+        owner = Organization.objects.get(pk=scope.org_id)
+    base_code = f"{source.code}-copy"
+    code, n = base_code, 1
+    while Genre.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base_code}{n}"
+    with audit.acting(request.user):
+        genre = Genre.objects.create(
+            code=code,
+            name=f"{source.name}（副本）",
+            description=source.description,
+            body=source.body,
+            based_on=source,
+            owner=owner,
+        )
+    messages.success(request, "已复制，可修改模板后使用。")
+    return redirect(genre)
+
+
+def period_options() -> list[tuple[str, str]]:
+    from dangjian.core.dates import today
+
+    year = today().year
+    out: list[tuple[str, str]] = []
+    for y in (year, year - 1, year - 2):
+        for code in (f"{y}", f"{y}H1", f"{y}H2"):
+            out.append((code, Period.parse(code).label))
+    return out
