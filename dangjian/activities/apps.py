@@ -5,3 +5,10 @@ class ActivitiesConfig(AppConfig):
     name = "dangjian.activities"
     label = "activities"
     verbose_name = "组织生活"
+
+    def ready(self) -> None:
+        from dangjian.activities.views import my_record_panel
+        from dangjian.core.home import NavItem, register_nav, register_panel
+
+        register_nav(NavItem(30, "组织生活", "activities:list"))
+        register_panel(my_record_panel)

@@ -1,0 +1,235 @@
+"""Forms for planning, recording and the small side records (talks, make-up, reflections)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from dangjian.activities.choices import ActivityStatus, AttachmentKind
+from dangjian.activities.models import Activity, ActivityType, Reflection
+from dangjian.core.scope import get_scope, restrict
+from dangjian.members.choices import ACTIVE_STATUSES
+from dangjian.members.models import Member
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organization
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def writable_orgs(user: Any) -> Any:
+    """Organizations a user may plan for (a 党小组会 is the cell's own activity)."""
+    scope = get_scope(user)
+    qs = Organization.objects.order_by("path")
+    if not scope.can_write:
+        return qs.none()
+    return restrict(qs, user)
+
+
+def member_choices(user: Any) -> Any:
+    return restrict(Member.objects.filter(status__in=ACTIVE_STATUSES), user).select_related("organization")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
+        return f"{obj.name}（{obj.organization.short_name or obj.organization.name}）"
+
+
+class TypeMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class PlanForm(forms.ModelForm):
+    also_counts_as = TypeMultipleChoiceField(
+        ActivityType.objects.none(),
+        required=False,
+        label="同时计为",
+        help_text="如主题党日中包含一次党课，勾选“党课”，两类各计一次。",
+    )
+    cells = forms.ModelMultipleChoiceField(
+        Organization.objects.none(),
+        required=False,
+        label="参加党小组",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="只由部分党小组参加时勾选；不勾选为全体党员。",
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "organization",
+            "activity_type",
+            "topic",
+            "planned_at",
+            "place",
+            "host",
+            "lecturer",
+            "lecturer_name",
+            "is_first_agenda",
+            "agenda",
+        ]
+        widgets = {"planned_at": DateTimeLocalInput(), "agenda": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"host": MemberChoiceField, "lecturer": MemberChoiceField}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = writable_orgs(user)
+        self.fields["organization"].queryset = orgs
+        self.fields["activity_type"].queryset = ActivityType.objects.filter(active=True).exclude(code="talk")
+        self.fields["also_counts_as"].queryset = ActivityType.objects.filter(active=True)
+        self.fields["cells"].queryset = restrict(Organization.objects.filter(kind=OrgKind.CELL), user)
+        self.fields["planned_at"].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+        self.fields["planned_at"].required = True
+        for name in ("host", "lecturer"):
+            self.fields[name].queryset = member_choices(user)
+        if self.instance.pk:
+            self.initial["also_counts_as"] = list(self.instance.also_counts_as.values_list("pk", flat=True))
+            self.initial["cells"] = list(self.instance.cells.values_list("pk", flat=True))
+        if orgs.count() == 1:
+            self.initial.setdefault("organization", orgs.first().pk)
+
+
+class RecordForm(forms.ModelForm):
+    also_counts_as = TypeMultipleChoiceField(ActivityType.objects.none(), required=False, label="同时计为")
+    guests = forms.CharField(
+        label="列席人员",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="非本组织人员，每行一个姓名。",
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "topic",
+            "held_at",
+            "place",
+            "host",
+            "lecturer",
+            "lecturer_name",
+            "is_first_agenda",
+            "agenda",
+            "decisions",
+            "minutes",
+            "has_vote",
+            "vote_subject",
+            "votes_for",
+            "votes_against",
+            "votes_abstain",
+            "is_highlight",
+            "highlight_text",
+        ]
+        widgets = {
+            "held_at": DateTimeLocalInput(),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "highlight_text": forms.Textarea(attrs={"rows": 2}),
+        }
+        field_classes = {"host": MemberChoiceField, "lecturer": MemberChoiceField}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        activity: Activity = self.instance
+        self.fields["held_at"].required = True
+        self.fields["held_at"].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+        self.fields["also_counts_as"].queryset = activity.activity_type.may_also_count_as.all()
+        self.initial["also_counts_as"] = list(activity.also_counts_as.values_list("pk", flat=True))
+        self.initial["guests"] = "\n".join(
+            activity.attendances.filter(member__isnull=True).values_list("guest_name", flat=True)
+        )
+        if not activity.held_at and activity.planned_at:
+            self.initial["held_at"] = activity.planned_at
+        for name in ("host", "lecturer"):
+            self.fields[name].queryset = member_choices(user)
+        if activity.activity_type.code != "general_meeting":
+            for name in ("has_vote", "vote_subject", "votes_for", "votes_against", "votes_abstain"):
+                del self.fields[name]
+
+    def guest_names(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("guests", "").splitlines() if line.strip()]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="原因", max_length=200, widget=forms.TextInput(attrs={"placeholder": "填写原因"})
+    )
+
+
+class MakeupForm(forms.Form):
+    makeup_on = forms.DateField(label="补学日期", widget=DateInput())
+    note = forms.CharField(label="补学内容", max_length=200)
+
+
+class TalkForm(forms.Form):
+    party_a = MemberChoiceField(Member.objects.none(), label="谈话人")
+    party_b = MemberChoiceField(Member.objects.none(), label="谈话对象")
+    held_on = forms.DateField(label="谈话日期", widget=DateInput())
+    topic = forms.CharField(label="谈话主题", max_length=200)
+    place = forms.CharField(label="地点", max_length=100, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party_a"].queryset = member_choices(user)
+        self.fields["party_b"].queryset = member_choices(user)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="文件")
+    kind = forms.ChoiceField(label="类别", choices=AttachmentKind.choices)
+
+
+class DrawForm(forms.Form):
+    count = forms.IntegerField(label="抽取人数", min_value=1, max_value=50, initial=2)
+
+
+class ReflectionForm(forms.ModelForm):
+    class Meta:
+        model = Reflection
+        fields = ["member", "activity", "title", "submitted_on", "text"]
+        widgets = {"submitted_on": DateInput(), "text": forms.Textarea(attrs={"rows": 6})}
+        field_classes = {"member": MemberChoiceField}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = member_choices(user)
+        self.fields["activity"].queryset = (
+            restrict(Activity.objects.filter(status__in=[ActivityStatus.HELD, ActivityStatus.VERIFIED]), user)
+            .select_related("organization", "activity_type")
+            .order_by("-held_on")[:200]
+        )
+        self.fields["activity"].required = False
+
+
+class ActivityTypeForm(forms.ModelForm):
+    may_also_count_as = TypeMultipleChoiceField(
+        ActivityType.objects.all(), required=False, label="可同时计为"
+    )
+
+    class Meta:
+        model = ActivityType
+        fields = ["code", "name", "counts_as_org_life", "takes_attendance", "order", "active", "description"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["may_also_count_as"].queryset = ActivityType.objects.exclude(pk=self.instance.pk)
+            self.initial["may_also_count_as"] = list(
+                self.instance.may_also_count_as.values_list("pk", flat=True)
+            )
+            if self.instance.is_builtin:
+                self.fields["code"].disabled = True
