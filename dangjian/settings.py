@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.activities",
+    "dangjian.metrics",
+    "dangjian.compliance",
+    "dangjian.dues",
+    "dangjian.recruitment",
+    "dangjian.reports",
     "dangjian.demo",
 ]
 
@@ -116,6 +121,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -128,8 +134,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Roster and ledger imports: larger spreadsheets are refused with a message, not read.
 IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+# Photos and scanned sign-in sheets kept with an activity.
+ACTIVITY_ATTACHMENT_MAX_BYTES = env_int("DANGJIAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 DEMO_PASSWORD = env_str("DANGJIAN_DEMO_PASSWORD", "demo-pass-2024")
+
+# Dues are rounded to the fen; no regulation says how (RULES.md: L), so it is a setting naming a
+# decimal rounding mode. Read it through dangjian.dues.rates.rounding_mode().
+DUES_ROUNDING = env_str("DANGJIAN_DUES_ROUNDING", "ROUND_HALF_UP").strip().upper()
+if DUES_ROUNDING not in {"ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_HALF_DOWN", "ROUND_UP", "ROUND_DOWN",
+                         "ROUND_CEILING", "ROUND_FLOOR"}:
+    raise ImproperlyConfigured(f"DANGJIAN_DUES_ROUNDING must name a decimal rounding mode, got {DUES_ROUNDING!r}")
 
 LOGGING = {
     "version": 1,

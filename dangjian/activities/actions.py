@@ -34,6 +34,7 @@ from dangjian.core.choices import RoleKind
 from dangjian.core.dates import today
 from dangjian.core.scope import get_scope, require_write, restrict
 from dangjian.members.models import Member
+from dangjian.members.voting import motion_passed, quorum_met  # noqa: F401 - re-exported
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -405,16 +406,6 @@ def _snapshot_vote(
         raise ValidationError(
             {"votes_for": f"赞成、反对、弃权合计{cast}票，超过实到有表决权党员{len(present)}人。"}
         )
-
-
-def quorum_met(present: int, eligible: int) -> bool:
-    """More than half of the members with a vote are present (支部工作条例 Art 11)."""
-    return eligible > 0 and present * 2 > eligible
-
-
-def motion_passed(votes_for: int | None, eligible: int | None) -> bool:
-    """ "For" votes exceed half of the voting members who should attend (支部工作条例 Art 11)."""
-    return bool(eligible) and (votes_for or 0) * 2 > (eligible or 0)
 
 
 def _write_attendance(activity: Activity, rows: dict[int, tuple[str, str]], guests: list[str]) -> None:
