@@ -229,6 +229,12 @@ def _section_items(section: Mapping[str, Any], ctx: Context, series: Any, seed: 
     paragraphs: list[list[Run]] = []
     number = 0
     for item_no, item in enumerate(section.get("items", []), start=1):
+        if not item.get("sentences"):
+            # What only the officer can know (a mobilization meeting's date, letters signed):
+            # a prompt, never a claim.
+            number += 1
+            paragraphs.append([Run(ordinal_item(number)), prompt(item.get("prompt", "本项工作情况"))])
+            continue
         runs: list[Run] = []
         had_figures = False
         kept_figures = False

@@ -21,10 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from dangjian.wsgi import application
-
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Imported after collectstatic: whitenoise indexes the static root when the app loads.
+        from dangjian.wsgi import application
+
         self.stdout.write(
             f"党建台账 正在 http://{options['host']}:{options['port']}/ 提供服务"
             f"（数据库：{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}；Ctrl+C 停止）"

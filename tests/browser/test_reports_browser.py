@@ -1,0 +1,72 @@
+"""An officer writes a report: generate from the ledger, follow a figure, edit, compare, proofread."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangjian.reports.models import Draft
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ledger_h1(bureau):  # type: ignore[no-untyped-def]
+    from dangjian.reports.tests.conftest import make_activity
+
+    m = bureau.members
+    import datetime
+
+    for month in range(1, 7):
+        make_activity(bureau.branch_1, "committee_meeting", datetime.date(2025, month, 10), attendees=m[:2])
+    make_activity(bureau.branch_1, "general_meeting", datetime.date(2025, 3, 28), attendees=m[:3])
+    return bureau
+
+
+def test_officer_generates_edits_and_proofreads_a_report(
+    live_server, page, personas, ledger_h1, browser_login
+):
+    browser_login(page, personas.agency_officer)
+    page.click("nav.mainnav >> text=报告")
+    page.wait_for_url("**/reports/")
+    page.select_option("#id_genre", label="党建工作总结")
+    page.select_option("#id_organization", label="测试局机关党委")
+    page.fill("#id_period", "2025H1")
+    page.click("text=根据台账生成")
+    draft = Draft.objects.get()
+    page.wait_for_url(f"**/reports/{draft.pk}/")
+    paper = page.inner_text("article.paper")
+    assert "测试局机关党委2025年上半年" in paper and "支部委员会6次" in paper
+    assert "【待补充" in paper
+
+    # A figure leads to the six committee meetings behind it.
+    page.click("article.paper a.fig >> text=6次")
+    page.wait_for_url("**/figures/activities.count.committee_meeting/**")
+    assert "共 6 条" in page.inner_text("main")
+    page.go_back()
+
+    # Edit the opening paragraph: a second version, and the comparison shows the change.
+    page.click("text=修改文字")
+    page.fill("#block-0", "经党组同意，" + page.input_value("#block-0"))
+    page.click("text=保存为新版本")
+    page.wait_for_url("**v=2")
+    page.click(".versions >> text=与当前比较")
+    assert "经党组同意，" in page.inner_text("table.diff ins")
+
+    # The proofreader runs on the draft.
+    page.goto(f"{live_server.url}/reports/{draft.pk}/proofread/")
+    assert "发现" in page.inner_text(".proofread-result")
+
+    # And the .docx downloads.
+    page.goto(f"{live_server.url}/reports/{draft.pk}/")
+    with page.expect_download() as download:
+        page.click("text=Word（.docx）")
+    assert download.value.suggested_filename.endswith(".docx")
+
+
+def test_proofread_page_highlights_a_finding_on_click(live_server, page, personas, browser_login):
+    browser_login(page, personas.member)
+    page.goto(f"{live_server.url}/reports/proofread/")
+    page.fill("#id_text", "上半年共召开党员大会xx次，开展主题党日X次。")
+    page.click("text=开始校对")
+    page.click(".finding >> nth=0")
+    assert page.locator("mark.pf.active").count() == 1
