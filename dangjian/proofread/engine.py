@@ -35,6 +35,13 @@ def _layers(text: str, date: datetime.date | None, *, fast_only: bool = False) -
     return raws
 
 
+def _as_formulation(r: patterns.Raw) -> patterns.Raw:
+    """A slip inside a fixed formulation or set phrase (一岗双则) is reported as a formulation."""
+    if r[2] == "typo" and r[3] and r[3] in formulation.fixed_phrases():
+        return (r[0], r[1], "formulation", r[3], f"规范表述应为“{r[3]}”")
+    return r
+
+
 def check(text: str, *, date: datetime.date | None = None, layers: str = "all") -> list[Finding]:
     """Return the findings for ``text``, ordered by position.
 
@@ -45,6 +52,7 @@ def check(text: str, *, date: datetime.date | None = None, layers: str = "all") 
     if not text:
         return []
     raws = _layers(text, date, fast_only=(layers == "fast"))
+    raws = [_as_formulation(r) for r in raws] if any(r[2] == "typo" for r in raws) else raws
     raws.sort(key=lambda r: (r[0], _PRIORITY.get(r[2], 9), -(r[1] - r[0])))
     kept: list[patterns.Raw] = []
     for r in raws:
@@ -53,11 +61,16 @@ def check(text: str, *, date: datetime.date | None = None, layers: str = "all") 
         drop = False
         for k in kept[-8:]:
             if r[0] < k[1] and k[0] < r[1]:
-                if (k[0], k[1], k[2]) == (r[0], r[1], r[2]):
+                if k[2] == r[2]:
                     drop = True
-                elif k[2] == "foreign-content" or _PRIORITY.get(k[2], 9) < _PRIORITY.get(r[2], 9) and r[2] in (
-                    "typo",
-                    "punctuation",
+                elif (
+                    k[2] == "foreign-content"
+                    or _PRIORITY.get(k[2], 9) < _PRIORITY.get(r[2], 9)
+                    and r[2]
+                    in (
+                        "typo",
+                        "punctuation",
+                    )
                 ):
                     drop = True
                 elif r[2] == "formulation" and k[2] == "typo":
@@ -69,9 +82,7 @@ def check(text: str, *, date: datetime.date | None = None, layers: str = "all") 
     # a typo inside a later-starting formulation finding: drop the typo
     forms = [(r[0], r[1]) for r in kept if r[2] == "formulation"]
     if forms:
-        kept = [
-            r for r in kept if r[2] != "typo" or not any(r[0] < fe and fs < r[1] for fs, fe in forms)
-        ]
+        kept = [r for r in kept if r[2] != "typo" or not any(r[0] < fe and fs < r[1] for fs, fe in forms)]
     starts = [0]
     i = text.find("\n")
     while i >= 0:

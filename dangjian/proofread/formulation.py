@@ -1,2 +1,367 @@
-def find_formulations(text, date):
-    return []
+"""Formulation layer: fixed political formulations matched with tolerant alignment.
+
+A formulation of n characters is split into d+1 pieces (d = allowed edits); by the pigeonhole
+principle any copy with at most d edits contains one piece unchanged, so an Aho-Corasick scan
+for the pieces finds every candidate in one C-speed pass.  Only where the exact wording is *not*
+present is the window aligned with Levenshtein distance.  Fixed lists (四个意识 …), congress
+naming, leaders' names, reversed set phrases and date-dependent outdated wording are rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+from rapidfuzz.distance import Levenshtein
+
+from .patterns import lines_at
+
+Raw = tuple[int, int, str, str | None, str]
+DATA = Path(__file__).with_name("data")
+# Differences made only of these do not change a formulation (quotes around 四个意识, 和 for 、).
+_IGNORABLE = set("、，,；和与及“”\"‘’'《》 \u3000")
+_CN = "一二三四五六七八九十"
+
+
+def _rows(name: str) -> list[list[str]]:
+    out = []
+    for line in (DATA / name).read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(line.split("\t"))
+    return out
+
+
+def _allowed_edits(n: int) -> int:
+    if n <= 5:
+        return 0
+    if n <= 9:
+        return 1
+    if n <= 16:
+        return 2
+    if n <= 28:
+        return 3
+    return 4
+
+
+@dataclass(frozen=True)
+class _Index:
+    forms: list[str]
+    automaton: ahocorasick.Automaton
+    swaps: ahocorasick.Automaton | None
+    lists: list[tuple[str, list[str], re.Pattern[str], re.Pattern[str]]]
+    outdated: list[tuple[re.Pattern[str], str, datetime.date, str]]
+    members: ahocorasick.Automaton
+
+
+@cache
+def _index() -> _Index:
+    forms = [r[0] for r in _rows("formulations.tsv")]
+    pieces: dict[str, list[tuple[int, int]]] = {}
+    for fid, f in enumerate(forms):
+        d = _allowed_edits(len(f))
+        if d == 0:
+            continue
+        k = d + 1
+        n = len(f)
+        bounds = [round(i * n / k) for i in range(k + 1)]
+        for i in range(k):
+            piece = f[bounds[i] : bounds[i + 1]]
+            pieces.setdefault(piece, []).append((fid, bounds[i]))
+    auto = ahocorasick.Automaton()
+    for piece, refs in pieces.items():
+        auto.add_word(piece, (piece, tuple(refs)))
+    auto.make_automaton()
+
+    swaps = ahocorasick.Automaton()
+    phrases = [r[0].strip() for r in _rows("set_phrases.txt")]
+    known = set(phrases)
+    nswaps = 0
+    for ph in phrases:
+        for i in range(len(ph)):
+            for j in range(i + 1, len(ph)):
+                chars = list(ph)
+                chars[i], chars[j] = chars[j], chars[i]
+                v = "".join(chars)
+                if v != ph and v not in known:
+                    swaps.add_word(v, (v, ph))
+                    nswaps += 1
+    if nswaps:
+        swaps.make_automaton()
+
+    lists = []
+    for name, members, _src in _rows("lists.tsv"):
+        items = members.split("、")
+        # an item-shaped token: shares the list's common suffix (…意识) or prefix (学史…)
+        suffix = _common_suffix(items)
+        prefix = _common_prefix(items)
+        if suffix:
+            lens = [len(x) - len(suffix) for x in items]
+            tok = rf"[\u4e00-\u9fff]{{{min(lens)},{max(lens)}}}{re.escape(suffix)}"
+        elif prefix:
+            tok = rf"{re.escape(prefix)}[\u4e00-\u9fff]{{1,2}}"
+        else:
+            tok = "|".join(re.escape(x) for x in items)
+            tok = f"(?:{tok})"
+        sep = r"[“”\"]?[、，,和及与][“”\"]?"
+        pat = re.compile(rf"[“\"]?{tok}[”\"]?(?:{sep}{tok}[”\"]?){{1,}}")
+        lists.append((name, items, pat, re.compile(tok)))
+
+    outdated = []
+    for row in _rows("outdated.tsv"):
+        pat, sug, since, msg = row[0], row[1].strip(), row[2], row[3]
+        outdated.append((re.compile(pat), sug, datetime.date.fromisoformat(since), msg))
+    members = ahocorasick.Automaton()
+    keys: dict[str, set[int]] = {}
+    for li, (_name, items, _pat, _tok) in enumerate(lists):
+        suffix = _common_suffix(items)
+        prefix = _common_prefix(items)
+        for key in [*items, *([suffix] if len(suffix) >= 2 else []), *([prefix] if len(prefix) >= 2 else [])]:
+            keys.setdefault(key, set()).add(li)
+    for key, lis in keys.items():
+        members.add_word(key, tuple(sorted(lis)))
+    members.make_automaton()
+    return _Index(forms, auto, swaps if nswaps else None, lists, outdated, members)
+
+
+def _common_suffix(items: list[str]) -> str:
+    s = items[0]
+    while s and not all(x.endswith(s) for x in items):
+        s = s[1:]
+    return s if len(s) >= 1 and all(len(x) > len(s) for x in items) else ""
+
+
+def _common_prefix(items: list[str]) -> str:
+    p = items[0]
+    while p and not all(x.startswith(p) for x in items):
+        p = p[:-1]
+    return p if len(p) >= 1 and all(len(x) > len(p) for x in items) else ""
+
+
+def _ignorable_diff(a: str, b: str) -> bool:
+    for op in Levenshtein.editops(a, b):
+        if op.tag == "delete" and a[op.src_pos] not in _IGNORABLE:
+            return False
+        if op.tag == "insert" and b[op.dest_pos] not in _IGNORABLE:
+            return False
+        if op.tag == "replace" and not (a[op.src_pos] in _IGNORABLE and b[op.dest_pos] in _IGNORABLE):
+            return False
+    return True
+
+
+def _boundary_word_swap(a: str, b: str) -> bool:
+    """True when the only difference is a block of 2+ characters at one end: another word
+    (党风廉政建设和反腐败工作 is a different, correct phrase, not a slip in …斗争)."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    pre = 0
+    while pre < min(len(a), len(b)) and a[pre] == b[pre]:
+        pre += 1
+    suf = 0
+    while suf < min(len(a), len(b)) - pre and a[-1 - suf] == b[-1 - suf]:
+        suf += 1
+    diff_a = len(a) - pre - suf
+    diff_b = len(b) - pre - suf
+    at_end = suf == 0 or pre == 0
+    return at_end and max(diff_a, diff_b) >= 2
+
+
+def _align(text: str, f: str, est: int, d: int) -> tuple[int, int, int] | None:
+    """Best (dist, start, end) of f around est with 0 < dist <= d, anchored on f's end characters."""
+    n = len(f)
+    # one C call rules out most windows: the whole window is at most 2d edits worse than the
+    # best alignment inside it
+    if Levenshtein.distance(f, text[max(0, est - d) : est + n + d], score_cutoff=3 * d + 1) > 3 * d:
+        return None
+    best = None
+    for s in range(max(0, est - d), min(len(text), est + d + 1)):
+        head = text[s] == f[0]
+        for L in range(max(1, n - d), n + d + 1):
+            e = s + L
+            if e > len(text):
+                continue
+            # anchored on at least one end; the other end may carry a one-character slip
+            if not head and text[e - 1] != f[-1]:
+                continue
+            cand = text[s:e]
+            dist = Levenshtein.distance(f, cand, score_cutoff=d)
+            if dist > d:
+                continue
+            key = (dist, abs(L - n), abs(s - est))
+            if best is None or key < best[0]:
+                best = (key, s, e)
+    if best is None:
+        return None
+    return best[0][0], best[1], best[2]
+
+
+def _tolerant(text: str) -> Iterator[Raw]:
+    idx = _index()
+    forms = idx.forms
+    done: set[tuple[int, int]] = set()
+    reported_until = -1
+    for end, (piece, refs) in idx.automaton.iter(text):
+        pstart = end - len(piece) + 1
+        for fid, off in refs:
+            est = pstart - off
+            if (fid, est) in done:
+                continue
+            done.add((fid, est))
+            f = forms[fid]
+            if text.startswith(f, est):
+                continue
+            d = _allowed_edits(len(f))
+            hit = _align(text, f, est, d)
+            if hit is None:
+                continue
+            dist, s, e = hit
+            found = text[s:e]
+            if dist == 0 or "\n" in found or s < reported_until:
+                continue
+            if _ignorable_diff(f, found) or _boundary_word_swap(f, found):
+                continue
+            # the formulation may be correct and only abut another word: exact copy nearby
+            if f in text[max(0, s - 2) : e + 2]:
+                continue
+            reported_until = e
+            yield (s, e, "formulation", f, f"规范表述应为“{f}”")
+
+
+def _lists(text: str) -> Iterator[Raw]:
+    idx = _index()
+    # a list is only parsed on lines where one of its members (or its 意识/学史 affix) occurs
+    wanted: dict[int, list[int]] = {}
+    for end, lis in idx.members.iter(text):
+        for li in lis:
+            wanted.setdefault(li, []).append(end)
+    for li, ends in wanted.items():
+        name, items, pat, tokrx = idx.lists[li]
+        for ls, le in lines_at(text, ends):
+            for m in pat.finditer(text, ls, le):
+                yield from _check_list(name, items, tokrx, m)
+
+
+def _check_list(name: str, items: list[str], tokrx: re.Pattern[str], m: re.Match[str]) -> Iterator[Raw]:
+    canon = set(items)
+    toks: list[tuple[str, int, str]] = []  # (token, start, class)
+    for t in tokrx.finditer(m.group()):
+        tok, ts = t.group(), m.start() + t.start()
+        full = next((x for x in items if tok.endswith(x)), None)
+        if full:
+            # the run may have swallowed a verb in front (增强政治意识): keep the member
+            toks.append((full, ts + len(tok) - len(full), "ok"))
+            continue
+        best = min(items, key=lambda x: Levenshtein.distance(x, tok[-len(x) :]))
+        cut = tok[-len(best) :]
+        if (
+            len(best) >= 3
+            and best not in [x[0] for x in toks]
+            and Levenshtein.distance(best, cut) <= max(1, len(best) // 3)
+        ):
+            toks.append((cut, ts + len(tok) - len(cut), "near:" + best))
+        else:
+            toks.append((tok, ts, "junk"))
+    while toks and toks[0][2] == "junk":
+        toks.pop(0)
+    while toks and toks[-1][2] == "junk":
+        toks.pop()
+    if len(toks) < 2 or any(c == "junk" for _t, _s, c in toks):
+        return
+    if sum(1 for _t, _s, c in toks if c == "ok") < 2:
+        return
+    near = [(t, s, c[5:]) for t, s, c in toks if c.startswith("near:")]
+    if near:
+        for t, s, best in near:
+            yield (s, s + len(t), "formulation", best, f"“{name}”的成员应为“{best}”")
+        return
+    names = [t for t, _s, _c in toks]
+    start = toks[0][1]
+    end = toks[-1][1] + len(toks[-1][0])
+    order = [items.index(t) for t in names]
+    if len(set(order)) != len(order):
+        yield (start, end, "formulation", None, f"“{name}”的成员重复")
+    elif order != sorted(order):
+        sug = "、".join(sorted(names, key=items.index))
+        yield (start, end, "formulation", sug, f"“{name}”的成员顺序应为“{'、'.join(items)}”")
+    elif len(names) >= 3 and len(names) < len(items) and canon:
+        missing = [x for x in items if x not in names]
+        yield (start, end, "formulation", "、".join(items), f"“{name}”缺少“{'、'.join(missing)}”")
+
+
+_CONGRESS = re.compile(r"(十[一二三四五六七八九]?|二十[一二]?)大([一二三四五六七八九])中全会")
+_PLENUM_CI = re.compile(r"(十[一二三四五六七八九]?|二十[一二]?)届([一二三四五六七八九])次全会")
+_LEADER = re.compile(r"习总书记|习大大|习书记|(?<!习)近平总书记|习总(?!书记)(?=[，。、的在])")
+_CORE = re.compile(r"以习近平(?:总书记|主席|同志们|书记)为核心的党中央")
+
+
+def _near(text: str, literal: str, rx: re.Pattern[str], before: int, after: int) -> Iterator[re.Match[str]]:
+    """Matches of rx around each occurrence of literal (str.find runs at C speed)."""
+    seen = -1
+    p = text.find(literal)
+    while p >= 0:
+        for m in rx.finditer(text, max(0, p - before), p + len(literal) + after):
+            if m.start() > seen:
+                seen = m.start()
+                yield m
+        p = text.find(literal, p + 1)
+
+
+def _rules(text: str, date: datetime.date | None) -> Iterator[Raw]:
+    for m in _near(text, "中全会", _CONGRESS, 5, 0):
+        yield (
+            m.start(),
+            m.end(),
+            "formulation",
+            f"{m.group(1)}届{m.group(2)}中全会",
+            "全会应称“党的××届×中全会”，不称“××大×中全会”",
+        )
+    for m in _near(text, "次全会", _PLENUM_CI, 5, 0):
+        yield (m.start(), m.end(), "formulation", f"{m.group(1)}届{m.group(2)}中全会", "应称“×中全会”")
+    for lit in ("习", "近平"):
+        for m in _near(text, lit, _LEADER, 1, 5):
+            if lit == "近平" and m.group().startswith("习"):
+                continue
+            yield (m.start(), m.end(), "formulation", "习近平总书记", "领导人姓名职务应规范完整表述")
+    for m in _near(text, "为核心的党中央", _CORE, 10, 0):
+        yield (
+            m.start(),
+            m.end(),
+            "formulation",
+            "以习近平同志为核心的党中央",
+            "规范表述应为“以习近平同志为核心的党中央”",
+        )
+    idx = _index()
+    if idx.swaps is not None:
+        for end, (v, ph) in idx.swaps.iter(text):
+            yield (end - len(v) + 1, end + 1, "formulation", ph, f"固定表述“{ph}”字序颠倒")
+    when = date or datetime.date.today()
+    for pat, sug, since, msg in idx.outdated:
+        if when < since:
+            continue
+        for m in pat.finditer(text):
+            if ">" in sug:
+                a, b = sug.split(">", 1)
+                s = m.group().replace(a, b)
+            else:
+                s = sug or None
+            yield (m.start(), m.end(), "formulation", s, msg)
+
+
+@cache
+def fixed_phrases() -> frozenset[str]:
+    """Every fixed formulation and list member (a typo inside one is re-labelled formulation)."""
+    out = set(_index().forms)
+    for _name, items, _p, _t in _index().lists:
+        out.update(items)
+    return frozenset(out)
+
+
+def find_formulations(text: str, date: datetime.date | None = None) -> list[Raw]:
+    out = list(_tolerant(text))
+    out.extend(_lists(text))
+    out.extend(_rules(text, date))
+    return out

@@ -8,9 +8,11 @@ text; the ad/watermark phrase list lives in data/foreign_patterns.txt with its s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+
+import ahocorasick
 
 # (start, end, kind, suggestion, message)
 Raw = tuple[int, int, str, str | None, str]
@@ -25,7 +27,9 @@ CLOSERS = "。！？；：…”’）》」』】—.!?;:"
 # x/X/× runs not glued to Latin letters (so "Windows XP", "Xbox", "X光" stay clean).
 _XRUN = r"(?<![A-Za-z])[xX×Ｘｘ]{2,}(?![A-Za-z])"
 _XUNIT = (
-    r"(?<![A-Za-z])[xX×Ｘｘ](?=[年月日号时分秒个名人次项件元万亿%％岁期批届级]|\.\d|[．.][xX])"
+    r"(?<![A-Za-z])[xX×Ｘｘ](?=[年月日号时分秒个名人次项件元万亿%％岁期批届级场篇条家户]|\.\d|[．.][xX])"
+    # a lone X between Chinese characters is a blank (X光, X射线, X轴 are words)
+    rf"|(?<={CJK_RE})[xXＸｘ](?={CJK_RE})(?!光|射线|线|轴|型|形|染色体)"
 )
 _XDEC = r"(?<![A-Za-z])\d*[xX×][．.][xX×\d]+(?![A-Za-z])|(?<![A-Za-z\d])\d+[．.][xX×]+(?![A-Za-z])"
 _YEARX = r"(?<!\d)(?:19|20)?\d{0,2}[xX×Ｘｘ]{1,4}(?=年)"
@@ -57,9 +61,41 @@ _SURNAMES = set(
 _MD_BOLD = re.compile(r"\*\*[^*\n]+?\*\*|__[^_\n]+?__")
 
 
+_PLACEHOLDER_TRIGGER = re.compile(r"[xX×Ｘｘ□■▢☐○_＿【*＊\[［某]")
+
+
+def trigger_lines(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of each line holding a trigger match: the full rules run on those lines only,
+    which keeps the pattern layer at C speed on clean text."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while True:
+        m = trigger.search(text, pos)
+        if m is None:
+            return spans
+        ls = text.rfind("\n", 0, m.start()) + 1
+        le = text.find("\n", m.end())
+        le = n if le < 0 else le
+        spans.append((ls, le))
+        pos = le + 1
+        if pos >= n:
+            return spans
+
+
 def find_placeholders(text: str) -> Iterator[Raw]:
-    bold = [(m.start(), m.end()) for m in _MD_BOLD.finditer(text)] if "**" in text or "__" in text else []
-    for m in _PLACEHOLDER_RE.finditer(text):
+    for ls, le in trigger_lines(text, _PLACEHOLDER_TRIGGER):
+        yield from _placeholders_in(text, ls, le)
+
+
+def _placeholders_in(text: str, ls: int, le: int) -> Iterator[Raw]:
+    line = text[ls:le]
+    bold = (
+        [(m.start() + ls, m.end() + ls) for m in _MD_BOLD.finditer(line)]
+        if "**" in line or "__" in line
+        else []
+    )
+    for m in _PLACEHOLDER_RE.finditer(text, ls, le):
         s, e = m.start(), m.end()
         tok = m.group()
         first = tok[0]
@@ -104,24 +140,62 @@ def _foreign_re() -> re.Pattern[str]:
 _SENT_END = re.compile(r"[。！？!?\n]")
 
 
+# Literal pieces one of which every foreign-content rule contains; lines without any are skipped.
+_FOREIGN_LITERALS = (
+    "文库 道客 豆丁 原创力 范文 文秘 公文网 写作网 文档 资料分享 资料下载 本资料 该资料 下载 可编辑 会员 侵权 "
+    "删除 版权 转载 仅供 扫码 扫描 公众号 二维码 客服 红包 优惠 限时 限量 代写 查重 更多精 更多优 更多范 "
+    "更多资 更多内 点击 原文 淘宝 天猫 拼多多 抖音 快手 加群 扣扣 微信 薇信 威信 V信"
+).split()
+_FOREIGN_TRIGGER = re.compile(r"\d{7}|[A-Za-z@]")
+
+
+@cache
+def _foreign_automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i, lit in enumerate(_FOREIGN_LITERALS):
+        auto.add_word(lit, i)
+    auto.make_automaton()
+    return auto
+
+
+def lines_at(text: str, positions: Iterable[int]) -> list[tuple[int, int]]:
+    """(start, end) of the distinct lines holding the given positions, in order."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    cur_end = -1
+    for p in sorted(positions):
+        if p <= cur_end:
+            continue  # same line as the previous position: no rescan (keeps a huge line linear)
+        # cur_end is the previous line's "\n", so the backward search stops there
+        ls = text.rfind("\n", max(cur_end, 0), p) + 1
+        le = text.find("\n", p)
+        cur_end = n if le < 0 else le
+        spans.append((ls, cur_end))
+    return spans
+
+
 def find_foreign(text: str) -> Iterator[Raw]:
+    pos = [end for end, _ in _foreign_automaton().iter(text)]
+    pos.extend(m.start() for m in _FOREIGN_TRIGGER.finditer(text))
+    for ls, le in lines_at(text, pos):
+        yield from _foreign_in(text, ls, le)
+
+
+def _foreign_in(text: str, ls0: int, le0: int) -> Iterator[Raw]:
     last_end = -1
-    for m in _foreign_re().finditer(text):
+    for m in _foreign_re().finditer(text, ls0, le0):
         if m.start() < last_end:
             continue
         # Widen to the clause the watermark sits in, so accepting the finding removes it whole.
         s = m.start()
-        ls = text.rfind("\n", 0, s) + 1
-        le = text.find("\n", m.end())
-        le = len(text) if le < 0 else le
-        line = text[ls:le]
-        if len(line) <= 60:
+        ls, le = ls0, le0
+        if le - ls <= 60:
             s, e = ls, le
         else:
-            prev = max(text.rfind(ch, ls, s) for ch in "。！？!?")
-            s = prev + 1 if prev >= 0 else ls
-            nxt = _SENT_END.search(text, m.end(), le)
-            e = nxt.end() if nxt and nxt.group() != "\n" else (nxt.start() if nxt else le)
+            prev = max(text.rfind(ch, max(ls, s - 300), s) for ch in "。！？!?")
+            s = prev + 1 if prev >= 0 else m.start()
+            nxt = _SENT_END.search(text, m.end(), min(le, m.end() + 300))
+            e = nxt.end() if nxt and nxt.group() != "\n" else (nxt.start() if nxt else m.end())
         while s < e and text[s] in " \u3000\t":
             s += 1
         while e > s and text[e - 1] in " \u3000\t\r":
@@ -152,37 +226,45 @@ def _has_cjk(s: str) -> bool:
     return _CJK_ONE.search(s) is not None
 
 
+_ASCII_PUNCT = re.compile(r"[,;:?!()\"'<>.~\-—－─～]")
+
+
 def find_punctuation(text: str) -> Iterator[Raw]:
-    for m in _HALF_RE.finditer(text):
-        ch = m.group()
-        s = m.start()
-        # 8:30, 1:1000, a URL — half-width colon between digits or Latin is fine
-        if ch == ":" and s > 0 and s + 1 < len(text) and text[s - 1].isascii() and text[s + 1].isascii():
-            continue
-        yield (s, s + 1, "punctuation", _HALF[ch], f"中文语句中应使用全角“{_HALF[ch]}”")
-    for m in _PAREN_RE.finditer(text):
-        inner = m.group(1)
-        s, e = m.start(), m.end()
-        around = text[max(0, s - 1) : s] + text[e : e + 1]
-        if _has_cjk(inner) or (_has_cjk(around) and re.fullmatch(r"[\d一二三四五六七八九十]{1,3}", inner)):
-            yield (s, s + 1, "punctuation", "（", "中文语句中应使用全角括号“（）”")
-            yield (e - 1, e, "punctuation", "）", "中文语句中应使用全角括号“（）”")
+    for ls, le in trigger_lines(text, _ASCII_PUNCT):
+        yield from _ascii_punct_in(text, ls, le)
     for m in _ETC_RE.finditer(text):
         yield (m.start(), m.end(), "punctuation", "", "“等”前不用顿号")
     for m in _SPACE_AFTER_DUN.finditer(text):
         yield (m.start(), m.end(), "punctuation", "", "顿号后不应有空格")
     for m in _QUOTE_DUN.finditer(text):
         yield (m.start(), m.end(), "punctuation", "", "并列的引号或书名号之间不用顿号（GB/T 15834-2011）")
-    for m in _DASH_RE.finditer(text):
-        yield (m.start(), m.end(), "punctuation", "——", "破折号应为“——”（两个全角长划）")
     for m in _DOUBLE_RE.finditer(text):
         yield (m.start(), m.end() + 1, "punctuation", None, "标点重复或连用不当")
     for m in _BOOK_RE.finditer(text):
         good = "《" if m.group() in ("<<", "〈〈", "《《") else "》"
         yield (m.start(), m.end(), "punctuation", good, "书名号应为“《》”")
-    for m in _PERIOD_RE.finditer(text):
-        yield (m.start(), m.end(), "punctuation", "。", "中文句末应使用句号“。”")
     yield from _quotes_and_closers(text)
+
+
+def _ascii_punct_in(text: str, ls: int, le: int) -> Iterator[Raw]:
+    for m in _HALF_RE.finditer(text, ls, le):
+        ch = m.group()
+        s = m.start()
+        # 8:30, 1:1000, a URL — half-width colon between digits or Latin is fine
+        if ch == ":" and s > 0 and s + 1 < len(text) and text[s - 1].isascii() and text[s + 1].isascii():
+            continue
+        yield (s, s + 1, "punctuation", _HALF[ch], f"中文语句中应使用全角“{_HALF[ch]}”")
+    for m in _PAREN_RE.finditer(text, ls, le):
+        inner = m.group(1)
+        s, e = m.start(), m.end()
+        around = text[max(0, s - 1) : s] + text[e : e + 1]
+        if _has_cjk(inner) or (_has_cjk(around) and re.fullmatch(r"[\d一二三四五六七八九十]{1,3}", inner)):
+            yield (s, s + 1, "punctuation", "（", "中文语句中应使用全角括号“（）”")
+            yield (e - 1, e, "punctuation", "）", "中文语句中应使用全角括号“（）”")
+    for m in _DASH_RE.finditer(text, ls, le):
+        yield (m.start(), m.end(), "punctuation", "——", "破折号应为“——”（两个全角长划）")
+    for m in _PERIOD_RE.finditer(text, ls, le):
+        yield (m.start(), m.end(), "punctuation", "。", "中文句末应使用句号“。”")
 
 
 def _quotes_and_closers(text: str) -> Iterator[Raw]:

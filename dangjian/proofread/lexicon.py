@@ -1,0 +1,265 @@
+"""Word frequencies and confusion sets for the typo layer, built once and cached under var/.
+
+Sources: jieba 0.42.1's dict.txt (word frequencies, installed with jieba — read as data, jieba's
+segmenter is never initialised), data/domain_words.txt (project-written report vocabulary),
+data/misspellings.tsv (wrong forms removed from the lexicon), pypinyin (homophones) and
+data/same_stroke.txt (pycorrector's near-shape groups, Apache-2.0).
+
+The cache is a pickle under $DANGJIAN_VAR_DIR/proofread-cache (default: <repo>/var/…), keyed by
+a hash of every input, so a changed data file rebuilds it; loading it takes well under a second.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib.util
+import marshal
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+CACHE_VERSION = 5
+# Words at least this frequent in jieba's counts are the ones whose misspellings we look for.
+TARGET_MIN_FREQ = 800
+# A lexicon entry this much rarer than a confusable neighbour is treated as a misspelling.
+RARE_RATIO = 50
+DOMAIN_FREQ = 2000
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_FUNCTION_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它")
+# jieba counts of 3 are the floor of its dictionary; such words add memory, not information.
+MIN_LEXICON_FREQ = 4
+
+
+@dataclass(eq=False)
+class Lexicon:
+    """Log-probabilities of words, the unknown-word floor, and the variant → correction map."""
+
+    logp: dict[str, float]
+    floor: float
+    # bigram → an int (a two-character variant: index into corrections), a tuple of
+    # (variant, offset of the bigram in it, index) for longer variants, or [int, tuple] for both
+    anchors: dict[str, object]
+    corrections: list[str | tuple[str, ...]]
+    max_len: int
+    misspellings: dict[str, str]
+
+
+def _jieba_dict() -> Path:
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("jieba is required for the proofreader's lexicon")
+    return Path(spec.origin).with_name("dict.txt")
+
+
+def var_dir() -> Path:
+    env = os.environ.get("DANGJIAN_VAR_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "var"
+
+
+def _inputs() -> list[Path]:
+    return [
+        _jieba_dict(),
+        DATA / "domain_words.txt",
+        DATA / "misspellings.tsv",
+        DATA / "same_stroke.txt",
+        DATA / "typo_allow.txt",
+        Path(__file__),
+    ]
+
+
+def _key() -> str:
+    h = hashlib.sha256(str(CACHE_VERSION).encode())
+    for p in _inputs():
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _read_lines(name: str) -> list[str]:
+    out = []
+    for line in (DATA / name).read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def misspellings() -> dict[str, str]:
+    out = {}
+    for line in _read_lines("misspellings.tsv"):
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0] != parts[1]:
+            out[parts[0]] = parts[1]
+    return out
+
+
+def build() -> Lexicon:
+    from pypinyin import Style, pinyin
+
+    freq: dict[str, int] = {}
+    with _jieba_dict().open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ")
+            if len(parts) >= 2 and _CJK.match(parts[0]):
+                freq[parts[0]] = int(parts[1])
+    wrong = misspellings()
+    for w in wrong:
+        freq.pop(w, None)
+    for line in _read_lines("domain_words.txt"):
+        for w in line.split():
+            if _CJK.match(w):
+                freq[w] = max(freq.get(w, 0), DOMAIN_FREQ)
+    allow = {w for line in _read_lines("typo_allow.txt") for w in line.split()}
+    for w in allow:
+        freq.setdefault(w, 50)
+
+    # character commonness: how much word mass each character carries
+    charmass: dict[str, int] = {}
+    for w, f in freq.items():
+        for ch in w:
+            charmass[ch] = charmass.get(ch, 0) + f
+    common = {ch for ch, _ in sorted(charmass.items(), key=lambda x: -x[1])[:4500]}
+
+    by_py: dict[str, set[str]] = {}
+    for ch in common:
+        for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
+            by_py.setdefault(reading, set()).add(ch)
+    conf: dict[str, set[str]] = {ch: set() for ch in common}
+    for group in by_py.values():
+        for ch in group:
+            conf[ch] |= group
+    for line in _read_lines("same_stroke.txt"):
+        group = [c for c in line.split("\t") if len(c) == 1]
+        for ch in group:
+            if ch in conf:
+                conf[ch] |= {c for c in group if c in common}
+    for ch in conf:
+        conf[ch].discard(ch)
+    # the commonest function characters are handled by rules (的/地/得) or are too ambiguous
+    # to be anyone's confusable (的二 is not a slip for 第二)
+    for ch in _FUNCTION_CHARS:
+        conf.pop(ch, None)
+    for ch in conf:
+        conf[ch] -= _FUNCTION_CHARS
+
+    domain = {w for line in _read_lines("domain_words.txt") for w in line.split()}
+    targets = [
+        w
+        for w, f in freq.items()
+        if 2 <= len(w) <= 4 and (f >= TARGET_MIN_FREQ or w in domain) and all(c in common for c in w)
+    ]
+    targets.extend(v for v in wrong.values() if v not in targets)
+    variants: dict[str, str] = {}
+
+    def offer(v: str, w: str) -> None:
+        fv = freq.get(v)
+        if v in allow:
+            return
+        if fv is not None and fv * RARE_RATIO > freq.get(w, 1):
+            return  # a real word in its own right
+        old = variants.get(v)
+        if old is None:
+            variants[v] = w
+        elif isinstance(old, str):
+            if old != w:
+                variants[v] = (old, w)
+        elif w not in old:
+            variants[v] = (*old, w)
+
+    for w in targets:
+        chars = list(w)
+        for i, ch in enumerate(chars):
+            for c in conf.get(ch, ()):
+                offer("".join(chars[:i] + [c] + chars[i + 1 :]), w)
+        # swapped neighbours (党建作工); not for two-character words, where the swapped pair is
+        # usually another word or a boundary (风清气正 holds 风清, a swap of 清风)
+        for i in range(len(w) - 1 if len(w) > 2 else 0):
+            if w[i] != w[i + 1]:
+                offer(w[:i] + w[i + 1] + w[i] + w[i + 2 :], w)
+        if len(w) >= 4 and w in domain:
+            # inner characters only: dropping an end character just finds a shorter correct word
+            for i in range(1, len(w) - 1):
+                v = w[:i] + w[i + 1 :]
+                if len(v) >= 3:
+                    offer(v, w)
+    total = sum(freq.values())
+    logp = {w: math.log(f / total) for w, f in freq.items() if f >= MIN_LEXICON_FREQ or len(w) == 1}
+    floor = math.log(0.5 / total)
+    anchors: dict[str, object] = {}
+    corrections: list[str | tuple[str, ...]] = []
+    for v, w in variants.items():
+        ci = len(corrections)
+        corrections.append(w)
+        if len(v) == 2:
+            old = anchors.get(v)
+            anchors[v] = ci if old is None else [ci, old if isinstance(old, tuple) else old[1]]
+            continue
+        # index a longer variant by the pair around its changed character, preferring a pair
+        # that is not a word, so that the scan stops on it rarely
+        first = w if isinstance(w, str) else w[0]
+        j = next((i for i, (a, b) in enumerate(zip(v, first, strict=False)) if a != b), len(v) - 1)
+        opts = [o for o in (j - 1, j) if 0 <= o <= len(v) - 2]
+        off = min(opts, key=lambda o: freq.get(v[o : o + 2], 0))
+        key = v[off : off + 2]
+        entry = (v, off, ci)
+        old = anchors.get(key)
+        if old is None:
+            anchors[key] = (entry,)
+        elif isinstance(old, tuple):
+            anchors[key] = (*old, entry)
+        elif isinstance(old, int):
+            anchors[key] = [old, (entry,)]
+        else:
+            old[1] = (*old[1], entry)
+    return Lexicon(logp, floor, anchors, corrections, max(len(w) for w in logp), wrong)
+
+
+def _dump(lex: Lexicon) -> bytes:
+    return marshal.dumps(
+        (CACHE_VERSION, lex.logp, lex.floor, lex.anchors, lex.corrections, lex.max_len, lex.misspellings)
+    )
+
+
+def _undump(data: bytes) -> Lexicon:
+    version, *fields = marshal.loads(data)
+    if version != CACHE_VERSION:
+        raise ValueError("stale cache")
+    return Lexicon(*fields)
+
+
+@cache
+def load() -> Lexicon:
+    """The lexicon, from the cache when it is current (marshal, ~0.3 s), else built (~5 s) and cached."""
+    key = _key()
+    d = var_dir() / "proofread-cache"
+    path = d / f"lexicon-{key}.marshal"
+    # a few hundred thousand small containers: the cyclic GC would rescan them many times
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            return _undump(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        lex = build()
+    finally:
+        if gc_was:
+            gc.enable()
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_dump(lex))
+        os.replace(tmp, path)
+        for old in d.glob("lexicon-*"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # read-only checkout: work from memory
+    return lex

@@ -1,0 +1,54 @@
+"""Formulation layer: tolerant matching, fixed lists and rules."""
+
+import datetime
+
+from dangjian.proofread import check
+
+
+def forms(text, date=None):
+    return [(f.text, f.suggestion) for f in check(text, date=date) if f.kind == "formulation"]
+
+
+def test_replaced_missing_and_extra_characters():
+    assert forms("坚持以习近平新时代中国特色社会主意思想为指导。")[0][1] == "习近平新时代中国特色社会主义思想"
+    assert forms("坚持以习近平同志为核心党中央的坚强领导。")[0][1] == "以习近平同志为核心的党中央"
+    assert forms("推动全面从从严治党向纵深发展。")[0][1] == "全面从严治党"
+
+
+def test_placeholder_inside_a_formulation():
+    assert forms("以习近平新时代中国特色XX主义思想为指导。")
+
+
+def test_correct_formulations_and_legitimate_variants_are_clean():
+    text = (
+        "坚持以习近平新时代中国特色社会主义思想为指导，在以习近平同志为核心的党中央坚强领导下，"
+        "坚持党风廉政建设和反腐败工作两手抓，全面建设社会主义现代化国家，深刻领悟“两个确立”的决定性意义。"
+    )
+    assert forms(text) == []
+
+
+def test_fixed_lists_order_members_and_missing():
+    assert (
+        forms("增强政治意识、核心意识、大局意识、看齐意识。")[0][1]
+        == "政治意识、大局意识、核心意识、看齐意识"
+    )
+    assert (
+        forms("坚定道路自信、理论自信、制度自信，勇于担当。")[0][1]
+        == "道路自信、理论自信、制度自信、文化自信"
+    )
+    assert any("学史力行" in s for _t, s in forms("学史明理、学史增信、学史崇德、学史立行。"))
+    assert forms("增强政治意识、大局意识、核心意识、看齐意识。") == []
+
+
+def test_congress_leader_and_reversed_phrases():
+    assert forms("学习党的十九大五中全会精神。") == [("十九大五中全会", "十九届五中全会")]
+    assert forms("习总书记指出。") == [("习总书记", "习近平总书记")]
+    assert forms("领导干部要以下率上。") == [("以下率上", "以上率下")]
+    assert forms("学习党的十九届五中全会精神，领导干部要以上率下。") == []
+
+
+def test_outdated_formulations_depend_on_the_document_date():
+    text = "做好新冠肺炎疫情防控工作。"
+    assert forms(text, datetime.date(2023, 6, 1)) == [("新冠肺炎", "新型冠状病毒感染")]
+    assert forms(text, datetime.date(2021, 6, 1)) == []
+    assert forms("推进“一带一路”战略。")[0][1] == "一带一路”倡议"
