@@ -19,6 +19,17 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _clear_login_throttle():  # type: ignore[no-untyped-def]
+    # The throttle counts failures per address in a process-wide cache: one test's failed
+    # logins from 127.0.0.1 must not lock out the next test's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def bureau(db):  # type: ignore[no-untyped-def]
     """党组 → 机关党委 → 第一党支部 (with 2 党小组) and 第二党支部, with a few members each."""

@@ -84,6 +84,8 @@ class Organization(AuditedModel):
     objects = OrganizationQuerySet.as_manager()
 
     scope_org = ""
+    # path/depth are derived from parent; logging them would add a second entry to every create.
+    audit_exclude = ("created_at", "updated_at", "path", "depth")
 
     class Meta:
         ordering = ["path"]
@@ -119,12 +121,17 @@ class Organization(AuditedModel):
             self.has_committee = False
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        parent_path = self.parent.path if self.parent_id else "/"
         with transaction.atomic():
-            old_path = self.path
             if not self.pk:
+                # The path needs the new id: insert, then set the path with a plain UPDATE so
+                # that post_save (and the audit log) fires once, not twice.
                 super().save(*args, **kwargs)
-                kwargs.pop("force_insert", None)
-            parent_path = self.parent.path if self.parent_id else "/"
+                self.path = f"{parent_path}{self.pk}/"
+                self.depth = self.path.count("/") - 2
+                Organization.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+                return
+            old_path = self.path
             self.path = f"{parent_path}{self.pk}/"
             self.depth = self.path.count("/") - 2
             super().save(*args, **kwargs)

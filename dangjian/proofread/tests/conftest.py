@@ -7,3 +7,8 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fast_password_hashing():
     yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_login_throttle():
+    yield
