@@ -85,6 +85,20 @@ def record_bulk_create(objs: Iterable[AuditedModel], verb: str = "") -> None:
         obj._audit_loaded = obj.audit_values()
 
 
+def record_bulk_update(objs: Iterable[AuditedModel], verb: str = "") -> None:
+    """bulk_update skips signals too: log each object's changed fields (objects loaded from the db)."""
+    objs = list(objs)
+    entries = []
+    for obj in objs:
+        changes = diff(obj)
+        changes.pop("updated_at", None)
+        if changes:
+            entries.append(_entry(obj, AuditAction.UPDATE, changes, verb))
+    AuditLog.objects.bulk_create(entries, batch_size=1000)
+    for obj in objs:
+        obj._audit_loaded = obj.audit_values()
+
+
 def diff(obj: AuditedModel) -> dict[str, list[Any]]:
     before = getattr(obj, "_audit_loaded", None) or {}
     after = obj.audit_values()

@@ -314,9 +314,11 @@ class Post(AuditedModel):
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "卸任日期不能早于任职日期。"})
         if self.member_id and self.organization_id:
-            if not self.member.organization.path.startswith(
-                self.organization.path
-            ) and self.organization.kind not in (OrgKind.LEADING_GROUP, OrgKind.ORGAN_COMMITTEE):
+            # A 党小组's members are in its parent branch with ``cell`` pointing at it.
+            in_org = self.member.organization.path.startswith(self.organization.path) or (
+                self.member.cell_id == self.organization_id
+            )
+            if not in_org and self.organization.kind not in (OrgKind.LEADING_GROUP, OrgKind.ORGAN_COMMITTEE):
                 raise ValidationError({"member": f"{self.member.name}不是{self.organization.name}的党员。"})
         single = self.kind in (PostKind.SECRETARY, PostKind.CELL_LEADER)
         if single and self.organization_id and self.started_on:
@@ -330,3 +332,51 @@ class Post(AuditedModel):
                 raise ValidationError(
                     {"kind": f"该组织同一时期已有{self.get_kind_display()}，请先填写前任的卸任日期。"}
                 )
+
+
+class ImportJob(models.Model):
+    """A roster import running in the background, with its progress and, when done, its report.
+
+    Not audited: it records no party data, only the job. The uploaded file is held in memory by
+    the worker thread and never stored, so no copy of the roster's personal data lingers on disk.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "检查中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "出错"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    filename = models.CharField("文件名", max_length=200)
+    dry_run = models.BooleanField("试导入", default=False)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    checked_rows = models.PositiveIntegerField("已检查行数", default=0)
+    report = models.JSONField("结果", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "花名册导入任务"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_state_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:import-status", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def progress_text(self) -> str:
+        if not self.total_rows:
+            return "正在读取文件……"
+        if self.checked_rows >= self.total_rows and not self.finished:
+            return f"已检查全部 {self.total_rows:,} 行，正在写入……"
+        return f"已检查 {self.checked_rows:,} / {self.total_rows:,} 行"
