@@ -10,5 +10,10 @@ class ActivitiesConfig(AppConfig):
         from dangjian.activities.views import my_record_panel
         from dangjian.core.home import NavItem, register_nav, register_panel
 
+        from django.db.models.signals import post_migrate
+
+        from dangjian.activities.defaults import sync_builtin_types
+
         register_nav(NavItem(30, "组织生活", "activities:list"))
         register_panel(my_record_panel)
+        post_migrate.connect(sync_builtin_types, sender=self)

@@ -116,7 +116,12 @@ class Member(AuditedModel):
     )
     is_mobile = models.BooleanField("流动党员", default=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
     )
     note = models.CharField("备注", max_length=200, blank=True)
 
@@ -126,7 +131,9 @@ class Member(AuditedModel):
     scope_self = "pk"
 
     class Meta:
-        ordering = ["organization__path", "name", "id"]
+        # Lists choose their own order (by organization, then name); a join in the default
+        # ordering would make every plain query sort through the organization table.
+        ordering = ["name", "id"]
         verbose_name = verbose_name_plural = "党员"
         indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["birth_date"])]
 

@@ -90,6 +90,8 @@ class Organization(AuditedModel):
     class Meta:
         ordering = ["path"]
         verbose_name = verbose_name_plural = "党组织"
+        # The roster sorts by organization order then name across the whole agency.
+        indexes = [models.Index(fields=["order", "name"], name="org_order_name_idx")]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent")
         ]

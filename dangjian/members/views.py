@@ -1,0 +1,247 @@
+"""Roster pages: the filterable list, a member's page, add/edit, transfer out, status, posts.
+
+Roster import/export lives in views_roster.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dangjian.core.scope import can_see_personal_data, get_in_scope, get_scope, require_write, restrict
+from dangjian.members import actions
+from dangjian.members.choices import ACTIVE_STATUSES, AGE_BANDS, Education, Gender, MemberStatus
+from dangjian.members.forms import MemberForm, PostEndForm, PostForm, StatusForm, TransferOutForm
+from dangjian.members.models import Member, Post
+from dangjian.members.validators import mask_phone
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organization
+
+PAGE_SIZE = 50
+STATUS_BADGE = {
+    MemberStatus.FULL: "badge-ok",
+    MemberStatus.PROBATIONARY: "badge-warn",
+    MemberStatus.TRANSFERRED_OUT: "",
+    MemberStatus.DECEASED: "",
+    MemberStatus.REMOVED: "badge-danger",
+}
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    """Put an action's ValidationError on the form fields it names, the rest on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# Past this many organizations the branch filter lists only the levels above the branches (and
+# the chosen one): a <select> of thousands of branches is slow to render and useless to scroll.
+ORG_SELECT_MAX = 200
+
+
+def _org_choices(user: Any, chosen: Organization | None) -> tuple[list[Organization], bool]:
+    orgs = restrict(Organization.objects.active(), user).exclude(kind=OrgKind.LEADING_GROUP)
+    trimmed = orgs.count() > ORG_SELECT_MAX
+    if trimmed:
+        keep = [*chosen.ancestor_ids, chosen.pk] if chosen else []
+        orgs = orgs.filter(~Q(kind__in=(OrgKind.BRANCH, OrgKind.CELL)) | Q(pk__in=keep))
+    ordered = orgs.in_tree_order()
+    top = min((o.depth for o in ordered), default=0)
+    for o in ordered:
+        o.indent = o.depth - top
+    return ordered, trimmed
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    """The roster: filter by name/initials, branch subtree, status, education, age band, gender."""
+    params = request.GET
+    members = restrict(Member.objects.select_related("organization", "cell"), request.user)
+    org = None
+    if params.get("org"):
+        org = get_in_scope(Organization.objects.all(), request.user, pk=params["org"])
+        # A cell's members belong to its branch; they are found by their cell, not by path.
+        if org.kind == OrgKind.CELL:
+            members = members.filter(cell=org)
+        else:
+            members = members.filter(organization__path__startswith=org.path)
+    status = params.get("status", "")
+    if status == "all":
+        pass
+    elif status in MemberStatus.values:
+        members = members.filter(status=status)
+    else:
+        status = ""
+        members = members.filter(status__in=ACTIVE_STATUSES)
+    if params.get("q"):
+        members = members.search(params["q"])
+    if params.get("education") in Education.values:
+        members = members.filter(education=params["education"])
+    if params.get("gender") in Gender.values:
+        members = members.filter(gender=params["gender"])
+    if params.get("age"):
+        members = members.in_age_band(params["age"])
+    # Sibling order as in the tree (a path sorts "/10/" before "/3/", so it cannot be the order).
+    ordered = members.order_by("organization__order", "organization__name", "name", "id")
+    page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
+    scope = get_scope(request.user)
+    orgs, orgs_trimmed = _org_choices(request.user, org) if scope.reach != "self" else ([], False)
+    context = {
+        "page": page,
+        "org": org,
+        "orgs": orgs,
+        "orgs_trimmed": orgs_trimmed,
+        "status": status,
+        "statuses": MemberStatus.choices,
+        "educations": Education.choices,
+        "genders": Gender.choices,
+        "age_bands": [(code, label) for code, label, _low, _high in AGE_BANDS],
+        "status_badge": STATUS_BADGE,
+        "filtered": any(params.get(k) for k in ("q", "org", "status", "education", "gender", "age")),
+        "can_write": scope.can_write,
+    }
+    return render(request, "members/list.html", context)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_in_scope(Member.objects.select_related("organization", "cell"), request.user, pk=pk)
+    personal = can_see_personal_data(request.user, member)
+    scope = get_scope(request.user)
+    posts = list(
+        restrict(member.posts.select_related("organization"), request.user).order_by(
+            "ended_on", "-started_on"
+        )
+    )
+    visible_orgs = set(
+        restrict(
+            Organization.objects.filter(pk__in=[p.organization_id for p in posts]), request.user
+        ).values_list("pk", flat=True)
+    )
+    for post in posts:
+        # A member of branch 1 may sit on the organ committee, which its secretary cannot open.
+        post.org_visible = post.organization_id in visible_orgs
+    context = {
+        "member": member,
+        "id_number": (member.id_number or "") if personal else member.masked_id_number,
+        "phone": member.phone if personal else mask_phone(member.phone),
+        "personal": personal,
+        "status_changes": restrict(member.status_changes.all(), request.user).order_by("-date", "-id"),
+        "transfers": restrict(member.transfers.all(), request.user),
+        "posts": posts,
+        "status_badge": STATUS_BADGE.get(member.status, ""),
+        "can_write": scope.can_write,
+        "org_path": [*member.organization.ancestors(), member.organization],
+    }
+    return render(request, "members/detail.html", context)
+
+
+def create(request: HttpRequest) -> HttpResponse:
+    require_write(request.user)
+    initial: dict[str, Any] = {}
+    if request.GET.get("org"):
+        initial["organization"] = get_in_scope(
+            Organization.objects.all(), request.user, pk=request.GET["org"]
+        )
+    form = MemberForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+        try:
+            member = actions.do_create_member(acting_user=request.user, **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已将{member.name}录入花名册。")
+            return redirect(member)
+    return render(request, "members/form.html", {"form": form, "member": None})
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
+    require_write(request.user)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            actions.do_update_member(member, acting_user=request.user, **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存{member.name}的信息。")
+            return redirect(member)
+    return render(request, "members/form.html", {"form": form, "member": member})
+
+
+def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
+    require_write(request.user)
+    form = TransferOutForm(request.POST or None)
+    blocked = member.status not in ACTIVE_STATUSES
+    if request.method == "POST" and not blocked and form.is_valid():
+        try:
+            actions.do_transfer_out(member, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已办理{member.name}的组织关系转出。")
+            return redirect(member)
+    return render(request, "members/transfer_form.html", {"form": form, "member": member, "blocked": blocked})
+
+
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
+    require_write(request.user)
+    form = StatusForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_change_status(
+                member,
+                form.cleaned_data["status"],
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已将{member.name}的状态改为“{member.get_status_display()}”。")
+            return redirect(member)
+    return render(request, "members/status_form.html", {"form": form, "member": member})
+
+
+def post_add(request: HttpRequest) -> HttpResponse:
+    org = get_in_scope(Organization.objects.all(), request.user, pk=request.GET.get("org", ""))
+    require_write(request.user)
+    form = PostForm(request.POST or None, organization=org, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = actions.do_assign_post(org, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已任命{post.member.name}为{org.name}{post.get_kind_display()}。")
+            return redirect(post)
+    return render(request, "members/post_form.html", {"form": form, "org": org})
+
+
+def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_in_scope(Post.objects.select_related("organization", "member"), request.user, pk=pk)
+    require_write(request.user)
+    form = PostEndForm(request.POST or None, post=post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_end_post(post, ended_on=form.cleaned_data["ended_on"], acting_user=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已记录{post.member.name}卸任{post.get_kind_display()}。")
+            return redirect(post)
+    return render(
+        request, "members/post_end_form.html", {"form": form, "post": post, "org": post.organization}
+    )
