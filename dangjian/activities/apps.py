@@ -7,12 +7,11 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self) -> None:
-        from dangjian.activities.views import my_record_panel
-        from dangjian.core.home import NavItem, register_nav, register_panel
-
         from django.db.models.signals import post_migrate
 
         from dangjian.activities.defaults import sync_builtin_types
+        from dangjian.activities.views import my_record_panel
+        from dangjian.core.home import NavItem, register_nav, register_panel
 
         register_nav(NavItem(30, "组织生活", "activities:list"))
         register_panel(my_record_panel)
