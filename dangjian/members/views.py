@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from dangjian.core.scope import can_see_personal_data, get_in_scope, get_scope, require_write, restrict
 from dangjian.members import actions
 from dangjian.members.choices import ACTIVE_STATUSES, AGE_BANDS, Education, Gender, MemberStatus
+from dangjian.members.filters import FILTER_KEYS, filter_roster
 from dangjian.members.forms import MemberForm, PostEndForm, PostForm, StatusForm, TransferOutForm
 from dangjian.members.models import Member, Post
 from dangjian.members.validators import mask_phone
@@ -63,33 +64,10 @@ def _org_choices(user: Any, chosen: Organization | None) -> tuple[list[Organizat
 def member_list(request: HttpRequest) -> HttpResponse:
     """The roster: filter by name/initials, branch subtree, status, education, age band, gender."""
     params = request.GET
-    members = restrict(Member.objects.select_related("organization", "cell"), request.user)
-    org = None
-    if params.get("org"):
-        org = get_in_scope(Organization.objects.all(), request.user, pk=params["org"])
-        # A cell's members belong to its branch; they are found by their cell, not by path.
-        if org.kind == OrgKind.CELL:
-            members = members.filter(cell=org)
-        else:
-            members = members.filter(organization__path__startswith=org.path)
-    status = params.get("status", "")
-    if status == "all":
-        pass
-    elif status in MemberStatus.values:
-        members = members.filter(status=status)
-    else:
-        status = ""
-        members = members.filter(status__in=ACTIVE_STATUSES)
-    if params.get("q"):
-        members = members.search(params["q"])
-    if params.get("education") in Education.values:
-        members = members.filter(education=params["education"])
-    if params.get("gender") in Gender.values:
-        members = members.filter(gender=params["gender"])
-    if params.get("age"):
-        members = members.in_age_band(params["age"])
-    # Sibling order as in the tree (a path sorts "/10/" before "/3/", so it cannot be the order).
-    ordered = members.order_by("organization__order", "organization__name", "name", "id")
+    found = filter_roster(
+        restrict(Member.objects.select_related("organization", "cell"), request.user), params, request.user
+    )
+    org, status, ordered = found.org, found.status, found.ordered
     page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
     scope = get_scope(request.user)
     orgs, orgs_trimmed = _org_choices(request.user, org) if scope.reach != "self" else ([], False)
@@ -104,7 +82,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "genders": Gender.choices,
         "age_bands": [(code, label) for code, label, _low, _high in AGE_BANDS],
         "status_badge": STATUS_BADGE,
-        "filtered": any(params.get(k) for k in ("q", "org", "status", "education", "gender", "age")),
+        "filtered": any(params.get(k) for k in FILTER_KEYS),
         "can_write": scope.can_write,
     }
     return render(request, "members/list.html", context)

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.dates import today
-from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
-from dangjian.members.choices import ACTIVE_STATUSES, Education, Gender, MemberStatus
+from dangjian.core.scope import get_scope, require_write, restrict
+from dangjian.members.filters import filter_roster
 from dangjian.members.models import ImportJob, Member
 from dangjian.members.roster import ImportReport, Problem, export_roster, import_roster, template_workbook
 from dangjian.orgs.choices import OrgKind
@@ -140,40 +140,11 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return _xlsx_response(data, "党员花名册导入模板.xlsx")
 
 
-def roster_filter(members: Any, params: Any, user: Any) -> Any:
-    """The list page's filters (org subtree or cell, status, text, education, gender, age band).
-
-    Mirrors members.views.member_list so "导出" gives what the list shows.
-    """
-    if params.get("org"):
-        org = get_in_scope(Organization.objects.all(), user, pk=params["org"])
-        if org.kind == OrgKind.CELL:
-            members = members.filter(cell=org)
-        else:
-            members = members.filter(organization__path__startswith=org.path)
-    status = params.get("status", "")
-    if status == "all":
-        pass
-    elif status in MemberStatus.values:
-        members = members.filter(status=status)
-    else:
-        members = members.filter(status__in=ACTIVE_STATUSES)
-    if params.get("q"):
-        members = members.search(params["q"])
-    if params.get("education") in Education.values:
-        members = members.filter(education=params["education"])
-    if params.get("gender") in Gender.values:
-        members = members.filter(gender=params["gender"])
-    if params.get("age"):
-        members = members.in_age_band(params["age"])
-    return members
-
-
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The roster as filtered on the list page, within the user's scope; IDs masked unless allowed."""
     if get_scope(request.user).reach == "none":
         raise Http404("没有可导出的花名册。")
-    members = roster_filter(restrict(Member.objects.all(), request.user), request.GET, request.user)
+    members = filter_roster(restrict(Member.objects.all(), request.user), request.GET, request.user).ordered
     data = export_roster(members, user=request.user)
     return _xlsx_response(data, f"党员花名册_{today():%Y%m%d}.xlsx")
