@@ -17,5 +17,9 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("activities/", include("dangjian.activities.urls")),
+    path("compliance/", include("dangjian.compliance.urls")),
+    path("dues/", include("dangjian.dues.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,163 @@
+"""Excel: base and payment imports (all or nothing, errors by row and column), and the sheets handed up."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from dangjian.dues import excel
+from dangjian.dues.models import DuesBase, DuesPayment
+from dangjian.members.models import Member
+
+D = Decimal
+NOV = datetime.date(2026, 11, 1)
+
+
+def sheet(rows: list[list[object]]) -> io.BytesIO:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_base_import_writes_every_row(bureau) -> None:  # type: ignore[no-untyped-def]
+    upload = sheet(
+        [
+            excel.BASE_COLUMNS,
+            ["赵一明", "", "在职", 4500, "", ""],
+            ["李四清", "", "离退休", "5000.01", "2027-03", ""],
+        ]
+    )
+    report = excel.import_bases(
+        upload, members=Member.objects.all(), default_month=datetime.date(2027, 1, 1), acting_user=None
+    )
+    assert report.ok and report.written == 2
+    rows = {b.member.name: b for b in DuesBase.objects.select_related("member")}
+    assert rows["赵一明"].standard == D("45.00") and rows["赵一明"].effective_month == datetime.date(
+        2027, 1, 1
+    )
+    assert rows["李四清"].category == "retired" and rows["李四清"].standard == D("50.00")
+
+
+def test_base_import_with_errors_writes_nothing_and_names_row_and_column(bureau) -> None:  # type: ignore[no-untyped-def]
+    upload = sheet(
+        [
+            excel.BASE_COLUMNS,
+            ["赵一明", "", "在职", 4500, "", ""],
+            ["钱二华", "", "在职", "-3000", "", ""],
+            ["孙三立", "", "在职", "abc", "", ""],
+            ["无此人", "", "在职", "3000", "", ""],
+            ["周五平", "", "公务员", "3000", "", ""],
+        ]
+    )
+    report = excel.import_bases(
+        upload, members=Member.objects.all(), default_month=datetime.date(2027, 1, 1), acting_user=None
+    )
+    assert not report.ok and report.written == 0
+    assert any(e.startswith("第3行D列（交纳基数）") and "负数" in e for e in report.errors)
+    assert any(e.startswith("第4行D列（交纳基数）") and "不是数字" in e for e in report.errors)
+    assert any(e.startswith("第5行A列（姓名）") for e in report.errors)
+    assert any(e.startswith("第6行C列（党费类别）") for e in report.errors)
+    assert not DuesBase.objects.exists()
+
+
+def test_dry_run_reports_but_writes_nothing(bureau) -> None:  # type: ignore[no-untyped-def]
+    upload = sheet([excel.BASE_COLUMNS, ["赵一明", "", "在职", 4500, "", ""]])
+    report = excel.import_bases(
+        upload,
+        members=Member.objects.all(),
+        default_month=datetime.date(2027, 1, 1),
+        acting_user=None,
+        dry_run=True,
+    )
+    assert report.ok and report.dry_run and report.written == 1
+    assert not DuesBase.objects.exists()
+
+
+def test_payment_import_all_or_nothing_with_duplicate_receipt(bases, bureau) -> None:  # type: ignore[no-untyped-def]
+    good = [
+        ["赵一明", "", "2026-11", 45, "2026-11-05", "微信", "DF-1", ""],
+        ["钱二华", "", "2026-11", 90, "2026-11-05", "现金", "DF-2", ""],
+    ]
+    dup = [["李四清", "", "2026-11", 15, "2026-11-06", "转账", "DF-1", ""]]
+    early = [["孙三立", "", "2026-01", 14, "2026-11-06", "转账", "DF-3", ""]]
+    report = excel.import_payments(
+        sheet([excel.PAYMENT_COLUMNS, *good, *dup, *early]),
+        members=Member.objects.all(),
+        month=NOV,
+        acting_user=None,
+        on=NOV,
+    )
+    assert not report.ok
+    assert any(e.startswith("第4行G列（收据号）") and "已经登记过" in e for e in report.errors)
+    assert any(e.startswith("第5行C列（交纳月份）") and "2026年3月起交纳" in e for e in report.errors)
+    assert not DuesPayment.objects.exists()
+    report = excel.import_payments(
+        sheet([excel.PAYMENT_COLUMNS, *good]),
+        members=Member.objects.all(),
+        month=NOV,
+        acting_user=None,
+        on=NOV,
+    )
+    assert report.ok and DuesPayment.objects.count() == 2
+
+
+def test_not_an_excel_file_is_refused_in_chinese(bureau) -> None:  # type: ignore[no-untyped-def]
+    report = excel.import_bases(
+        io.BytesIO(b"hello"), members=Member.objects.all(), default_month=NOV, acting_user=None
+    )
+    assert report.errors == ["无法读取文件，请上传 .xlsx 格式的 Excel 表格。"]
+
+
+def test_import_page_for_the_branch_secretary_only_reaches_their_members(
+    bases, bureau, personas, login
+) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.secretary_of_branch_1)
+    upload = sheet([excel.PAYMENT_COLUMNS, ["李四清", "", "2026-11", 15, "2026-11-06", "转账", "DF-9", ""]])
+    response = client.post(
+        reverse("dues:import", args=["payments"]),
+        {"file": SimpleUploadedFile("p.xlsx", upload.getvalue()), "month": "2026-11"},
+    )
+    assert response.status_code == 200
+    assert "不在您管理的花名册中" in response.content.decode()
+    assert not DuesPayment.objects.exists()
+
+
+def test_collection_report_and_standard_list_have_the_layout_handed_upward(
+    bases, bureau, personas, login
+) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.dues.tests.conftest import pay
+
+    pay(bureau.member_1, "90.00", "R-1", first_month="2026-10")
+    client = login(personas.secretary_of_branch_1)
+    response = client.get(reverse("dues:export-collection") + "?month=2026-11")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    ws = book.active
+    assert [c.value for c in ws[3]] == [
+        "序号",
+        "姓名",
+        "类别",
+        "交纳基数",
+        "比例",
+        "月交纳额",
+        "已交月数",
+        "合计",
+    ]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert rows["赵一明"][2:] == ("在职", 4500, "1%", 45, 2, 90)
+    assert "合计" in rows
+    standard = load_workbook(
+        io.BytesIO(client.get(reverse("dues:export-standard") + "?month=2026-11").content)
+    ).active
+    assert "2026年度党费交纳标准公示表" in standard["A1"].value
+    names = {r[1]: r for r in standard.iter_rows(min_row=4, values_only=True)}
+    assert names["孙三立"][5] == 14 and names["孙三立"][6] == "3月起交纳"

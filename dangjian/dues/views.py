@@ -1,0 +1,382 @@
+"""Dues pages: the branch officer's month, the 机关党委 overview, a member's own record, imports, sheets."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dangjian.core.dates import today
+from dangjian.core.home import Panel
+from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
+from dangjian.dues import excel, ledger
+from dangjian.dues.actions import (
+    MemberDues,
+    do_add_reduction,
+    do_record_payment,
+    do_set_base,
+    first_due_month,
+)
+from dangjian.dues.allocation import month_label, month_start, parse_month
+from dangjian.dues.forms import BaseForm, ImportForm, PaymentForm, ReductionForm, apply_errors
+from dangjian.dues.models import DuesPayment, HardshipReduction, MonthlyDue
+from dangjian.dues.rates import BACK_PAY_MAX_MONTHS, LAPSE_MONTHS, LAPSE_SOURCE
+from dangjian.dues.run import run_month
+from dangjian.members.models import Member
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organization
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _officer_scope(request: HttpRequest) -> Any:
+    """Pages for officers (and 纪检, read-only): members and the unassigned get 404."""
+    scope = get_scope(request.user)
+    if scope.reach not in ("all", "subtree"):
+        raise Http404("页面不存在或不在您的权限范围内。")
+    return scope
+
+
+def _month(request: HttpRequest, name: str = "month") -> datetime.date:
+    raw = request.GET.get(name) or request.POST.get(name)
+    if raw:
+        try:
+            return parse_month(raw)
+        except ValueError:
+            pass
+    return month_start(today())
+
+
+def _orgs(request: HttpRequest) -> list[Organization]:
+    kinds = (OrgKind.ORGAN_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+    return restrict(Organization.objects.of_kind(*kinds), request.user).in_tree_order()
+
+
+def _org(request: HttpRequest) -> Organization:
+    raw = request.GET.get("org") or request.POST.get("org")
+    if raw:
+        return get_in_scope(Organization.objects.all(), request.user, pk=raw)
+    orgs = _orgs(request)
+    if not orgs:
+        raise Http404("没有可查看的党组织。")
+    scope = get_scope(request.user)
+    return next((o for o in orgs if o.pk == scope.org_id), orgs[0])
+
+
+def _members(request: HttpRequest, org: Organization) -> Any:
+    return restrict(Member.objects.active(), request.user).in_subtree(org).order_by("name", "id")
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    if scope.reach == "self":
+        return redirect("dues:mine")
+    if scope.reach == "all":
+        return redirect("dues:overview")
+    return redirect("dues:month")
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request.user)
+    if scope.member_id is None:
+        raise Http404("您的账号没有关联花名册中的党员。")
+    return redirect("dues:member", pk=scope.member_id)
+
+
+def month_page(request: HttpRequest) -> HttpResponse:
+    scope = _officer_scope(request)
+    org, month = _org(request), _month(request)
+    rows = ledger.month_rows(_members(request, org), month)
+    due = sum((r.due or 0 for r in rows), 0)
+    paid = sum((r.paid for r in rows), 0)
+    context = {
+        "org": org,
+        "orgs": _orgs(request),
+        "month": month,
+        "month_label": month_label(month),
+        "rows": rows,
+        "due_total": due,
+        "paid_total": paid,
+        "rate": ledger._rate(paid, due) if due else None,
+        "unpaid_count": sum(1 for r in rows if r.state in ("unpaid", "partial")),
+        "flag_count": sum(1 for r in rows if r.red_flag),
+        "no_base_count": sum(1 for r in rows if r.no_base),
+        "can_write": scope.can_write,
+        "lapse_months": LAPSE_MONTHS,
+        "lapse_source": LAPSE_SOURCE,
+    }
+    return render(request, "dues/month.html", context)
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    scope = _officer_scope(request)
+    month = _month(request)
+    orgs = _orgs(request)
+    branches = [o for o in orgs if o.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)] or orgs
+    table = ledger.collection_by_org(branches, month.year, month)
+    members = restrict(Member.objects.active(), request.user)
+    rows = [r for r in ledger.month_rows(members, month) if r.arrears > 0]
+    rows.sort(key=lambda r: (-r.streak, -r.arrears))
+    months = [c["month"] for c in table[0]["cells"]] if table else []
+    return render(
+        request,
+        "dues/overview.html",
+        {
+            "month": month,
+            "month_label": month_label(month),
+            "table": table,
+            "months": months,
+            "arrears_rows": rows,
+            "flags": [r for r in rows if r.red_flag],
+            "can_run": scope.can_write and scope.reach == "all",
+            "lapse_months": LAPSE_MONTHS,
+            "lapse_source": LAPSE_SOURCE,
+        },
+    )
+
+
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
+    scope = get_scope(request.user)
+    year = int(request.GET.get("year") or today().year)
+    lines = list(MonthlyDue.objects.filter(member=member, month__year=year).order_by("month"))
+    payments = list(
+        DuesPayment.objects.filter(member=member)
+        .prefetch_related("allocations")
+        .order_by("-paid_on", "-id")[:60]
+    )
+    by_month: dict[datetime.date, list[Any]] = {}
+    for payment in payments:
+        for part in payment.allocations.all():
+            by_month.setdefault(part.month, []).append((payment, part.amount))
+    calc = MemberDues(member)
+    current = calc.line(month_start(today()))
+    rows = ledger.month_rows(Member.objects.filter(pk=member.pk), month_start(today()))
+    standing = rows[0] if rows else None
+    years = sorted(
+        {d.year for d in MonthlyDue.objects.filter(member=member).dates("month", "year")} | {today().year},
+        reverse=True,
+    )
+    return render(
+        request,
+        "dues/member.html",
+        {
+            "member": member,
+            "year": year,
+            "years": years,
+            "lines": [(line, by_month.get(line.month, [])) for line in lines],
+            "payments": payments,
+            "bases": sorted(calc.bases, key=lambda b: b.effective_month, reverse=True),
+            "reductions": HardshipReduction.objects.filter(member=member).order_by("-first_month"),
+            "current": current,
+            "standing": standing,
+            "first_month": first_due_month(member),
+            "can_write": scope.can_write,
+            "is_self": scope.member_id == member.pk,
+            "lapse_months": LAPSE_MONTHS,
+        },
+    )
+
+
+def _member_for_write(request: HttpRequest, pk: int) -> Member:
+    member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
+    require_write(request.user)
+    return member
+
+
+def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_for_write(request, pk)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = do_record_payment(
+                member,
+                data["amount"],
+                paid_on=data["paid_on"],
+                method=data["method"],
+                receipt_number=data["receipt_number"],
+                first_month=data["first_month"],
+                is_extra=data["is_extra"],
+                override_reason=data["override_reason"],
+                note=data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            months = "、".join(month_label(a.month) for a in payment.allocations.order_by("month"))
+            text = f"已登记{member.name}交纳党费{payment.amount}元" + (
+                f"，计入{months}" if months else "，为自愿多交"
+            )
+            if payment.to_centre:
+                text += "；自愿多交1000元以上，全额上缴中央"
+            messages.success(request, text + "。")
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = member.get_absolute_url()
+            return redirect(target or member.get_absolute_url())
+    calc = MemberDues(member)
+    return render(
+        request,
+        "dues/form.html",
+        {
+            "form": form,
+            "member": member,
+            "title": f"登记党费：{member.name}",
+            "current": calc.line(month_start(today())),
+            "back_months": BACK_PAY_MAX_MONTHS,
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+def base_new(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_for_write(request, pk)
+    form = BaseForm(
+        request.POST or None,
+        initial={"category": member.dues_category, "effective_month": today().strftime("%Y-%m")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = do_set_base(
+                member,
+                data["amount"],
+                effective_month=data["effective_month"],
+                category=data["category"],
+                note=data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{member.name}自{month_label(row.effective_month)}起交纳基数{row.amount}元，"
+                f"每月交纳{row.standard}元。",
+            )
+            return redirect(member.get_absolute_url())
+    return render(
+        request, "dues/form.html", {"form": form, "member": member, "title": f"交纳基数：{member.name}"}
+    )
+
+
+def reduction_new(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _member_for_write(request, pk)
+    form = ReductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reduction = do_add_reduction(member, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"已登记{member.name}{reduction.months_label}党费{reduction.get_kind_display()}。"
+            )
+            return redirect(member.get_absolute_url())
+    return render(
+        request, "dues/form.html", {"form": form, "member": member, "title": f"困难减免：{member.name}"}
+    )
+
+
+def import_view(request: HttpRequest, kind: str) -> HttpResponse:
+    _officer_scope(request)
+    if kind not in ("bases", "payments"):
+        raise Http404
+    if request.method == "POST":
+        require_write(request.user)
+    default = today().replace(month=1, day=1) if kind == "bases" else month_start(today())
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"month": default.strftime("%Y-%m")}
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        members = restrict(Member.objects.active(), request.user, "change")
+        args = {"members": members, "acting_user": request.user, "dry_run": data["dry_run"]}
+        if kind == "bases":
+            report = excel.import_bases(data["file"], default_month=data["month"], **args)
+        else:
+            report = excel.import_payments(data["file"], month=data["month"], on=today(), **args)
+        if report.ok and not report.dry_run:
+            messages.success(request, f"导入完成：共{report.rows}行，已写入{report.written}行。")
+            return redirect(reverse("dues:month") + f"?month={data['month']:%Y-%m}")
+    title = "导入交纳基数" if kind == "bases" else "导入党费交纳表"
+    columns = excel.BASE_COLUMNS if kind == "bases" else excel.PAYMENT_COLUMNS
+    return render(
+        request,
+        "dues/import.html",
+        {"form": form, "report": report, "kind": kind, "title": title, "columns": columns},
+    )
+
+
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    _officer_scope(request)
+    if kind not in ("bases", "payments"):
+        raise Http404
+    name = "交纳基数导入模板.xlsx" if kind == "bases" else "党费交纳导入模板.xlsx"
+    return _xlsx(excel.template_workbook(kind), name)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def export_standard(request: HttpRequest) -> HttpResponse:
+    _officer_scope(request)
+    org = _org(request)
+    year = _month(request).year
+    lines = ledger.standard_lines(_members(request, org), year)
+    return _xlsx(excel.standard_list(org, year, lines), f"{org.name}{year}年党费交纳标准公示表.xlsx")
+
+
+def export_collection(request: HttpRequest) -> HttpResponse:
+    _officer_scope(request)
+    org, month = _org(request), _month(request)
+    lines = excel.collection_report(org, month, ledger.collection_lines(_members(request, org), month))
+    return _xlsx(lines, f"{org.name}党费收缴情况表{month:%Y-%m}.xlsx")
+
+
+@require_POST
+def run(request: HttpRequest) -> HttpResponse:
+    scope = _officer_scope(request)
+    require_write(request.user)
+    if scope.reach != "all":
+        raise Http404
+    month = _month(request)
+    summary = run_month(month)
+    messages.success(
+        request,
+        f"{month_label(month)}党费台账已生成：{summary.lines}人，应交{summary.total_due}元，"
+        f"欠交{summary.members_in_arrears}人，连续{LAPSE_MONTHS}个月未交{summary.red_flags}人。",
+    )
+    return redirect(reverse("dues:overview") + f"?month={month:%Y-%m}")
+
+
+def home_panel(request: HttpRequest) -> Panel | None:
+    """A member's own dues on the home page: this month's standard, what is owed."""
+    scope = get_scope(request.user)
+    if scope.reach != "self" or scope.member_id is None:
+        return None
+    member = Member.objects.filter(pk=scope.member_id).first()
+    if member is None:
+        return None
+    month = month_start(today())
+    rows = ledger.month_rows(Member.objects.filter(pk=member.pk), month)
+    return Panel(
+        order=40,
+        template="dues/_home_panel.html",
+        context={"member": member, "row": rows[0] if rows else None, "month_label": month_label(month)},
+    )
