@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dangjian.compliance import views
+
+app_name = "compliance"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("cell/", views.cell_detail, name="cell"),
+    path("export.xlsx", views.export_xlsx, name="export"),
+    path("rules/", views.rule_list, name="rules"),
+]

@@ -1,0 +1,188 @@
+"""The compliance dashboard (heat map), a cell's evidence, the Excel export and the rule list."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dangjian.compliance.choices import CellStatus
+from dangjian.compliance.evaluator import Matrix, evaluate
+from dangjian.compliance.models import Rule
+from dangjian.compliance.panels import can_view
+from dangjian.compliance.warnings import (
+    collect,
+    lapse_warnings,
+    org_warnings,
+    safe_reverse,
+    scope_roots,
+    term_warnings,
+)
+from dangjian.core.dates import today
+from dangjian.core.scope import get_in_scope, get_scope, restrict
+from dangjian.metrics.period import Period, PeriodError
+from dangjian.orgs.choices import OrgKind
+from dangjian.orgs.models import Organization
+
+KIND_ORDER = [
+    OrgKind.LEADING_GROUP,
+    OrgKind.ORGAN_COMMITTEE,
+    OrgKind.GENERAL_BRANCH,
+    OrgKind.BRANCH,
+    OrgKind.CELL,
+]
+LEGEND = [
+    (CellStatus.DONE, "已完成"),
+    (CellStatus.MISSING, "未完成（已逾期）"),
+    (CellStatus.DUE, "本期待完成"),
+    (CellStatus.NA, "不适用 / 未到期"),
+]
+
+
+def _require_viewer(request: HttpRequest) -> None:
+    if not can_view(get_scope(request.user)):
+        raise PermissionDenied("合规检查仅供党组织管理人员查看。")
+
+
+def _pick(request: HttpRequest) -> tuple[Organization, Period, list[str]]:
+    """The organization (in scope, else 404) and period from the query string, with errors."""
+    errors: list[str] = []
+    on = today()
+    try:
+        period = Period.parse(request.GET.get("period") or str(on.year))
+    except PeriodError as exc:
+        errors.append(str(exc))
+        period = Period.year(on.year)
+    org_id = request.GET.get("org")
+    if org_id:
+        org = get_in_scope(Organization.objects.all(), request.user, pk=org_id)
+    else:
+        roots = scope_roots(request.user)
+        if not roots:
+            raise Http404("您的权限范围内没有党组织。")
+        org = roots[0]
+    return org, period, errors
+
+
+def _sections(matrix: Matrix) -> list[dict[str, Any]]:
+    """The heat map grouped by organization kind, each with only the rules that bind that kind."""
+    sections = []
+    for kind in KIND_ORDER:
+        orgs = [o for o in matrix.orgs if o.kind == kind]
+        specs = matrix.rules_for_kind(kind)
+        if not orgs or not specs:
+            continue
+        columns = [{"spec": s, "slots": matrix.slots_for(s)} for s in specs]
+        rows = []
+        for org in orgs:
+            groups = []
+            for spec in specs:
+                cells = [matrix.cell(org, spec, slot) for slot in matrix.slots_for(spec)]
+                groups.append(cells)
+            judged = [c for g in groups for c in g if c.status != CellStatus.NA]
+            done = sum(1 for c in judged if c.status == CellStatus.DONE)
+            rows.append({"org": org, "groups": groups, "done": done, "judged": len(judged)})
+        sections.append({"kind": kind, "label": OrgKind(kind).label, "columns": columns, "rows": rows})
+    return sections
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    org, period, errors = _pick(request)
+    on = today()
+    matrix = evaluate(org, period, user=request.user, on=on)
+    summary = matrix.summary()
+    judged = summary[CellStatus.DONE] + summary[CellStatus.MISSING]
+    member_warnings = lapse_warnings(org, on, request.user) + term_warnings(org, on, request.user)
+    context = {
+        "org": org,
+        "period": period,
+        "errors": errors,
+        "matrix": matrix,
+        "sections": _sections(matrix),
+        "summary": summary,
+        "rate": round(100 * summary[CellStatus.DONE] / judged) if judged else None,
+        "legend": LEGEND,
+        "org_choices": [
+            (o, "\u3000" * o.depth)
+            for o in restrict(Organization.objects.all(), request.user).in_tree_order()
+        ],
+        "period_choices": _period_choices(on),
+        "org_warnings": [w for w in org_warnings(matrix) if w.level == "danger"][:30],
+        "member_warnings": member_warnings,
+        "cell_url": safe_reverse("compliance:cell"),
+    }
+    return render(request, "compliance/dashboard.html", context)
+
+
+def _period_choices(on: datetime.date) -> list[Period]:
+    year = on.year
+    quarter = (on.month - 1) // 3 + 1
+    found = [Period.year(year), Period.quarter(year, quarter), Period.month(year, on.month)]
+    found += [Period.year(year - 1), Period.year(year - 2)]
+    return found
+
+
+def cell_detail(request: HttpRequest) -> HttpResponse:
+    """One cell: the rule, its source, the status and the activities that satisfied it."""
+    from dangjian.activities.models import Activity
+
+    _require_viewer(request)
+    org = get_in_scope(Organization.objects.all(), request.user, pk=request.GET.get("org"))
+    try:
+        slot = Period.parse(request.GET.get("slot", ""))
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    matrix = evaluate(org, slot, user=request.user, on=today())
+    code = request.GET.get("rule", "")
+    try:
+        spec = matrix.rule(code)
+    except KeyError as exc:
+        raise Http404("没有这条规则。") from exc
+    target = next((s for s in matrix.slots_for(spec) if s.code == slot.code), None)
+    row = next((o for o in matrix.orgs if o.id == org.pk), None)
+    if target is None or row is None:
+        raise Http404("该期间不是这条规则的考核期。")
+    cell = matrix.cell(row, spec, target)
+    activities = (
+        restrict(Activity.objects.all(), request.user)
+        .filter(pk__in=cell.evidence)
+        .select_related("organization", "activity_type")
+        .order_by("held_on", "pk")
+    )
+    items = [(a, safe_reverse("activities:detail", a.pk)) for a in activities]
+    back = f"{safe_reverse('compliance:dashboard')}?org={request.GET.get('back_org') or org.pk}&period={slot.code}"
+    return render(
+        request,
+        "compliance/cell.html",
+        {"org": org, "spec": spec, "rule": spec.row_for(target), "cell": cell, "items": items, "back": back},
+    )
+
+
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    from dangjian.compliance.excel import matrix_workbook
+
+    _require_viewer(request)
+    org, period, errors = _pick(request)
+    if errors:
+        raise Http404(errors[0])
+    on = today()
+    matrix = evaluate(org, period, user=request.user, on=on)
+    data = matrix_workbook(matrix, collect(org, on=on, user=request.user, period=period))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"合规检查_{org.name}_{period.code}.xlsx"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def rule_list(request: HttpRequest) -> HttpResponse:
+    _require_viewer(request)
+    rules = Rule.objects.order_by("order", "code", "valid_from")
+    return render(request, "compliance/rules.html", {"rules": rules})

@@ -1,0 +1,174 @@
+"""Named figures: values by hand, and evidence ids equal to an independent recomputation."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from dangjian import metrics
+from dangjian.metrics import figures
+from dangjian.metrics.figures import Figure, UnknownFigure
+from dangjian.metrics.period import Period
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+YEAR = Period.parse("2022")
+
+
+@pytest.fixture
+def ledger(bureau, make_activity, personas):  # type: ignore[no-untyped-def]
+    from dangjian.activities.models import Activity, Reflection
+    from dangjian.members.actions import do_transfer_out
+
+    m1, m2, _m3, m4, m5 = bureau.members
+    b1, b2 = bureau.branch_1, bureau.branch_2
+    made = {
+        "cm": make_activity(
+            b1,
+            "committee_meeting",
+            D(2022, 1, 10),
+            attend={m1: "present", m2: "absent"},
+            makeup={m2: D(2022, 1, 20)},
+        ),
+        "td": make_activity(
+            b1, "theme_day", D(2022, 2, 15), also=("party_lecture",), attend={m1: "present", m2: "leave"}
+        ),
+        "gm": make_activity(
+            b2, "general_meeting", D(2022, 3, 31), at=(23, 30), attend={m4: "present", m5: "absent"}
+        ),
+        "late": make_activity(b2, "theme_day", D(2022, 8, 1), attend={m4: "present", m5: "absent"}),
+        "talk": make_activity(b2, "talk", D(2022, 4, 2), talk_party_a=m4, talk_party_b=m1),
+        "planned": make_activity(
+            b1, "committee_meeting", D(2022, 3, 3), status="planned", attend={m1: "present"}
+        ),
+        "other_year": make_activity(
+            b1, "committee_meeting", D(2021, 12, 31), at=(23, 30), attend={m1: "present"}
+        ),
+        "lg": make_activity(bureau.leading_group, "central_study", D(2022, 5, 5), is_first_agenda=True),
+        "lecture": make_activity(b1, "party_lecture", D(2022, 6, 6), lecturer=m1),
+    }
+    Activity.objects.filter(pk=made["lecture"].pk).update(lecturer_is_secretary=True)
+    Reflection.objects.create(member=m1, title="学习心得", submitted_on=D(2022, 2, 16))
+    Reflection.objects.create(member=m4, title="去年的心得", submitted_on=D(2021, 2, 16))
+    # 周五平 leaves on 1 June: the August absence is not counted against the branch.
+    do_transfer_out(m5, date=D(2022, 6, 1), counterpart="外单位党支部", acting_user=personas.admin)
+    return made
+
+
+def independent_attendance_ids(org, period, statuses=None):  # type: ignore[no-untyped-def]
+    """Recompute by walking the rows in Python: no shared query code with the figures."""
+    from dangjian.activities.models import Attendance
+    from dangjian.members.models import StatusChange
+
+    left = {}
+    for change in StatusChange.objects.filter(to_status__in=["transferred_out", "deceased", "removed"]):
+        left[change.member_id] = min(change.date, left.get(change.member_id, change.date))
+    ids = []
+    for a in Attendance.objects.select_related("activity__organization"):
+        act = a.activity
+        if a.member_id is None or act.status not in ("held", "verified") or not act.held_on:
+            continue
+        if not (period.start <= act.held_on <= period.end) or not act.organization.path.startswith(org.path):
+            continue
+        if a.member_id in left and left[a.member_id] < act.held_on:
+            continue
+        if statuses and a.status not in statuses:
+            continue
+        ids.append(a.pk)
+    return sorted(ids)
+
+
+def test_activity_counts_by_type_via_credits(bureau, ledger):
+    counts = figures.activity_counts(bureau.leading_group, YEAR)
+    assert counts["party_lecture"].value == 2  # the lecture and the theme day that included one
+    assert counts["party_lecture"].evidence_ids == sorted([ledger["td"].pk, ledger["lecture"].pk])
+    assert counts["committee_meeting"].evidence_ids == [ledger["cm"].pk]  # not planned, not 2021
+    assert counts["general_meeting"].evidence_ids == [ledger["gm"].pk]  # 23:30 on 31 March
+    one = metrics.get("activities.count.party_lecture")(bureau.leading_group, YEAR)
+    assert one == counts["party_lecture"]
+    assert figures.activity_count("theme_day", bureau.branch_2, YEAR).evidence_ids == [ledger["late"].pk]
+
+
+def test_attendance_figures_match_an_independent_recomputation(bureau, ledger):
+    root = bureau.leading_group
+    rate = figures.attendance_rate(root, YEAR)
+    rows = independent_attendance_ids(root, YEAR)
+    present = independent_attendance_ids(root, YEAR, {"present"})
+    assert rate.evidence_ids == rows
+    assert rate.basis == (len(present), len(rows)) == (4, 7)
+    assert rate.value == Decimal("57.1") and rate.unit == "%"
+    times = figures.attendance_person_times(root, YEAR)
+    assert (times.value, times.unit, times.evidence_ids) == (4, "人次", present)
+
+
+def test_makeup_completion(bureau, ledger):
+    fig = figures.makeup_completion(bureau.leading_group, YEAR)
+    expected = independent_attendance_ids(bureau.leading_group, YEAR, {"absent", "leave"})
+    assert fig.evidence_ids == expected and fig.basis == (1, 3) and fig.value == Decimal("33.3")
+
+
+def test_members_who_attended_nothing_and_member_counts(bureau, ledger):
+    m1, m2, m3, m4, m5 = bureau.members
+    fig = figures.members_attended_nothing(bureau.leading_group, YEAR)
+    # 钱二华 was absent/on leave only; 孙三立 was admitted in 2026; 周五平 left in June.
+    assert fig.evidence_ids == [m2.pk] and fig.unit == "人"
+    counts = metrics.compute(
+        ["members.active", "members.status.transferred_out", "members.status.full"],
+        bureau.leading_group,
+        YEAR,
+    )
+    assert counts["members.active"].evidence_ids == sorted([m1.pk, m2.pk, m4.pk])
+    assert counts["members.status.transferred_out"].evidence_ids == [m5.pk]
+    before = figures.member_counts(bureau.leading_group, Period.parse("2022Q1"))
+    assert m5.pk in before["members.active"].evidence_ids
+
+
+def test_talks_reflections_first_agenda_and_secretary_lectures(bureau, ledger):
+    m1, m2, _m3, m4, _m5 = bureau.members
+    root = bureau.leading_group
+    assert figures.talk_count(root, YEAR).evidence_ids == [ledger["talk"].pk]
+    coverage = figures.talk_coverage(root, YEAR)
+    assert coverage.evidence_ids == sorted([m1.pk, m4.pk]) and coverage.basis == (2, 3)
+    assert coverage.value == Decimal("66.7")
+    # Branch 1 only: 赵一明 was a party to a talk recorded by branch 2.
+    assert figures.talk_coverage(bureau.branch_1, YEAR).basis == (1, 2)
+    assert figures.reflections_count(root, YEAR).value == 1
+    assert figures.first_agenda_count(root, YEAR).evidence_ids == [ledger["lg"].pk]
+    assert figures.secretary_lecture_count(root, YEAR).evidence_ids == [ledger["lecture"].pk]
+
+
+def test_terms_due_and_overdue(bureau, ledger, monkeypatch):
+    from dangjian.orgs.models import Term
+
+    overdue = Term.objects.create(organization=bureau.branch_1, elected_on=D(2019, 3, 1), length_years=3)
+    soon = Term.objects.create(organization=bureau.branch_2, elected_on=D(2020, 2, 1), length_years=3)
+    monkeypatch.setattr(figures, "today", lambda: D(2022, 12, 1))
+    assert figures.terms_overdue(bureau.leading_group, YEAR).evidence_ids == [overdue.pk]
+    assert figures.terms_due_soon(bureau.leading_group, YEAR).evidence_ids == [soon.pk]
+
+
+def test_figures_respect_the_users_scope(bureau, ledger, personas):
+    root = bureau.leading_group
+    mine = figures.activity_counts(root, YEAR, user=personas.secretary_of_branch_1)
+    assert mine["general_meeting"].value == 0 and mine["committee_meeting"].value == 1
+    assert figures.talk_count(root, YEAR, user=personas.secretary_of_branch_1).value == 0
+    # A member sees only activities they attended.
+    own = figures.activity_counts(root, YEAR, user=personas.member)
+    assert own["committee_meeting"].evidence_ids == [ledger["cm"].pk]
+    assert figures.attendance_person_times(root, YEAR, user=personas.outsider).value == 0
+
+
+def test_figure_json_and_registry(bureau, ledger):
+    fig = metrics.compute(["attendance.rate"], bureau.leading_group, "2022")["attendance.rate"]
+    data = fig.to_json()
+    assert set(data) == {"key", "label", "value", "unit", "evidence"}
+    assert data["evidence"] == {"model": "activities.attendance", "ids": fig.evidence_ids}
+    assert data["value"] == 57.1 and data["label"] == "参会率"
+    assert isinstance(Figure("k", "标签", 1, "次", "m.m", [1]).to_json()["value"], int)
+    for key in metrics.keys():
+        assert isinstance(metrics.compute([key], bureau.leading_group, YEAR)[key], Figure)
+    with pytest.raises(UnknownFigure) as info:
+        metrics.get("nothing.here")
+    assert "未知的统计指标" in str(info.value)
