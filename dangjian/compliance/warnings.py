@@ -195,7 +195,26 @@ def scope_roots(user: Any) -> list[Any]:
 
 
 def warnings_for_user(user: Any, on: datetime.date | None = None, limit: int = 8) -> dict[str, Any] | None:
-    """The home panel's context: the user's warnings (scoped), most serious first."""
+    """The home panel's context: the user's warnings (scoped), most serious first.
+
+    Cached per user and day under the ledger version: at province scale the evaluation takes
+    seconds, and any recorded change (a meeting, a transfer) moves the version on, so the
+    panel is never staler than the last write.
+    """
+    from django.core.cache import cache
+
+    from dangjian.core.audit import ledger_version
+
+    day = on or today()
+    key = f"compliance:home:{getattr(user, 'pk', None)}:{day.isoformat()}:{ledger_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _warnings_for_user(user, day, limit) or {}
+        cache.set(key, cached, 3600)
+    return cached or None
+
+
+def _warnings_for_user(user: Any, on: datetime.date, limit: int) -> dict[str, Any] | None:
     roots = scope_roots(user)
     if not roots:
         return None

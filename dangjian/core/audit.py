@@ -40,6 +40,29 @@ def current_actor() -> tuple[Any, str]:
     return _actor.get()
 
 
+_VERSION_KEY = "dangjian:ledger-version"
+
+
+def ledger_version() -> int:
+    """A number that changes whenever any audited record changes: a key for derived caches.
+
+    Warnings and dashboards are derived from the ledgers; caching them under this version means
+    a recorded meeting clears a stale warning on the very next page load.
+    """
+    from django.core.cache import cache
+
+    return cache.get_or_set(_VERSION_KEY, 1)
+
+
+def _bump_version() -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
@@ -69,6 +92,7 @@ def record(obj: Model, verb: str, changes: dict[str, Any] | None = None) -> Audi
     """Log a named action on ``obj`` (a transfer, an approval) beyond the field diff."""
     entry = _entry(obj, AuditAction.ACTION, {k: _jsonable(v) for k, v in (changes or {}).items()}, verb)
     entry.save()
+    _bump_version()
     return entry
 
 
@@ -81,6 +105,7 @@ def record_bulk_create(objs: Iterable[AuditedModel], verb: str = "") -> None:
         for obj in objs
     ]
     AuditLog.objects.bulk_create(entries, batch_size=1000)
+    _bump_version()
     for obj in objs:
         obj._audit_loaded = obj.audit_values()
 
@@ -95,6 +120,7 @@ def record_bulk_update(objs: Iterable[AuditedModel], verb: str = "") -> None:
         if changes:
             entries.append(_entry(obj, AuditAction.UPDATE, changes, verb))
     AuditLog.objects.bulk_create(entries, batch_size=1000)
+    _bump_version()
     for obj in objs:
         obj._audit_loaded = obj.audit_values()
 
@@ -113,6 +139,7 @@ def diff(obj: AuditedModel) -> dict[str, list[Any]]:
 def _log_save(sender: type, instance: Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if raw or not isinstance(instance, AuditedModel):
         return
+    _bump_version()
     if created:
         changes = {k: [None, _jsonable(v)] for k, v in instance.audit_values().items()}
         _entry(instance, AuditAction.CREATE, changes).save()
@@ -126,5 +153,6 @@ def _log_save(sender: type, instance: Model, created: bool, raw: bool = False, *
 @receiver(post_delete)
 def _log_delete(sender: type, instance: Model, **kwargs: Any) -> None:
     if isinstance(instance, AuditedModel):
+        _bump_version()
         changes = {k: [_jsonable(v), None] for k, v in instance.audit_values().items()}
         _entry(instance, AuditAction.DELETE, changes).save()

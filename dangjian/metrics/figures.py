@@ -510,8 +510,35 @@ def member_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figur
     return figures
 
 
+# ---- figures the report genres use -------------------------------------------------------------
+def terms_renewed(org: Any, period: Period, user: Any = None) -> Figure:
+    """Committees elected (换届) within the period in the subtree."""
+    from dangjian.orgs.models import Term
+
+    qs = Term.objects.filter(
+        organization__path__startswith=org.path, elected_on__gte=period.start, elected_on__lte=period.end
+    )
+    ids = sorted(scoped(qs, user).values_list("pk", flat=True))
+    return Figure("terms.renewed", "完成换届选举", len(ids), "个", "orgs.term", ids)
+
+
+def participants(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """Members present (人次) at held activities counting as type ``code``."""
+    from dangjian.activities.choices import AttendanceStatus
+
+    ids = sorted(
+        member_attendances(org, period, user)
+        .filter(status=AttendanceStatus.PRESENT, activity__credits__activity_type__code=code)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    label = activity_type_labels().get(code, code)
+    return Figure(f"participants.{code}", f"{label}参加党员", len(ids), "人次", "activities.attendance", ids)
+
+
 # ---- the registry -----------------------------------------------------------------------------
 FigureFn = Callable[..., Figure]
+
 
 REGISTRY: dict[str, FigureFn] = {
     "attendance.rate": attendance_rate,
@@ -525,9 +552,10 @@ REGISTRY: dict[str, FigureFn] = {
     "activities.secretary_lectures": secretary_lecture_count,
     "terms.due_soon": terms_due_soon,
     "terms.overdue": terms_overdue,
+    "terms.renewed": terms_renewed,
 }
 # Families computed together: "activities.count.<type code>", "members.status.<status>", "members.active".
-FAMILY_PREFIXES = ("activities.count.", "members.status.")
+FAMILY_PREFIXES = ("activities.count.", "members.status.", "participants.")
 
 
 class UnknownFigure(KeyError):
@@ -546,6 +574,9 @@ def get(key: str) -> FigureFn:
         return lambda org, period, user=None: activity_count(code, org, period, user)
     if key.startswith("members.status.") or key == "members.active":
         return lambda org, period, user=None: member_counts(org, period, user)[key]
+    if key.startswith("participants."):
+        code = key.removeprefix("participants.")
+        return lambda org, period, user=None: participants(code, org, period, user)
     raise UnknownFigure(key)
 
 
@@ -557,6 +588,7 @@ def keys() -> list[str]:
     return [
         *REGISTRY,
         *(f"activities.count.{code}" for code, *_ in BUILTIN_TYPES),
+        *(f"participants.{code}" for code, *_ in BUILTIN_TYPES),
         *(f"members.status.{s.value}" for s in MemberStatus),
         "members.active",
     ]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from dangjian import metrics
-from dangjian.metrics import report_figures  # noqa: F401 - registers the figures genres use
 from dangjian.metrics.figures import Figure
 from dangjian.metrics.period import Period
 from dangjian.metrics.records import highlight_activities

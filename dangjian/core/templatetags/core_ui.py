@@ -42,7 +42,34 @@ FIELD_FALLBACK = {
     "organization": "党组织",
     "parent": "上级组织",
     "path": "路径",
+    # keys of named actions (audit.record) that are not model fields
+    "from_status": "原状态",
+    "to_status": "新状态",
+    "makeup_on": "补学日期",
+    "seed": "随机种子",
+    "picked": "抽中人员编号",
+    "file": "文件",
+    "size": "大小（字节）",
+    "content_type": "文件类型",
+    "counterpart": "对方单位",
+    "date": "日期",
+    "admission_date": "入党日期",
+    "confirmation_date": "转正日期",
+    "months": "延长月数",
+    "reason": "原因",
+    "from": "原党组织",
+    "to": "转入党组织",
+    "note": "说明",
+    "created_by": "创建人",
+    "step": "步骤",
+    "eligible": "应到人数",
+    "present": "实到人数",
+    "for": "赞成票",
+    "against": "反对票",
+    "abstain": "弃权票",
 }
+# Keys whose values are codes of another field's choices (from_status → status's labels).
+VALUE_CHOICES_OF = {"from_status": "status", "to_status": "status"}
 VIA_LABELS = {
     "web": "网页",
     "cli": "命令行",
@@ -96,7 +123,8 @@ def audit_rows(entry: Any) -> list[dict[str, Any]]:
             # The log stores raw values: show 是/否 and choice labels, not True/False or codes.
             if isinstance(v, bool):
                 return "是" if v else "否"
-            return choices.get(key, {}).get(v, v) if isinstance(v, str | int) else v
+            labels = choices.get(key) or choices.get(VALUE_CHOICES_OF.get(key, ""), {})
+            return labels.get(v, v) if isinstance(v, str | int) else v
 
         rows.append(
             {
