@@ -113,6 +113,11 @@ class Case(AuditedModel):
         return mask_id_number(self.id_number)
 
     @property
+    def next_step_label(self) -> str:
+        """The next step as lists show it (第N步“…”); "" when nothing is next."""
+        return rules.step_label(self.next_number) if self.next_number else ""
+
+    @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
 
