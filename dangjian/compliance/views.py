@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -104,7 +105,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "matrix": matrix,
         "sections": _sections(matrix),
         "summary": summary,
-        "rate": round(100 * summary[CellStatus.DONE] / judged) if judged else None,
+        # Floor to one decimal: 262 of 263 must not read as "100%".
+        "rate": math.floor(1000 * summary[CellStatus.DONE] / judged) / 10 if judged else None,
         "legend": LEGEND,
         "org_choices": [
             (o, "\u3000" * o.depth)
