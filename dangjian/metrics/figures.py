@@ -21,6 +21,10 @@ from dangjian.metrics.period import Period
 from dangjian.metrics.sql import IdList, MonthKey
 
 Number = int | Decimal | float
+# Evidence lists longer than this keep their first ids and the total (see Figure.evidence_json).
+EVIDENCE_CAP = 20_000
+# Up to this many members leaving the roll in a period are excluded by name (see member_attendances).
+LEAVER_LIST_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,9 @@ class Figure:
     evidence_ids: list[int] = field(default_factory=list)
     # For rates: (numerator, denominator), so a report can say "95%（38/40人）".
     basis: tuple[int, int] | None = None
+    # Set when the evidence is longer than EVIDENCE_CAP: how many records there are in all
+    # (evidence_ids then holds the first EVIDENCE_CAP of them, by id).
+    evidence_total: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         value: Any = float(self.value) if isinstance(self.value, Decimal) else self.value
@@ -43,8 +50,17 @@ class Figure:
             "label": self.label,
             "value": value,
             "unit": self.unit,
-            "evidence": {"model": self.evidence_model, "ids": list(self.evidence_ids)},
+            "evidence": self.evidence_json(),
         }
+
+    def evidence_json(self) -> dict[str, Any]:
+        evidence: dict[str, Any] = {"model": self.evidence_model, "ids": list(self.evidence_ids)}
+        if self.evidence_total is not None and self.evidence_total > len(self.evidence_ids):
+            # Province-wide attendance runs to millions of rows: the draft keeps the first ids
+            # and says how many there are, rather than a 40 MB list nobody can open.
+            evidence["total"] = self.evidence_total
+            evidence["truncated"] = True
+        return evidence
 
     @property
     def display(self) -> str:
@@ -132,12 +148,30 @@ def members_active_on(org: Any, day: datetime.date, user: Any = None) -> QuerySe
 def member_attendances(org: Any, period: Period, user: Any = None) -> QuerySet[Any]:
     """Attendance rows of members (not guests) at held activities, minus rows dated after the
     member left the roll (a member transferred out mid-period is not counted afterwards)."""
+    from dangjian.activities.choices import HELD_STATUSES
     from dangjian.activities.models import Attendance
+    from dangjian.members.models import StatusChange
 
     qs = Attendance.objects.filter(
         member__isnull=False,
-        activity__in=held_activities(org, period).values("pk"),
-    ).exclude(left_by("member_id", OuterRef("activity__held_on")))
+        activity__status__in=HELD_STATUSES,
+        activity__held_on__gte=period.start,
+        activity__held_on__lte=period.end,
+        activity__organization__path__startswith=org.path,
+    )
+    leavers = list(
+        StatusChange.objects.filter(
+            to_status__in=_inactive_statuses(), date__lte=period.end, member__organization__path__startswith=org.path
+        ).values_list("member_id", "date")[:LEAVER_LIST_MAX + 1]
+    )
+    if len(leavers) > LEAVER_LIST_MAX:
+        qs = qs.exclude(left_by("member_id", OuterRef("activity__held_on")))
+    elif leavers:
+        # Few people leave in a period: naming them beats an EXISTS probe on millions of rows.
+        gone = Q()
+        for member_id, day in leavers:
+            gone |= Q(member_id=member_id, activity__held_on__gt=day)
+        qs = qs.exclude(gone)
     return scoped(qs, user)
 
 
@@ -294,34 +328,43 @@ def activity_counts(org: Any, period: Period, user: Any = None) -> dict[str, Fig
     }
 
 
+def capped_ids(qs: QuerySet[Any], total: int) -> tuple[list[int], int | None]:
+    """The first EVIDENCE_CAP ids of ``qs`` and, when there are more, the total to record."""
+    if total <= EVIDENCE_CAP:
+        return sorted(qs.values_list("pk", flat=True)), None
+    return list(qs.order_by("pk").values_list("pk", flat=True)[:EVIDENCE_CAP]), total
+
+
 def attendance_rate(org: Any, period: Period, user: Any = None) -> Figure:
     """Present member-attendances / all member-attendances recorded, in %."""
     from dangjian.activities.choices import AttendanceStatus
 
-    rows = list(member_attendances(org, period, user).values_list("pk", "status"))
-    present = sum(1 for _pk, status in rows if status == AttendanceStatus.PRESENT)
-    ids = sorted(pk for pk, _ in rows)
+    qs = member_attendances(org, period, user)
+    counts = qs.aggregate(total=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)))
+    total, present = counts["total"], counts["present"]
+    ids, capped_total = capped_ids(qs, total)
     return Figure(
         "attendance.rate",
         "参会率",
-        percent(present, len(rows)),
+        percent(present, total),
         "%",
         "activities.attendance",
         ids,
-        (present, len(rows)),
+        (present, total),
+        capped_total,
     )
 
 
-def attendance_person_times(org: Any, period: Period, user: Any = None) -> Figure:
-    """Member-attendances present (人次)."""
+def attendance_person_times(org: Any, period: Period, user: Any = None, present: int | None = None) -> Figure:
+    """Member-attendances present (人次); ``present`` when the caller already counted them."""
     from dangjian.activities.choices import AttendanceStatus
 
-    ids = sorted(
-        member_attendances(org, period, user)
-        .filter(status=AttendanceStatus.PRESENT)
-        .values_list("pk", flat=True)
+    qs = member_attendances(org, period, user).filter(status=AttendanceStatus.PRESENT)
+    total = qs.count() if present is None else present
+    ids, capped_total = capped_ids(qs, total)
+    return Figure(
+        "attendance.person_times", "参加党员", total, "人次", "activities.attendance", ids, None, capped_total
     )
-    return Figure("attendance.person_times", "参加党员", len(ids), "人次", "activities.attendance", ids)
 
 
 def members_attended_nothing(org: Any, period: Period, user: Any = None) -> Figure:
@@ -526,14 +569,15 @@ def participants(code: str, org: Any, period: Period, user: Any = None) -> Figur
     """Members present (人次) at held activities counting as type ``code``."""
     from dangjian.activities.choices import AttendanceStatus
 
-    ids = sorted(
-        member_attendances(org, period, user)
-        .filter(status=AttendanceStatus.PRESENT, activity__credits__activity_type__code=code)
-        .values_list("pk", flat=True)
-        .distinct()
+    qs = member_attendances(org, period, user).filter(
+        status=AttendanceStatus.PRESENT, activity__credits__activity_type__code=code
     )
+    total = qs.count()
+    ids, capped_total = capped_ids(qs, total)
     label = activity_type_labels().get(code, code)
-    return Figure(f"participants.{code}", f"{label}参加党员", len(ids), "人次", "activities.attendance", ids)
+    return Figure(
+        f"participants.{code}", f"{label}参加党员", total, "人次", "activities.attendance", ids, None, capped_total
+    )
 
 
 # ---- the registry -----------------------------------------------------------------------------
@@ -612,6 +656,11 @@ def compute(keys: Iterable[str], org: Any, period: Period | str, user: Any = Non
                 out[k] = counts[k]
             elif k.startswith("members.status."):
                 raise UnknownFigure(k)
+    if "attendance.rate" in wanted and "attendance.person_times" in wanted:
+        # One pass over the attendance rows serves both (it is the costliest read at scale).
+        rate = attendance_rate(org, period, user)
+        out["attendance.rate"] = rate
+        out["attendance.person_times"] = attendance_person_times(org, period, user, present=rate.basis[0])
     for k in wanted:
         if k not in out:
             out[k] = get(k)(org, period, user)
