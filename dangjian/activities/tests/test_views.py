@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.activities import actions
 from dangjian.activities.models import Activity, Attachment
@@ -352,3 +355,24 @@ def test_list_query_count_does_not_grow_with_rows(
     client = login(personas.agency_officer)
     with django_assert_max_num_queries(14):
         client.get(reverse("activities:list"))
+
+
+def test_home_panel_counts_a_members_attendance_by_status(rf, personas, bureau, types):
+    """Three meetings attended and one missed this year read as 3 出席 and 1 缺席, not 1 and 1."""
+    from dangjian.activities.models import ActivityCredit, Attendance
+    from dangjian.activities.views import my_record_panel
+    from dangjian.core.dates import today
+
+    member = bureau.member_1
+    for day, status in ((1, "present"), (2, "present"), (3, "present"), (4, "absent")):
+        held_at = timezone.make_aware(datetime.datetime(today().year, 1, day, 9))
+        activity = Activity.objects.create(
+            organization=bureau.branch_1, activity_type=types.theme_day, status="held", topic=f"t{day}",
+            held_at=held_at,
+        )
+        ActivityCredit.objects.create(activity=activity, activity_type=types.theme_day, is_primary=True)
+        Attendance.objects.create(activity=activity, member=member, status=status)
+    request = rf.get("/")
+    request.user = personas.member
+    context = my_record_panel(request).context
+    assert (context["my_present"], context["my_absent"], context["my_makeup_due"]) == (3, 1, 1)
