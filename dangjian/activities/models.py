@@ -122,7 +122,12 @@ class Activity(AuditedModel):
     class Meta:
         ordering = ["-held_on", "-planned_at", "-id"]
         verbose_name = verbose_name_plural = "组织生活"
-        indexes = [models.Index(fields=["organization", "held_on"]), models.Index(fields=["status", "held_on"])]
+        indexes = [
+            models.Index(fields=["organization", "held_on"]),
+            models.Index(fields=["status", "held_on"]),
+            # A year's talks across a province (talk coverage) without scanning every activity.
+            models.Index(fields=["activity_type", "held_on"]),
+        ]
 
     def __str__(self) -> str:
         when = self.held_on or (timezone.localdate(self.planned_at) if self.planned_at else None)
