@@ -604,7 +604,7 @@ def do_add_attachment(
         if upload.size == 0:
             raise ValidationError({"file": f"文件“{name}”是空文件。"})
         content_type = files.sniff(upload.file)
-        if content_type is None:
+        if content_type not in files.ALLOWED_TYPES:
             raise ValidationError(
                 {"file": f"文件“{name}”不是允许的类型（只接受{files.ALLOWED_LABEL}），已拒收。"}
             )

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from dangjian.core.dates import today
 from dangjian.core.models import AuditedModel, TimeStampedModel
+from dangjian.core.uploads import OLE_STORAGE, sniff
 from dangjian.members.choices import Gender
 from dangjian.members.models import Member
 from dangjian.members.validators import id_birth_date, mask_id_number, validate_id_number
@@ -259,7 +260,12 @@ def validate_upload(upload: Any) -> str:
         raise ValidationError(f"文件“{upload.name}”超过{MAX_DOCUMENT_BYTES // (1024 * 1024)}MB。")
     if upload.size == 0:
         raise ValidationError(f"文件“{upload.name}”是空文件。")
-    return ALLOWED_DOCUMENT_TYPES[suffix]
+    expected = ALLOWED_DOCUMENT_TYPES[suffix]
+    found = sniff(upload.file if hasattr(upload, "file") else upload)
+    # Judge by the bytes, not the name: a renamed file is refused.
+    if found != (OLE_STORAGE if suffix in (".doc", ".xls") else expected):
+        raise ValidationError(f"文件“{upload.name}”的内容与扩展名不符，不是有效的{suffix[1:].upper()}文件。")
+    return expected
 
 
 class CaseTransfer(AuditedModel):

@@ -213,6 +213,10 @@ def test_documents_are_checked_for_type_and_size(open_case, personas, settings, 
     with pytest.raises(ValidationError, match="类型不支持"):
         actions.do_record_step(case, 2, date=D(2024, 3, 5), acting_user=personas.admin, documents=[bad])
     assert case.steps.count() == 1
+    renamed = SimpleUploadedFile("谈话记录.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError, match="内容与扩展名不符"):
+        actions.do_record_step(case, 2, date=D(2024, 3, 5), acting_user=personas.admin, documents=[renamed])
+    assert case.steps.count() == 1
     good = SimpleUploadedFile("谈话记录.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     actions.do_record_step(case, 2, date=D(2024, 3, 5), acting_user=personas.admin, documents=[good])
     doc = StepDocument.objects.get()
