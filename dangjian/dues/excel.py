@@ -24,6 +24,8 @@ from dangjian.dues.actions import do_record_payment, do_set_base
 from dangjian.dues.allocation import month_label, month_start, parse_month
 from dangjian.dues.choices import BaseSource, DuesCategory, PaymentMethod
 from dangjian.members.models import Member
+from dangjian.members.roster import CellProblem, MonthOnly, parse_date
+from dangjian.members.validators import normalize_id_number
 
 BASE_COLUMNS = ["姓名", "身份证号", "党费类别", "交纳基数", "起始月份", "备注"]
 PAYMENT_COLUMNS = ["姓名", "身份证号", "交纳月份", "金额", "交纳日期", "交纳方式", "收据号", "备注"]
@@ -115,7 +117,7 @@ def _errors(exc: ValidationError, header: dict[str, int], row: int, columns: dic
 
 def _find_member(record: dict[str, Any], members: Any) -> Member:
     name = _cell_text(record.get("姓名"))
-    id_number = _cell_text(record.get("身份证号")).upper()
+    id_number = normalize_id_number(_cell_text(record.get("身份证号")))
     if id_number:
         found = members.filter(id_number=id_number).first()
         if found is None:
@@ -154,17 +156,16 @@ def _method(raw: Any) -> str:
 
 
 def _date(raw: Any, default: datetime.date) -> datetime.date:
-    if raw in (None, ""):
-        return default
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    text = _cell_text(raw).replace("/", "-").replace(".", "-")
+    """A payment date in any form the roster import reads (2026-11-05, 2026.11.5, 2026年11月5日, a date cell)."""
     try:
-        return datetime.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationError({"paid_on": f"交纳日期“{raw}”格式不对，应写成 2026-11-05。"}) from exc
+        day = parse_date(raw)
+    except CellProblem as exc:
+        raise ValidationError({"paid_on": f"交纳日期：{exc}"}) from exc
+    if day is None:
+        return default
+    if isinstance(day, MonthOnly):
+        raise ValidationError({"paid_on": f"交纳日期“{raw}”缺少日，请写成 2026-11-05。"})
+    return day
 
 
 def _run(

@@ -6,6 +6,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -161,3 +162,26 @@ def test_collection_report_and_standard_list_have_the_layout_handed_upward(
     assert "2026年度党费交纳标准公示表" in standard["A1"].value
     names = {r[1]: r for r in standard.iter_rows(min_row=4, values_only=True)}
     assert names["孙三立"][5] == 14 and names["孙三立"][6] == "3月起交纳"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("2026-11-05", "2026-11-05"), ("2026.11.5", "2026-11-05"), ("2026年11月5日", "2026-11-05"), ("2026/11/5", "2026-11-05")],
+)
+def test_payment_dates_are_read_like_the_roster_reads_them(raw, expected) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from dangjian.dues.excel import _date
+
+    assert _date(raw, datetime.date(2000, 1, 1)).isoformat() == expected
+
+
+def test_a_payment_date_without_its_day_is_refused_in_chinese() -> None:
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from dangjian.dues.excel import _date
+
+    with pytest.raises(ValidationError, match="缺少日"):
+        _date("2026.11", datetime.date(2000, 1, 1))
