@@ -23,6 +23,7 @@ from dangjian.compliance.warnings import (
     term_warnings,
 )
 from dangjian.core.dates import today
+from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.scope import get_in_scope, get_scope, restrict
 from dangjian.metrics.period import Period, PeriodError
 from dangjian.orgs.choices import OrgKind
@@ -174,14 +175,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     on = today()
     matrix = evaluate(org, period, user=request.user, on=on)
     data = matrix_workbook(matrix, collect(org, on=on, user=request.user, period=period))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"合规检查_{org.name}_{period.code}.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(data, XLSX, f"合规检查_{org.name}_{period.code}.xlsx", ascii_name="compliance")
 
 
 def rule_list(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import today
+from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
 from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
 from dangjian.dues import excel, ledger
@@ -32,8 +33,6 @@ from dangjian.dues.run import run_month
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _officer_scope(request: HttpRequest) -> Any:
@@ -327,11 +326,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(content, XLSX, filename, ascii_name="dues")
 
 
 def export_standard(request: HttpRequest) -> HttpResponse:

@@ -6,7 +6,6 @@ import logging
 import threading
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.dates import today
+from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.scope import get_scope, require_write, restrict
 from dangjian.members.filters import filter_roster
 from dangjian.members.models import ImportJob, Member
@@ -25,16 +25,13 @@ from dangjian.orgs.models import Organization
 
 logger = logging.getLogger(__name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Files up to this size (≈2,000 rows) are checked while the user waits; bigger ones run in the
 # background with a progress line. Overridable in tests.
 INLINE_MAX_BYTES = 150 * 1024
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=roster.xlsx; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(data, XLSX, filename, ascii_name="roster")
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dangjian.core.downloads import attachment
 from dangjian.core.scope import get_in_scope, require_write, restrict
 from dangjian.metrics.period import Period
 from dangjian.proofread import check
@@ -210,11 +211,7 @@ def _date_text(draft: Draft) -> str:
 
 
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(body, content_type, filename, ascii_name="report")
 
 
 def genre_list(request: HttpRequest) -> HttpResponse:
