@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -83,15 +84,20 @@ def start_in_background(fn: Callable[..., None], *args: Any) -> None:
 
 def run_job(job_id: int, data: bytes) -> None:
     """Claim the job (so it never runs twice), import with progress updates, store the report."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.PENDING).update(
-        state=ImportJob.State.RUNNING
+    claimed = _retry_locked(
+        lambda: ImportJob.objects.filter(pk=job_id, state=ImportJob.State.PENDING).update(
+            state=ImportJob.State.RUNNING
+        )
     )
     if not claimed:
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(checked_rows=done, total_rows=total)
+        try:
+            ImportJob.objects.filter(pk=job_id).update(checked_rows=done, total_rows=total)
+        except OperationalError:
+            pass  # the progress line is cosmetic; a momentarily locked table must not stop the import
 
     try:
         report = import_roster(
@@ -108,9 +114,27 @@ def run_job(job_id: int, data: bytes) -> None:
         report = ImportReport(filename=job.filename, dry_run=job.dry_run)
         report.file_errors.append(Problem("导入时发生内部错误，没有写入任何数据。请联系系统管理员。"))
         state = ImportJob.State.FAILED
-    ImportJob.objects.filter(pk=job_id).update(
-        state=state, report=report.as_dict(), finished_at=timezone.now(), total_rows=report.rows
+    _retry_locked(
+        lambda: ImportJob.objects.filter(pk=job_id).update(
+            state=state, report=report.as_dict(), finished_at=timezone.now(), total_rows=report.rows
+        )
     )
+
+
+def _retry_locked(write: Callable[[], int], attempts: int = 50) -> int:
+    """Run a small job-row write, retrying while SQLite reports the table locked by a reader.
+
+    SQLite answers "database table is locked" at once (no busy wait) when another connection is
+    reading; a job left "pending" forever would be worse than a short wait.
+    """
+    for attempt in range(attempts):
+        try:
+            return write()
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    return 0
 
 
 @require_GET
