@@ -22,6 +22,7 @@ run: install
 
 test: install browser-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/dangjian makemigrations --check --dry-run
 	$(BIN)/pytest
 
@@ -31,6 +32,7 @@ browser-deps:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) var/static

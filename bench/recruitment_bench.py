@@ -72,7 +72,10 @@ def build() -> None:
         lg = Organization.objects.create(name="基准局党组", kind=OrgKind.LEADING_GROUP)
         oc = Organization.objects.create(name="基准局机关党委", kind=OrgKind.ORGAN_COMMITTEE, parent=lg)
         branches = Organization.objects.bulk_create(
-            [Organization(name=f"第{i + 1:03d}党支部", kind=OrgKind.BRANCH, parent=oc, order=i) for i in range(BRANCHES)]
+            [
+                Organization(name=f"第{i + 1:03d}党支部", kind=OrgKind.BRANCH, parent=oc, order=i)
+                for i in range(BRANCHES)
+            ]
         )
         for b in branches:
             b.path = f"{oc.path}{b.pk}/"
@@ -95,21 +98,34 @@ def build() -> None:
             nxt = rules.next_step(timeline)
             born = datetime.date(1985 + i % 15, 1 + i % 12, 1 + i % 28)
             first17 = f"110105{born:%Y%m%d}{i % 1000:03d}"
-            cases.append(Case(
-                name=f"申请人{i:05d}", gender="male" if i % 2 else "female", birth_date=born,
-                id_number=first17 + id_check_digit(first17) if not finished else "",
-                organization=branches[i % BRANCHES], opened_on=start,
-                status=CaseStatus.COMPLETED if upto == 25 else CaseStatus.OPEN,
-                stage=timeline.stage, next_number=nxt.rule.number if nxt else None,
-                next_earliest=nxt.earliest if nxt else None, next_deadline=nxt.deadline if nxt else None,
-                review_due=rules.review_due(timeline), probation_ends=timeline.probation_end,
-                admitted_on=timeline.done.get(15) if 17 in timeline.done else None,
-            ))
+            cases.append(
+                Case(
+                    name=f"申请人{i:05d}",
+                    gender="male" if i % 2 else "female",
+                    birth_date=born,
+                    id_number=first17 + id_check_digit(first17) if not finished else "",
+                    organization=branches[i % BRANCHES],
+                    opened_on=start,
+                    status=CaseStatus.COMPLETED if upto == 25 else CaseStatus.OPEN,
+                    stage=timeline.stage,
+                    next_number=nxt.rule.number if nxt else None,
+                    next_earliest=nxt.earliest if nxt else None,
+                    next_deadline=nxt.deadline if nxt else None,
+                    review_due=rules.review_due(timeline),
+                    probation_ends=timeline.probation_end,
+                    admitted_on=timeline.done.get(15) if 17 in timeline.done else None,
+                )
+            )
             plans.append((upto, dates))
         Case.objects.bulk_create(cases, batch_size=1000)
         steps = [
-            Step(case=case, number=n, date=dates[n], organization_id=case.organization_id,
-                 passed=True if n in rules.VOTE_STEPS else None)
+            Step(
+                case=case,
+                number=n,
+                date=dates[n],
+                organization_id=case.organization_id,
+                passed=True if n in rules.VOTE_STEPS else None,
+            )
             for case, (upto, dates) in zip(cases, plans, strict=True)
             for n in range(1, upto + 1)
         ]
@@ -131,7 +147,9 @@ def measure() -> None:
     from dangjian.recruitment.models import Case
 
     user = get_user_model().objects.create_user("jgdw_bench", password="x")
-    Role.objects.create(user=user, kind="agency_officer", organization=Organization.objects.get(kind="organ_committee"))
+    Role.objects.create(
+        user=user, kind="agency_officer", organization=Organization.objects.get(kind="organ_committee")
+    )
     on = today()
     _start, end = month_bounds(on)
 
@@ -158,10 +176,14 @@ def measure() -> None:
         timings[label] = runs
     with CaptureQueriesContext(connection) as ctx:
         page_once()
-    print(f"database: {connection.vendor}; open cases: {Case.objects.open().count():,}; "
-          f"items due by {end}: {count:,} (overdue included)")
+    print(
+        f"database: {connection.vendor}; open cases: {Case.objects.open().count():,}; "
+        f"items due by {end}: {count:,} (overdue included)"
+    )
     for label, runs in timings.items():
-        print(f"{label:28s} median {statistics.median(runs):7.1f} ms   min {min(runs):7.1f}   max {max(runs):7.1f}")
+        print(
+            f"{label:28s} median {statistics.median(runs):7.1f} ms   min {min(runs):7.1f}   max {max(runs):7.1f}"
+        )
     print(f"queries on the due page: {len(ctx.captured_queries)}")
 
 

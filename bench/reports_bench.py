@@ -26,7 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--province", action="store_true", help="also time the root of a province-sized tree")

@@ -142,9 +142,18 @@ DEMO_PASSWORD = env_str("DANGJIAN_DEMO_PASSWORD", "demo-pass-2024")
 # Dues are rounded to the fen; no regulation says how (RULES.md: L), so it is a setting naming a
 # decimal rounding mode. Read it through dangjian.dues.rates.rounding_mode().
 DUES_ROUNDING = env_str("DANGJIAN_DUES_ROUNDING", "ROUND_HALF_UP").strip().upper()
-if DUES_ROUNDING not in {"ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_HALF_DOWN", "ROUND_UP", "ROUND_DOWN",
-                         "ROUND_CEILING", "ROUND_FLOOR"}:
-    raise ImproperlyConfigured(f"DANGJIAN_DUES_ROUNDING must name a decimal rounding mode, got {DUES_ROUNDING!r}")
+if DUES_ROUNDING not in {
+    "ROUND_HALF_UP",
+    "ROUND_HALF_EVEN",
+    "ROUND_HALF_DOWN",
+    "ROUND_UP",
+    "ROUND_DOWN",
+    "ROUND_CEILING",
+    "ROUND_FLOOR",
+}:
+    raise ImproperlyConfigured(
+        f"DANGJIAN_DUES_ROUNDING must name a decimal rounding mode, got {DUES_ROUNDING!r}"
+    )
 
 LOGGING = {
     "version": 1,

@@ -57,16 +57,54 @@ ENGLISH_UI = re.compile(
 )
 # Any other Latin word is allowed only if it is a known technical token.
 TECH_TOKENS = {
-    "gb", "t", "pdf", "word", "excel", "htmx", "id", "docx", "xlsx", "xls", "ics", "csv", "txt", "zip",
-    "png", "jpg", "jpeg", "url", "http", "https", "www", "utf", "ok", "wps", "ai", "it", "cpc", "ccp",
-    "q", "h", "vs", "kb", "mb", "x", "n", "a", "b", "c", "d",
+    "gb",
+    "t",
+    "pdf",
+    "word",
+    "excel",
+    "htmx",
+    "id",
+    "docx",
+    "xlsx",
+    "xls",
+    "ics",
+    "csv",
+    "txt",
+    "zip",
+    "png",
+    "jpg",
+    "jpeg",
+    "url",
+    "http",
+    "https",
+    "www",
+    "utf",
+    "ok",
+    "wps",
+    "ai",
+    "it",
+    "cpc",
+    "ccp",
+    "q",
+    "h",
+    "vs",
+    "kb",
+    "mb",
+    "x",
+    "n",
+    "a",
+    "b",
+    "c",
+    "d",
     "xx",  # the proofreader's description of placeholder residue ("xx、某某")
     "zs",  # the members search box's example of pinyin initials (张三 → zs)
 }
 NONE_RESIDUE = re.compile(r"(?<![A-Za-z])(None|nan|NaN)(?![A-Za-z])")
 TEMPLATE_RESIDUE = re.compile(r"\{\{|\{%|%\}|\}\}")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-URLISH = re.compile(r"(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\S+\.(docx|xlsx|xls|ics|pdf|csv|txt|zip))")
+URLISH = re.compile(
+    r"(https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|\S+\.(docx|xlsx|xls|ics|pdf|csv|txt|zip))"
+)
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -74,7 +112,21 @@ class _PageParser(HTMLParser):
     """Collects links, the title and the text a reader sees (not script/style/code/pre)."""
 
     HIDDEN = {"script", "style", "pre", "code", "template", "noscript", "kbd", "samp"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -106,7 +158,11 @@ class _PageParser(HTMLParser):
                     self.text.append(a[name] or "")
             # Radio/checkbox values are codes the reader never sees; captions and typed values are seen.
             kind = (a.get("type") or "text").lower()
-            if tag == "input" and kind not in ("hidden", "password", "radio", "checkbox", "file") and a.get("value"):
+            if (
+                tag == "input"
+                and kind not in ("hidden", "password", "radio", "checkbox", "file")
+                and a.get("value")
+            ):
                 self.text.append(a["value"] or "")
         if tag not in self.VOID:
             self._stack.append(tag)
@@ -303,8 +359,9 @@ def crawl(client: Client, role: str) -> CrawlResult:
 @pytest.fixture(scope="module")
 def demo_bureau(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """The demo bureau, built once for this module and rolled back afterwards."""
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
     ):
         with transaction.atomic():
             call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -361,7 +418,9 @@ def test_every_link_a_user_sees_works(demo_bureau, db, role):  # type: ignore[no
     result = crawl(client, role)
     RESULTS[role] = result
     if os.environ.get("CRAWL_LOG"):  # a folder: write each role's visited URLs there, for a look
-        Path(os.environ["CRAWL_LOG"], f"{role}.txt").write_text("\n".join(result.urls) + "\n", encoding="utf-8")
+        Path(os.environ["CRAWL_LOG"], f"{role}.txt").write_text(
+            "\n".join(result.urls) + "\n", encoding="utf-8"
+        )
     print(
         f"\n[{role}] visited {result.visited} pages ({result.files} files) in {result.seconds:.1f}s"
         + (f"; {result.stopped}" if result.stopped else "")

@@ -201,7 +201,10 @@ class ReflectionForm(forms.ModelForm):
     class Meta:
         model = Reflection
         fields = ["member", "activity", "title", "submitted_on", "text"]
-        labels = {"member": "党员", "activity": "相关活动"}  # the model's foreign keys have no Chinese verbose_name
+        labels = {
+            "member": "党员",
+            "activity": "相关活动",
+        }  # the model's foreign keys have no Chinese verbose_name
         widgets = {"submitted_on": DateInput(), "text": forms.Textarea(attrs={"rows": 6})}
         field_classes = {"member": MemberChoiceField}
 

@@ -71,12 +71,21 @@ class Activity(AuditedModel):
     organization = models.ForeignKey(
         Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="activities"
     )
-    cells = models.ManyToManyField(Organization, verbose_name="参加党小组", blank=True, related_name="cell_activities")
-    activity_type = models.ForeignKey(ActivityType, verbose_name="活动类型", on_delete=models.PROTECT, related_name="+")
-    also_counts_as = models.ManyToManyField(
-        ActivityType, verbose_name="同时计为", blank=True, related_name="+",
+    cells = models.ManyToManyField(
+        Organization, verbose_name="参加党小组", blank=True, related_name="cell_activities"
     )
-    status = models.CharField("状态", max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
+    activity_type = models.ForeignKey(
+        ActivityType, verbose_name="活动类型", on_delete=models.PROTECT, related_name="+"
+    )
+    also_counts_as = models.ManyToManyField(
+        ActivityType,
+        verbose_name="同时计为",
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT
+    )
     topic = models.CharField("主题", max_length=200)
     planned_at = models.DateTimeField("计划时间", null=True, blank=True)
     held_at = models.DateTimeField("召开时间", null=True, blank=True)
@@ -164,7 +173,9 @@ class ActivityCredit(models.Model):
     is_primary = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["activity", "activity_type"], name="credit_unique_type")]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "activity_type"], name="credit_unique_type")
+        ]
         indexes = [models.Index(fields=["activity_type", "activity"])]
         verbose_name = verbose_name_plural = "活动计数类型"
 
@@ -176,9 +187,13 @@ class Attendance(AuditedModel):
     """A member's (or an invited guest's) attendance at an activity, with make-up study."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="attendances")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="attendances"
+    )
     guest_name = models.CharField("列席人员", max_length=50, blank=True)
-    status = models.CharField("出勤", max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT)
+    status = models.CharField(
+        "出勤", max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
     leave_reason = models.CharField("请假事由", max_length=100, blank=True)
     makeup_on = models.DateField("补学日期", null=True, blank=True)
     makeup_note = models.CharField("补学内容", max_length=200, blank=True)
@@ -189,7 +204,9 @@ class Attendance(AuditedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "member"], condition=Q(member__isnull=False), name="attendance_once_per_member"
+                fields=["activity", "member"],
+                condition=Q(member__isnull=False),
+                name="attendance_once_per_member",
             )
         ]
         indexes = [models.Index(fields=["member", "status"])]
@@ -215,7 +232,9 @@ class Attachment(TimeStampedModel):
     """A file kept with an activity (photos, the scanned sign-in sheet, minutes), under var/."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField("类别", max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO)
+    kind = models.CharField(
+        "类别", max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO
+    )
     file = models.FileField("文件", upload_to="activities/%Y/%m/")
     original_name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")

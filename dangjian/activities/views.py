@@ -716,7 +716,9 @@ def my_record_panel(request: HttpRequest) -> Any:
     )
     this_year = rows.filter(activity__held_on__gte=year_start)
     # order_by() first: the inherited ordering would otherwise split the GROUP BY into one row each.
-    counts = dict(this_year.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    counts = dict(
+        this_year.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
     missed = this_year.exclude(status=AttendanceStatus.PRESENT)
     return Panel(
         order=30,

@@ -10,7 +10,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def attachment(body: bytes, content_type: str, filename: str, *, ascii_name: str = "download") -> HttpResponse:
+def attachment(
+    body: bytes, content_type: str, filename: str, *, ascii_name: str = "download"
+) -> HttpResponse:
     """``body`` as a download named ``filename`` (RFC 6266 filename*, with a plain fallback)."""
     suffix = filename.rsplit(".", 1)[-1] if "." in filename else ""
     fallback = f"{ascii_name}.{suffix}" if suffix else ascii_name

@@ -11,7 +11,16 @@ from typing import Any
 # Builders run in this order; each is ``dangjian.<app>.demo.build(ctx)`` when the app is
 # installed and has that module. The members builder lays the ground (organizations, members,
 # accounts) that every later builder reads from the context.
-BUILDER_APPS = ["members", "recruitment", "activities", "compliance", "dues", "duties", "assessment", "reports"]
+BUILDER_APPS = [
+    "members",
+    "recruitment",
+    "activities",
+    "compliance",
+    "dues",
+    "duties",
+    "assessment",
+    "reports",
+]
 
 
 @dataclass

@@ -16,5 +16,5 @@ def quorum_met(present: int | None, eligible: int | None) -> bool:
 
 
 def motion_passed(votes_for: int | None, eligible: int | None) -> bool:
-    """"For" votes exceed half of the voting members who should attend."""
+    """ "For" votes exceed half of the voting members who should attend."""
     return bool(eligible) and (votes_for or 0) * 2 > (eligible or 0)

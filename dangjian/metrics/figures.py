@@ -161,8 +161,10 @@ def member_attendances(org: Any, period: Period, user: Any = None) -> QuerySet[A
     )
     leavers = list(
         StatusChange.objects.filter(
-            to_status__in=_inactive_statuses(), date__lte=period.end, member__organization__path__startswith=org.path
-        ).values_list("member_id", "date")[:LEAVER_LIST_MAX + 1]
+            to_status__in=_inactive_statuses(),
+            date__lte=period.end,
+            member__organization__path__startswith=org.path,
+        ).values_list("member_id", "date")[: LEAVER_LIST_MAX + 1]
     )
     if len(leavers) > LEAVER_LIST_MAX:
         qs = qs.exclude(left_by("member_id", OuterRef("activity__held_on")))
@@ -576,7 +578,14 @@ def participants(code: str, org: Any, period: Period, user: Any = None) -> Figur
     ids, capped_total = capped_ids(qs, total)
     label = activity_type_labels().get(code, code)
     return Figure(
-        f"participants.{code}", f"{label}参加党员", total, "人次", "activities.attendance", ids, None, capped_total
+        f"participants.{code}",
+        f"{label}参加党员",
+        total,
+        "人次",
+        "activities.attendance",
+        ids,
+        None,
+        capped_total,
     )
 
 
@@ -700,7 +709,15 @@ def talk_coverage_by_org(
         held = {str(x) for x in HELD_STATUSES}
         first, last = slot.start.isoformat(), slot.end.isoformat()
         talks = _scoped_activities(Activity.objects.all(), user)
-        columns = ("pk", "organization_id", "talk_party_a_id", "talk_party_b_id", "held_on", "status", "activity_type_id")
+        columns = (
+            "pk",
+            "organization_id",
+            "talk_party_a_id",
+            "talk_party_b_id",
+            "held_on",
+            "status",
+            "activity_type_id",
+        )
         if len(active) <= SMALL_ROLL:
             # A small subtree: every talk with a party on its roll, found by the FK index on each
             # party; the period and status are checked here, because given those filters SQLite
@@ -708,7 +725,9 @@ def talk_coverage_by_org(
             ids = list(active)
             sources = [talks.filter(Q(talk_party_a_id__in=ids) | Q(talk_party_b_id__in=ids))]
         else:
-            sources = [talks.filter(held_on__gte=slot.start, held_on__lte=slot.end, activity_type_id=talk_type_id)]
+            sources = [
+                talks.filter(held_on__gte=slot.start, held_on__lte=slot.end, activity_type_id=talk_type_id)
+            ]
         also: set[int] = set()
         # A talk recorded under another type that also counts as one (none of the built-in types).
         if ActivityType.may_also_count_as.through.objects.filter(to_activitytype_id=talk_type_id).exists():

@@ -73,8 +73,13 @@ def _raise(errors: Sequence[str], field_name: str = "date") -> None:
 
 @transaction.atomic
 def do_open_case(
-    *, application_date: datetime.date, acting_user: Any, notes: str = "", checklist: Iterable[str] = (),
-    via: str = "web", **fields: Any,
+    *,
+    application_date: datetime.date,
+    acting_user: Any,
+    notes: str = "",
+    checklist: Iterable[str] = (),
+    via: str = "web",
+    **fields: Any,
 ) -> Case:
     """Open a case when an application is handed in: the case and its step 1 (递交入党申请书)."""
     with audit.acting(acting_user, via):
@@ -86,8 +91,13 @@ def do_open_case(
         _raise(check.errors, "opened_on")
         case.save()
         Step.objects.create(
-            case=case, number=rules.APPLICATION, date=application_date, notes=notes,
-            checklist=list(checklist), organization=case.organization, recorded_by=_user(acting_user),
+            case=case,
+            number=rules.APPLICATION,
+            date=application_date,
+            notes=notes,
+            checklist=list(checklist),
+            organization=case.organization,
+            recorded_by=_user(acting_user),
         )
         refresh_case(case)
     return case
@@ -102,7 +112,9 @@ def _find_meeting(case: Case, day: datetime.date) -> Any:
     from dangjian.activities.models import Activity
 
     found = list(
-        Activity.objects.held().of_type("general_meeting").filter(organization=case.organization, held_on=day)[:2]
+        Activity.objects.held()
+        .of_type("general_meeting")
+        .filter(organization=case.organization, held_on=day)[:2]
     )
     return found[0] if len(found) == 1 else None
 
@@ -117,7 +129,9 @@ def _vote_from_meeting(vote: Vote, case: Case, day: datetime.date) -> Vote:
     if meeting.organization_id != case.organization_id or meeting.status not in HELD_STATUSES:
         raise ValidationError({"meeting": "所选会议不是本支部已召开的支部党员大会。"})
     if meeting.held_on != day:
-        raise ValidationError({"meeting": f"所选会议的召开日期（{rules.fmt(meeting.held_on)}）与表决日期不一致。"})
+        raise ValidationError(
+            {"meeting": f"所选会议的召开日期（{rules.fmt(meeting.held_on)}）与表决日期不一致。"}
+        )
     return Vote(
         eligible=meeting.eligible_voters if meeting.eligible_voters is not None else vote.eligible,
         present=meeting.present_voters if meeting.present_voters is not None else vote.present,
@@ -128,12 +142,18 @@ def _vote_from_meeting(vote: Vote, case: Case, day: datetime.date) -> Vote:
     )
 
 
-def _check_people(rule: rules.StepRule, people: Sequence[Member], case: Case, day: datetime.date) -> list[str]:
+def _check_people(
+    rule: rules.StepRule, people: Sequence[Member], case: Case, day: datetime.date
+) -> list[str]:
     if not rule.people:
         return []
     errors = []
     label = "培养联系人" if rule.people == "mentors" else "入党介绍人"
-    low, high = (rules.MENTORS_MIN, rules.MENTORS_MAX) if rule.people == "mentors" else (rules.SPONSORS, rules.SPONSORS)
+    low, high = (
+        (rules.MENTORS_MIN, rules.MENTORS_MAX)
+        if rule.people == "mentors"
+        else (rules.SPONSORS, rules.SPONSORS)
+    )
     if not low <= len(people) <= high:
         need = f"{low}名" if low == high else f"{low}至{high}名"
         errors.append(f"{label}应为{need}正式党员（{rule.source}），现选了{len(people)}名。")
@@ -178,12 +198,22 @@ def do_record_step(
     passed = None
     if rule.vote:
         vote = _vote_from_meeting(vote or Vote(), case, date)
-        _raise(rules.vote_errors(vote.eligible, vote.present, vote.votes_for, vote.against, vote.abstain), "votes_for")
+        _raise(
+            rules.vote_errors(vote.eligible, vote.present, vote.votes_for, vote.against, vote.abstain),
+            "votes_for",
+        )
         passed = rules.vote_result(vote.eligible or 0, vote.present or 0, vote.votes_for or 0).passed
     if number == rules.TRAINING:
-        if not ((training_days or 0) >= rules.TRAINING_MIN_DAYS or (training_hours or 0) >= rules.TRAINING_MIN_HOURS):
-            _raise([f"集中培训应不少于{rules.TRAINING_MIN_DAYS}天或{rules.TRAINING_MIN_HOURS}学时（细则第十七条）。"],
-                   "training_days")
+        if not (
+            (training_days or 0) >= rules.TRAINING_MIN_DAYS
+            or (training_hours or 0) >= rules.TRAINING_MIN_HOURS
+        ):
+            _raise(
+                [
+                    f"集中培训应不少于{rules.TRAINING_MIN_DAYS}天或{rules.TRAINING_MIN_HOURS}学时（细则第十七条）。"
+                ],
+                "training_days",
+            )
     uploads = list(documents)
     content_types = []
     for upload in uploads:
@@ -194,27 +224,47 @@ def do_record_step(
 
     with audit.acting(acting_user, via):
         step = Step.objects.create(
-            case=case, number=number, date=date, notes=notes, checklist=list(checklist),
+            case=case,
+            number=number,
+            date=date,
+            notes=notes,
+            checklist=list(checklist),
             meeting=vote.meeting if vote else None,
             eligible_voters=vote.eligible if vote else None,
             present_voters=vote.present if vote else None,
             votes_for=vote.votes_for if vote else None,
             votes_against=vote.against if vote else None,
             votes_abstain=vote.abstain if vote else None,
-            passed=passed, training_days=training_days, training_hours=training_hours,
-            special_case=special_case, organization=case.organization, recorded_by=_user(acting_user),
+            passed=passed,
+            training_days=training_days,
+            training_hours=training_hours,
+            special_case=special_case,
+            organization=case.organization,
+            recorded_by=_user(acting_user),
         )
         if people:
             step.people.set(people)
         for upload, content_type in zip(uploads, content_types, strict=True):
             StepDocument.objects.create(
-                step=step, file=upload, original_name=upload.name[:200], size=upload.size, content_type=content_type
+                step=step,
+                file=upload,
+                original_name=upload.name[:200],
+                size=upload.size,
+                content_type=content_type,
             )
         if rule.vote:
-            audit.record(case, "支部大会表决" + ("通过" if passed else "未通过"), {
-                "step": number, "eligible": vote.eligible, "present": vote.present,  # type: ignore[union-attr]
-                "for": vote.votes_for, "against": vote.against, "abstain": vote.abstain,  # type: ignore[union-attr]
-            })
+            audit.record(
+                case,
+                "支部大会表决" + ("通过" if passed else "未通过"),
+                {
+                    "step": number,
+                    "eligible": vote.eligible,
+                    "present": vote.present,  # type: ignore[union-attr]
+                    "for": vote.votes_for,
+                    "against": vote.against,
+                    "abstain": vote.abstain,  # type: ignore[union-attr]
+                },
+            )
         if number == rules.APPROVAL:
             _admit(case, acting_user, via)
         elif number == rules.CONFIRMATION_APPROVAL:
@@ -224,8 +274,10 @@ def do_record_step(
         refresh_case(case)
     warnings = list(check.warnings)
     if rule.vote and not passed:
-        warnings.append(f"表决未通过：赞成票未超过应到会有表决权的正式党员的半数（{rules.VOTE_SOURCE}）。"
-                        "已记录，可在以后再次提交支部大会讨论。")
+        warnings.append(
+            f"表决未通过：赞成票未超过应到会有表决权的正式党员的半数（{rules.VOTE_SOURCE}）。"
+            "已记录，可在以后再次提交支部大会讨论。"
+        )
     missing = [item for item in rule.checklist if item not in step.checklist]
     if missing:
         warnings.append("尚缺材料：" + "、".join(missing) + "。")
@@ -236,10 +288,18 @@ def _admit(case: Case, acting_user: Any, via: str) -> None:
     """Approval of admission: the person goes on the roster as a probationary member (one action)."""
     vote_day = case.timeline().done[rules.ADMISSION_VOTE]
     member = do_create_member(
-        acting_user=acting_user, via=via,
-        name=case.name, gender=case.gender, birth_date=case.birth_date, id_number=case.id_number or None,
-        phone=case.phone, department=case.department, organization=case.organization,
-        status=MemberStatus.PROBATIONARY, status_since=vote_day, admission_date=vote_day,
+        acting_user=acting_user,
+        via=via,
+        name=case.name,
+        gender=case.gender,
+        birth_date=case.birth_date,
+        id_number=case.id_number or None,
+        phone=case.phone,
+        department=case.department,
+        organization=case.organization,
+        status=MemberStatus.PROBATIONARY,
+        status_since=vote_day,
+        admission_date=vote_day,
     )
     case.member = member
     case.save()
@@ -252,8 +312,12 @@ def _confirm(case: Case, approved_on: datetime.date, acting_user: Any, via: str)
     if case.member is None or end is None:
         raise ValidationError({"date": "该档案没有对应的预备党员记录，不能办理转正。"})
     do_change_status(
-        case.member, MemberStatus.FULL, date=end, reason=f"按期转正（{rules.fmt(approved_on)}上级党委批准）",
-        acting_user=acting_user, via=via,
+        case.member,
+        MemberStatus.FULL,
+        date=end,
+        reason=f"按期转正（{rules.fmt(approved_on)}上级党委批准）",
+        acting_user=acting_user,
+        via=via,
     )
     audit.record(case, "转为正式党员", {"member": case.member_id, "confirmation_date": end})
 
@@ -268,8 +332,13 @@ def do_extend_probation(
     _raise(check.errors)
     with audit.acting(acting_user, via):
         step = Step.objects.create(
-            case=case, kind=StepKind.EXTENSION, months=months, date=date, notes=notes,
-            organization=case.organization, recorded_by=_user(acting_user),
+            case=case,
+            kind=StepKind.EXTENSION,
+            months=months,
+            date=date,
+            notes=notes,
+            organization=case.organization,
+            recorded_by=_user(acting_user),
         )
         audit.record(case, "延长预备期", {"months": months, "date": date})
         refresh_case(case)
@@ -288,12 +357,22 @@ def do_cancel_probation(
     _raise(check.errors)
     with audit.acting(acting_user, via):
         step = Step.objects.create(
-            case=case, kind=StepKind.CANCELLATION, date=date, notes=reason,
-            organization=case.organization, recorded_by=_user(acting_user),
+            case=case,
+            kind=StepKind.CANCELLATION,
+            date=date,
+            notes=reason,
+            organization=case.organization,
+            recorded_by=_user(acting_user),
         )
         if case.member is not None:
-            do_change_status(case.member, MemberStatus.REMOVED, date=date, reason="取消预备党员资格：" + reason,
-                             acting_user=acting_user, via=via)
+            do_change_status(
+                case.member,
+                MemberStatus.REMOVED,
+                date=date,
+                reason="取消预备党员资格：" + reason,
+                acting_user=acting_user,
+                via=via,
+            )
         case.status = CaseStatus.CANCELLED
         audit.record(case, "取消预备党员资格", {"date": date, "reason": reason})
         refresh_case(case)
@@ -301,7 +380,9 @@ def do_cancel_probation(
 
 
 @transaction.atomic
-def do_close_case(case: Case, *, date: datetime.date, reason: str, acting_user: Any, via: str = "web") -> Step:
+def do_close_case(
+    case: Case, *, date: datetime.date, reason: str, acting_user: Any, via: str = "web"
+) -> Step:
     """Stop a case before admission (the applicant withdrew, left the agency, was not approved)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     errors = []
@@ -316,8 +397,12 @@ def do_close_case(case: Case, *, date: datetime.date, reason: str, acting_user: 
     _raise(errors)
     with audit.acting(acting_user, via):
         step = Step.objects.create(
-            case=case, kind=StepKind.CLOSURE, date=date, notes=reason,
-            organization=case.organization, recorded_by=_user(acting_user),
+            case=case,
+            kind=StepKind.CLOSURE,
+            date=date,
+            notes=reason,
+            organization=case.organization,
+            recorded_by=_user(acting_user),
         )
         case.status = CaseStatus.CLOSED
         audit.record(case, "终止发展", {"date": date, "reason": reason})

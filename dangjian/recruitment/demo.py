@@ -68,9 +68,17 @@ def build(ctx: Any) -> None:
         born = datetime.date(1990 + index % 8, 1 + index % 12, 5 + index)
         first17 = f"330106{born:%Y%m%d}{700 + index:03d}"
         case = actions.do_open_case(
-            application_date=start, acting_user=None, via="demo", name=name, gender=gender, birth_date=born,
-            id_number=first17 + id_check_digit(first17), phone=f"1390000{index:04d}", department="综合科",
-            organization=branch, checklist=["入党申请书"],
+            application_date=start,
+            acting_user=None,
+            via="demo",
+            name=name,
+            gender=gender,
+            birth_date=born,
+            id_number=first17 + id_check_digit(first17),
+            phone=f"1390000{index:04d}",
+            department="综合科",
+            organization=branch,
+            checklist=["入党申请书"],
         )
         dates = happy_dates(start)
         voters = len(full)
@@ -81,19 +89,36 @@ def build(ctx: Any) -> None:
             if number in rules.VOTE_STEPS:
                 fail = (extra == "failed" and number == 15) or (extra == "extended" and number == 23)
                 kwargs["vote"] = actions.Vote(
-                    eligible=voters, present=voters, votes_for=1 if fail else voters,
-                    against=voters - 1 if fail else 0, abstain=0,
+                    eligible=voters,
+                    present=voters,
+                    votes_for=1 if fail else voters,
+                    against=voters - 1 if fail else 0,
+                    abstain=0,
                 )
             if number == rules.TRAINING:
                 kwargs["training_days"] = 3
             actions.do_record_step(
-                case, number, date=dates[number], acting_user=None, via="demo",
-                checklist=list(rules.RULES[number].checklist), notes="", **kwargs,
+                case,
+                number,
+                date=dates[number],
+                acting_user=None,
+                via="demo",
+                checklist=list(rules.RULES[number].checklist),
+                notes="",
+                **kwargs,
             )
         if extra == "extended":
-            actions.do_extend_probation(case, months=6, date=dates[23], acting_user=None, via="demo",
-                                        notes="支部党员大会决定延长预备期六个月。")
+            actions.do_extend_probation(
+                case,
+                months=6,
+                date=dates[23],
+                acting_user=None,
+                via="demo",
+                notes="支部党员大会决定延长预备期六个月。",
+            )
         created += 1
     for branch in ctx.branches:
         actions.do_save_plan(organization=branch, year=today.year, planned=2, acting_user=None, via="demo")
-    ctx.log(f"  发展党员：{created} 份档案（各阶段均有，含超期和延长预备期各一例），{len(ctx.branches)} 个支部的年度计划")
+    ctx.log(
+        f"  发展党员：{created} 份档案（各阶段均有，含超期和延长预备期各一例），{len(ctx.branches)} 个支部的年度计划"
+    )

@@ -50,14 +50,22 @@ def due_items(cases: QuerySet[Case], *, month_end: datetime.date, on: datetime.d
         case = DueCase(pk, name, org_name)
         if deadline and deadline <= month_end and number:
             reason = (
-                DueReason.TALK if number == rules.TALK
-                else DueReason.APPROVAL if number in APPROVAL_STEPS
+                DueReason.TALK
+                if number == rules.TALK
+                else DueReason.APPROVAL
+                if number in APPROVAL_STEPS
                 else DueReason.DEADLINE
             )
             items.append(DueItem(case, reason, deadline, rules.step_label(number), deadline < on))
         if review and review <= month_end:
-            items.append(DueItem(case, DueReason.REVIEW, review, "入党积极分子半年考察（细则第十一条）", review < on))
+            items.append(
+                DueItem(case, DueReason.REVIEW, review, "入党积极分子半年考察（细则第十一条）", review < on)
+            )
         if number in rules.CONFIRMATION_STEPS[:2] and earliest and earliest <= month_end:
-            items.append(DueItem(case, DueReason.PROBATION_END, earliest, f"预备期满，{rules.step_label(number)}", False))
+            items.append(
+                DueItem(
+                    case, DueReason.PROBATION_END, earliest, f"预备期满，{rules.step_label(number)}", False
+                )
+            )
     items.sort(key=lambda i: (i.date, i.case.name, i.case.pk))
     return items

@@ -44,7 +44,9 @@ class MultipleFileField(forms.FileField):
 
 
 def branches_for(user: Any) -> Any:
-    return restrict(Organization.objects.of_kind(OrgKind.BRANCH, OrgKind.GENERAL_BRANCH), user, "change").active()
+    return restrict(
+        Organization.objects.of_kind(OrgKind.BRANCH, OrgKind.GENERAL_BRANCH), user, "change"
+    ).active()
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -61,7 +63,9 @@ class CaseForm(forms.ModelForm):
 
     opened_on = forms.DateField(label="递交入党申请书日期", widget=DateInput())
     checklist = forms.MultipleChoiceField(
-        label="已备材料", required=False, widget=forms.CheckboxSelectMultiple,
+        label="已备材料",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(c, c) for c in rules.RULES[rules.APPLICATION].checklist],
     )
     notes = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -84,10 +88,13 @@ class StepForm(forms.Form):
     """Recording one flowchart step; fields follow the step's rule."""
 
     date = forms.DateField(label="日期", widget=DateInput())
-    checklist = forms.MultipleChoiceField(label="已备材料", required=False, widget=forms.CheckboxSelectMultiple)
+    checklist = forms.MultipleChoiceField(
+        label="已备材料", required=False, widget=forms.CheckboxSelectMultiple
+    )
     notes = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     documents = MultipleFileField(
-        label="上传材料", required=False,
+        label="上传材料",
+        required=False,
         help_text="可多选；PDF、JPG/PNG、Word、Excel，每个文件不超过10MB。",
     )
 
@@ -100,16 +107,21 @@ class StepForm(forms.Form):
         if rule.people:
             label = "培养联系人" if rule.people == "mentors" else "入党介绍人"
             self.fields["people"] = forms.ModelMultipleChoiceField(
-                label=label, widget=forms.CheckboxSelectMultiple,
+                label=label,
+                widget=forms.CheckboxSelectMultiple,
                 queryset=Member.objects.filter(organization=case.organization, status=MemberStatus.FULL),
                 help_text=rule.note,
             )
         if rule.vote:
             from dangjian.activities.models import Activity
 
-            meetings = Activity.objects.held().of_type("general_meeting").filter(organization=case.organization)
+            meetings = (
+                Activity.objects.held().of_type("general_meeting").filter(organization=case.organization)
+            )
             self.fields["meeting"] = forms.ModelChoiceField(
-                label="支部党员大会记录", required=False, queryset=meetings.order_by("-held_on"),
+                label="支部党员大会记录",
+                required=False,
+                queryset=meetings.order_by("-held_on"),
                 empty_label="（未在组织生活台账中登记）",
                 help_text="选择后以会议登记的应到、实到有表决权党员人数为准。",
             )
@@ -123,8 +135,12 @@ class StepForm(forms.Form):
                 self.fields[name] = forms.IntegerField(label=label, min_value=0, required=False)
             self.fields["eligible"].help_text = "预备党员没有表决权，不计入。"
         if rule.number == rules.TRAINING:
-            self.fields["training_days"] = forms.IntegerField(label="培训天数（天）", min_value=0, required=False)
-            self.fields["training_hours"] = forms.IntegerField(label="培训学时（学时）", min_value=0, required=False)
+            self.fields["training_days"] = forms.IntegerField(
+                label="培训天数（天）", min_value=0, required=False
+            )
+            self.fields["training_hours"] = forms.IntegerField(
+                label="培训学时（学时）", min_value=0, required=False
+            )
         if rule.deadline is not None and rule.deadline.special_months:
             self.fields["special_case"] = forms.BooleanField(
                 label=f"特殊情况，审批期限延至{rule.deadline.special_months}个月（{rule.deadline.source}）",
@@ -132,7 +148,8 @@ class StepForm(forms.Form):
             )
         if rule.number == rules.ASSIGN:
             self.fields["cell"] = forms.ModelChoiceField(
-                label="编入党小组", required=False,
+                label="编入党小组",
+                required=False,
                 queryset=Organization.objects.filter(parent=case.organization, kind=OrgKind.CELL),
             )
         self.initial.setdefault("date", today())
@@ -149,7 +166,9 @@ class StepForm(forms.Form):
 class ExtensionForm(forms.Form):
     date = forms.DateField(label="支部大会决定日期", widget=DateInput())
     months = forms.IntegerField(
-        label="延长月数（月）", min_value=1, max_value=24,
+        label="延长月数（月）",
+        min_value=1,
+        max_value=24,
         help_text=f"{rules.EXTENSION_MIN_MONTHS}至{rules.EXTENSION_MAX_MONTHS}个月（{rules.EXTENSION_SOURCE}）。",
     )
     notes = forms.CharField(label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -171,7 +190,9 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The receiving branch may lie outside a branch secretary's own subtree: any branch of the agency.
         self.fields["to"].queryset = (
-            Organization.objects.of_kind(OrgKind.BRANCH, OrgKind.GENERAL_BRANCH).active().exclude(pk=case.organization_id)
+            Organization.objects.of_kind(OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
+            .active()
+            .exclude(pk=case.organization_id)
         )
         self.initial.setdefault("date", today())
 

@@ -68,12 +68,18 @@ class Case(AuditedModel):
     opened_on = models.DateField("申请日期")
     status = models.CharField("状态", max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     member = models.OneToOneField(
-        Member, verbose_name="党员记录", null=True, blank=True, on_delete=models.PROTECT,
+        Member,
+        verbose_name="党员记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="recruitment_case",
     )
     # Derived from the steps by actions.refresh_case() after every write, and stored only so the
     # agency-wide lists can filter thousands of cases in one indexed query.
-    stage = models.CharField("阶段", max_length=12, choices=Stage.choices, default=Stage.APPLICATION, editable=False)
+    stage = models.CharField(
+        "阶段", max_length=12, choices=Stage.choices, default=Stage.APPLICATION, editable=False
+    )
     next_number = models.PositiveSmallIntegerField("下一步", null=True, blank=True, editable=False)
     next_earliest = models.DateField("最早日期", null=True, blank=True, editable=False)
     next_deadline = models.DateField("期限", null=True, blank=True, editable=False)
@@ -142,9 +148,7 @@ class Case(AuditedModel):
             clash = Case.objects.open().filter(id_number=self.id_number).exclude(pk=self.pk)
             if clash.exists():
                 errors["id_number"] = "该身份证号已有进行中的发展党员档案。"
-            elif Member.objects.active().filter(id_number=self.id_number).exclude(
-                pk=self.member_id
-            ).exists():
+            elif Member.objects.active().filter(id_number=self.id_number).exclude(pk=self.member_id).exists():
                 errors["id_number"] = "该身份证号已在党员花名册中。"
         if errors:
             raise ValidationError(errors)
@@ -153,7 +157,9 @@ class Case(AuditedModel):
 class Step(AuditedModel):
     """A dated step of a case (one of the 25, or an extension, cancellation or closure) and its record."""
 
-    case = models.ForeignKey(Case, verbose_name="发展党员档案", on_delete=models.CASCADE, related_name="steps")
+    case = models.ForeignKey(
+        Case, verbose_name="发展党员档案", on_delete=models.CASCADE, related_name="steps"
+    )
     kind = models.CharField("类别", max_length=12, choices=StepKind.choices, default=StepKind.STEP)
     number = models.PositiveSmallIntegerField(
         "步骤", null=True, blank=True, choices=[(n, f"{n}. {r.name}") for n, r in rules.RULES.items()]
@@ -161,10 +167,16 @@ class Step(AuditedModel):
     date = models.DateField("日期")
     notes = models.TextField("情况说明", blank=True)
     checklist = models.JSONField("已备材料", default=list, blank=True)
-    people = models.ManyToManyField(Member, verbose_name="培养联系人/入党介绍人", blank=True, related_name="+")
+    people = models.ManyToManyField(
+        Member, verbose_name="培养联系人/入党介绍人", blank=True, related_name="+"
+    )
     meeting = models.ForeignKey(
-        "activities.Activity", verbose_name="支部党员大会记录", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "activities.Activity",
+        verbose_name="支部党员大会记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     eligible_voters = models.PositiveIntegerField("应到有表决权党员", null=True, blank=True)
     present_voters = models.PositiveIntegerField("实到有表决权党员", null=True, blank=True)
@@ -180,7 +192,11 @@ class Step(AuditedModel):
         Organization, verbose_name="登记时所在党支部", on_delete=models.PROTECT, related_name="+"
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -217,8 +233,13 @@ class Step(AuditedModel):
 
     def as_event(self) -> rules.Event:
         return rules.Event(
-            number=self.number, date=self.date, kind=self.kind, passed=self.passed,
-            months=self.months, special=self.special_case, seq=self.pk or 0,
+            number=self.number,
+            date=self.date,
+            kind=self.kind,
+            passed=self.passed,
+            months=self.months,
+            special=self.special_case,
+            seq=self.pk or 0,
         )
 
 
@@ -310,7 +331,9 @@ class Plan(AuditedModel):
     class Meta:
         ordering = ["-year", "organization__path"]
         verbose_name = verbose_name_plural = "发展党员计划"
-        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="recruitment_plan_once_a_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="recruitment_plan_once_a_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization.name}{self.year}年计划发展{self.planned}人"

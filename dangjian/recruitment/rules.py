@@ -77,61 +77,202 @@ class StepRule:
     note: str = ""
 
 
-_APP, _ACT, _CAN, _ADM, _PRO = Stage.APPLICATION, Stage.ACTIVIST, Stage.CANDIDATE, Stage.ADMISSION, Stage.PROBATION
+_APP, _ACT, _CAN, _ADM, _PRO = (
+    Stage.APPLICATION,
+    Stage.ACTIVIST,
+    Stage.CANDIDATE,
+    Stage.ADMISSION,
+    Stage.PROBATION,
+)
 _CH2, _CH3, _CH4, _CH5 = "细则第二章", "细则第三章", "细则第四章", "细则第五章"
 
-PROBATION_END = Limit(ADMISSION_VOTE, PROBATION_MONTHS, "党章第七条", "预备期满一年（自支部大会通过之日起）", plus_extension=True)
+PROBATION_END = Limit(
+    ADMISSION_VOTE,
+    PROBATION_MONTHS,
+    "党章第七条",
+    "预备期满一年（自支部大会通过之日起）",
+    plus_extension=True,
+)
 
 RULES: dict[int, StepRule] = {
     r.number: r
     for r in [
-        StepRule(1, _APP, "递交入党申请书", "细则第五、六条", checklist=("入党申请书",),
-                 note=f"年满{MIN_AGE}周岁方可申请入党。"),
-        StepRule(2, _APP, "党组织派人谈话", "细则第七条", requires=(1,),
-                 deadline=Limit(1, TALK_WITHIN_MONTHS, "细则第七条", "收到入党申请书后一个月内"),
-                 checklist=("谈话记录",)),
-        StepRule(3, _ACT, "推荐和确定入党积极分子", _CH2, requires=(2,),
-                 checklist=("党员推荐或群团组织推优材料", "支委会会议记录")),
+        StepRule(
+            1,
+            _APP,
+            "递交入党申请书",
+            "细则第五、六条",
+            checklist=("入党申请书",),
+            note=f"年满{MIN_AGE}周岁方可申请入党。",
+        ),
+        StepRule(
+            2,
+            _APP,
+            "党组织派人谈话",
+            "细则第七条",
+            requires=(1,),
+            deadline=Limit(1, TALK_WITHIN_MONTHS, "细则第七条", "收到入党申请书后一个月内"),
+            checklist=("谈话记录",),
+        ),
+        StepRule(
+            3,
+            _ACT,
+            "推荐和确定入党积极分子",
+            _CH2,
+            requires=(2,),
+            checklist=("党员推荐或群团组织推优材料", "支委会会议记录"),
+        ),
         StepRule(4, _ACT, "上级党委备案", _CH2, requires=(3,), checklist=("入党积极分子备案表",)),
-        StepRule(5, _ACT, "指定培养联系人", "细则第十条", requires=(3,), people="mentors",
-                 checklist=("培养联系人名单",), note=f"指定{MENTORS_MIN}至{MENTORS_MAX}名正式党员。"),
-        StepRule(6, _ACT, "培养教育考察", "细则第十一条", requires=(5,), repeatable=True,
-                 checklist=("思想汇报", "半年考察意见"), note="每半年考察一次，每次考察登记一条。"),
-        StepRule(7, _CAN, "确定发展对象", "细则第十三条", requires=(4, 6),
-                 earliest=Limit(3, ACTIVIST_MIN_MONTHS, "细则第十三条", "确定为入党积极分子满一年"),
-                 checklist=("党小组意见", "培养联系人意见", "党员和群众意见", "支委会会议记录")),
+        StepRule(
+            5,
+            _ACT,
+            "指定培养联系人",
+            "细则第十条",
+            requires=(3,),
+            people="mentors",
+            checklist=("培养联系人名单",),
+            note=f"指定{MENTORS_MIN}至{MENTORS_MAX}名正式党员。",
+        ),
+        StepRule(
+            6,
+            _ACT,
+            "培养教育考察",
+            "细则第十一条",
+            requires=(5,),
+            repeatable=True,
+            checklist=("思想汇报", "半年考察意见"),
+            note="每半年考察一次，每次考察登记一条。",
+        ),
+        StepRule(
+            7,
+            _CAN,
+            "确定发展对象",
+            "细则第十三条",
+            requires=(4, 6),
+            earliest=Limit(3, ACTIVIST_MIN_MONTHS, "细则第十三条", "确定为入党积极分子满一年"),
+            checklist=("党小组意见", "培养联系人意见", "党员和群众意见", "支委会会议记录"),
+        ),
         StepRule(8, _CAN, "上级党委备案", _CH3, requires=(7,), checklist=("发展对象备案表",)),
-        StepRule(9, _CAN, "确定入党介绍人", "细则第十四条", requires=(7,), people="sponsors",
-                 checklist=("入党介绍人意见",), note=f"须{SPONSORS}名正式党员。"),
-        StepRule(10, _CAN, "进行政治审查", "细则第十五、十六条", requires=(7,),
-                 checklist=("政治审查报告", "函调或外调材料")),
-        StepRule(11, _CAN, "开展集中培训", "细则第十七条", requires=(7,), checklist=("培训结业证书",),
-                 note=f"不少于{TRAINING_MIN_DAYS}天或{TRAINING_MIN_HOURS}学时。"),
-        StepRule(12, _ADM, "支部委员会审查", _CH4, requires=(8, 9, 10, 11),
-                 checklist=("支委会会议记录", "公示情况报告")),
-        StepRule(13, _ADM, "上级党委预审", "细则第十九条", requires=(12,), checklist=("预审意见",),
-                 note="预审后三个月内调离本单位的，不再办理。"),
+        StepRule(
+            9,
+            _CAN,
+            "确定入党介绍人",
+            "细则第十四条",
+            requires=(7,),
+            people="sponsors",
+            checklist=("入党介绍人意见",),
+            note=f"须{SPONSORS}名正式党员。",
+        ),
+        StepRule(
+            10,
+            _CAN,
+            "进行政治审查",
+            "细则第十五、十六条",
+            requires=(7,),
+            checklist=("政治审查报告", "函调或外调材料"),
+        ),
+        StepRule(
+            11,
+            _CAN,
+            "开展集中培训",
+            "细则第十七条",
+            requires=(7,),
+            checklist=("培训结业证书",),
+            note=f"不少于{TRAINING_MIN_DAYS}天或{TRAINING_MIN_HOURS}学时。",
+        ),
+        StepRule(
+            12,
+            _ADM,
+            "支部委员会审查",
+            _CH4,
+            requires=(8, 9, 10, 11),
+            checklist=("支委会会议记录", "公示情况报告"),
+        ),
+        StepRule(
+            13,
+            _ADM,
+            "上级党委预审",
+            "细则第十九条",
+            requires=(12,),
+            checklist=("预审意见",),
+            note="预审后三个月内调离本单位的，不再办理。",
+        ),
         StepRule(14, _ADM, "填写入党志愿书", _CH4, requires=(13,), checklist=("入党志愿书",)),
-        StepRule(15, _ADM, "支部党员大会讨论接收", "细则第二十一、二十二条", requires=(14,), vote=True,
-                 checklist=("支部党员大会会议记录", "入党志愿书（支部决议）")),
-        StepRule(16, _ADM, "上级党委派人谈话", _CH4, requires=(15,),
-                 deadline=Limit(15, APPROVAL_WITHIN_MONTHS, "细则第二十五条", "支部大会通过后三个月内审批前",
-                                special_months=APPROVAL_SPECIAL_MONTHS),
-                 checklist=("谈话记录",)),
-        StepRule(17, _ADM, "上级党委审批", "细则第二十五条", requires=(16,),
-                 deadline=Limit(15, APPROVAL_WITHIN_MONTHS, "细则第二十五条", "支部大会通过后三个月内",
-                                special_months=APPROVAL_SPECIAL_MONTHS),
-                 checklist=("党委会议记录", "审批意见"), note="审批后在花名册中登记为预备党员。"),
+        StepRule(
+            15,
+            _ADM,
+            "支部党员大会讨论接收",
+            "细则第二十一、二十二条",
+            requires=(14,),
+            vote=True,
+            checklist=("支部党员大会会议记录", "入党志愿书（支部决议）"),
+        ),
+        StepRule(
+            16,
+            _ADM,
+            "上级党委派人谈话",
+            _CH4,
+            requires=(15,),
+            deadline=Limit(
+                15,
+                APPROVAL_WITHIN_MONTHS,
+                "细则第二十五条",
+                "支部大会通过后三个月内审批前",
+                special_months=APPROVAL_SPECIAL_MONTHS,
+            ),
+            checklist=("谈话记录",),
+        ),
+        StepRule(
+            17,
+            _ADM,
+            "上级党委审批",
+            "细则第二十五条",
+            requires=(16,),
+            deadline=Limit(
+                15,
+                APPROVAL_WITHIN_MONTHS,
+                "细则第二十五条",
+                "支部大会通过后三个月内",
+                special_months=APPROVAL_SPECIAL_MONTHS,
+            ),
+            checklist=("党委会议记录", "审批意见"),
+            note="审批后在花名册中登记为预备党员。",
+        ),
         StepRule(18, _ADM, "再上一级党委组织部门备案", _CH4, requires=(17,), checklist=("备案材料",)),
         StepRule(19, _ADM, "编入党支部和党小组", _CH5, requires=(17,)),
         StepRule(20, _PRO, "入党宣誓", _CH5, requires=(17,), checklist=("宣誓仪式记录",)),
-        StepRule(21, _PRO, "继续教育考察", _CH5, requires=(20,), repeatable=True, checklist=("思想汇报", "考察意见")),
-        StepRule(22, _PRO, "提出转正申请", _CH5, requires=(21,), earliest=PROBATION_END, checklist=("转正申请书",)),
-        StepRule(23, _PRO, "支部党员大会讨论转正", _CH5, requires=(22,), earliest=PROBATION_END, vote=True,
-                 checklist=("支部党员大会会议记录",)),
-        StepRule(24, _PRO, "上级党委审批转正", _CH5, requires=(23,),
-                 deadline=Limit(23, CONFIRMATION_APPROVAL_MONTHS, _CH5, "支部大会讨论转正后三个月内"),
-                 checklist=("审批意见",), note="审批后在花名册中转为正式党员，党龄自预备期满之日算起（党章第七条）。"),
+        StepRule(
+            21,
+            _PRO,
+            "继续教育考察",
+            _CH5,
+            requires=(20,),
+            repeatable=True,
+            checklist=("思想汇报", "考察意见"),
+        ),
+        StepRule(
+            22, _PRO, "提出转正申请", _CH5, requires=(21,), earliest=PROBATION_END, checklist=("转正申请书",)
+        ),
+        StepRule(
+            23,
+            _PRO,
+            "支部党员大会讨论转正",
+            _CH5,
+            requires=(22,),
+            earliest=PROBATION_END,
+            vote=True,
+            checklist=("支部党员大会会议记录",),
+        ),
+        StepRule(
+            24,
+            _PRO,
+            "上级党委审批转正",
+            _CH5,
+            requires=(23,),
+            deadline=Limit(23, CONFIRMATION_APPROVAL_MONTHS, _CH5, "支部大会讨论转正后三个月内"),
+            checklist=("审批意见",),
+            note="审批后在花名册中转为正式党员，党龄自预备期满之日算起（党章第七条）。",
+        ),
         StepRule(25, _PRO, "材料归档", _CH5, requires=(24,), checklist=("入党材料归入人事档案",)),
     ]
 }
@@ -164,8 +305,9 @@ class VoteResult:
     passed: bool
 
 
-def vote_errors(eligible: int | None, present: int | None, votes_for: int | None,
-                against: int | None, abstain: int | None) -> list[str]:
+def vote_errors(
+    eligible: int | None, present: int | None, votes_for: int | None, against: int | None, abstain: int | None
+) -> list[str]:
     """Chinese errors for vote figures that cannot be right, or a meeting without quorum."""
     if None in (eligible, present, votes_for, against, abstain):
         return ["请填写应到、实到有表决权的正式党员人数和赞成、反对、弃权票数。"]
@@ -304,10 +446,16 @@ def limits(rule: StepRule, timeline: Timeline, *, special: bool = False) -> Next
     if rule.deadline is not None:
         anchor = timeline.done.get(rule.deadline.anchor)
         if anchor is not None:
-            months = rule.deadline.special_months if special and rule.deadline.special_months else rule.deadline.months
+            months = (
+                rule.deadline.special_months
+                if special and rule.deadline.special_months
+                else rule.deadline.months
+            )
             deadline = add_months(anchor, months)
             source = f"{rule.deadline.text}（{rule.deadline.source}）"
-    return NextStep(rule=rule, earliest=earliest, deadline=deadline, deadline_source=source, earliest_reason=reason)
+    return NextStep(
+        rule=rule, earliest=earliest, deadline=deadline, deadline_source=source, earliest_reason=reason
+    )
 
 
 def open_steps(timeline: Timeline) -> list[NextStep]:
@@ -412,7 +560,9 @@ def check_extension(timeline: Timeline, day: datetime.date, months: int, *, toda
     if CONFIRMATION_VOTE in timeline.done:
         check.errors.append("支部大会已讨论通过转正，不能再延长预备期。")
     if timeline.extension is not None:
-        check.errors.append(f"预备期已于{fmt(timeline.extension.date)}延长过一次，不能再次延长（{EXTENSION_SOURCE}）。")
+        check.errors.append(
+            f"预备期已于{fmt(timeline.extension.date)}延长过一次，不能再次延长（{EXTENSION_SOURCE}）。"
+        )
     if not EXTENSION_MIN_MONTHS <= months <= EXTENSION_MAX_MONTHS:
         check.errors.append(
             f"延长预备期应为{EXTENSION_MIN_MONTHS}至{EXTENSION_MAX_MONTHS}个月（{EXTENSION_SOURCE}），不能为{months}个月。"

@@ -54,13 +54,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     if text:
         cases = cases.filter(Q(name__contains=text) | Q(department__contains=text))
-    page = Paginator(cases.order_by("stage", "next_deadline", "name", "id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(cases.order_by("stage", "next_deadline", "name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
     tabs = [(s.value, s.label, counts.get(s.value, 0)) for s in Stage]
-    return render(request, "recruitment/case_list.html", {
-        "page": page, "tabs": tabs, "stage": stage, "status": status, "q": text,
-        "statuses": CaseStatus.choices, "total": sum(counts.values()), "today": today(),
-        "can_write": get_scope(request.user).can_write,
-    })
+    return render(
+        request,
+        "recruitment/case_list.html",
+        {
+            "page": page,
+            "tabs": tabs,
+            "stage": stage,
+            "status": status,
+            "q": text,
+            "statuses": CaseStatus.choices,
+            "total": sum(counts.values()),
+            "today": today(),
+            "can_write": get_scope(request.user).can_write,
+        },
+    )
 
 
 def case_create(request: HttpRequest) -> HttpResponse:
@@ -72,8 +84,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
         fields = {k: data[k] for k in CaseForm.Meta.fields}
         try:
             case = actions.do_open_case(
-                application_date=data["opened_on"], notes=data["notes"], checklist=data["checklist"],
-                acting_user=request.user, **fields,
+                application_date=data["opened_on"],
+                notes=data["notes"],
+                checklist=data["checklist"],
+                acting_user=request.user,
+                **fields,
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -99,12 +114,17 @@ def _step_rows(case: Case, timeline: rules.Timeline) -> list[dict[str, Any]]:
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    steps = Step.objects.select_related("recorded_by", "meeting", "organization").prefetch_related(
-        "documents", "people"
-    ).order_by("date", "id")
+    steps = (
+        Step.objects.select_related("recorded_by", "meeting", "organization")
+        .prefetch_related("documents", "people")
+        .order_by("date", "id")
+    )
     case = get_in_scope(
-        Case.objects.select_related("organization", "member").prefetch_related(Prefetch("steps", queryset=steps)),
-        request.user, pk=pk,
+        Case.objects.select_related("organization", "member").prefetch_related(
+            Prefetch("steps", queryset=steps)
+        ),
+        request.user,
+        pk=pk,
     )
     timeline = case.timeline()
     on = today()
@@ -112,21 +132,40 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     others = [s for s in rules.open_steps(timeline) if nxt is None or s.rule.number != nxt.rule.number]
     state = ""
     if nxt and nxt.deadline:
-        state = "overdue" if nxt.deadline < on else "soon" if (nxt.deadline - on).days <= rules.DUE_SOON_DAYS else ""
+        state = (
+            "overdue"
+            if nxt.deadline < on
+            else "soon"
+            if (nxt.deadline - on).days <= rules.DUE_SOON_DAYS
+            else ""
+        )
     review = rules.review_due(timeline)
-    return render(request, "recruitment/case_detail.html", {
-        "case": case, "rows": _step_rows(case, timeline), "next": nxt, "others": others, "state": state,
-        "review_due": review, "review_overdue": bool(review and review < on), "timeline": timeline,
-        "today": on, "show_id": can_see_personal_data(request.user, case),
-        "can_write": get_scope(request.user).can_write and case.is_open,
-        "can_extend": rules.APPROVAL in timeline.done and timeline.extension is None
-        and rules.CONFIRMATION_VOTE not in timeline.done
-        and timeline.probation_end is not None and timeline.probation_end <= on,
-        "is_probationary": rules.APPROVAL in timeline.done,
-        "transfers": case.transfers.select_related("from_organization", "to_organization"),
-        "stages": [(s.value, s.label) for s in Stage],
-        "all_rules": rules.RULES.values(),
-    })
+    return render(
+        request,
+        "recruitment/case_detail.html",
+        {
+            "case": case,
+            "rows": _step_rows(case, timeline),
+            "next": nxt,
+            "others": others,
+            "state": state,
+            "review_due": review,
+            "review_overdue": bool(review and review < on),
+            "timeline": timeline,
+            "today": on,
+            "show_id": can_see_personal_data(request.user, case),
+            "can_write": get_scope(request.user).can_write and case.is_open,
+            "can_extend": rules.APPROVAL in timeline.done
+            and timeline.extension is None
+            and rules.CONFIRMATION_VOTE not in timeline.done
+            and timeline.probation_end is not None
+            and timeline.probation_end <= on,
+            "is_probationary": rules.APPROVAL in timeline.done,
+            "transfers": case.transfers.select_related("from_organization", "to_organization"),
+            "stages": [(s.value, s.label) for s in Stage],
+            "all_rules": rules.RULES.values(),
+        },
+    )
 
 
 def _writable_case(request: HttpRequest, pk: int) -> Case:
@@ -150,15 +189,27 @@ def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         vote = None
         if rule.vote:
             vote = actions.Vote(
-                eligible=data.get("eligible"), present=data.get("present"), votes_for=data.get("votes_for"),
-                against=data.get("against"), abstain=data.get("abstain"), meeting=data.get("meeting"),
+                eligible=data.get("eligible"),
+                present=data.get("present"),
+                votes_for=data.get("votes_for"),
+                against=data.get("against"),
+                abstain=data.get("abstain"),
+                meeting=data.get("meeting"),
             )
         try:
             result = actions.do_record_step(
-                case, number, date=data["date"], acting_user=request.user, notes=data["notes"],
-                checklist=data.get("checklist") or [], people=list(data.get("people") or []), vote=vote,
-                training_days=data.get("training_days"), training_hours=data.get("training_hours"),
-                special_case=bool(data.get("special_case")), cell=data.get("cell"),
+                case,
+                number,
+                date=data["date"],
+                acting_user=request.user,
+                notes=data["notes"],
+                checklist=data.get("checklist") or [],
+                people=list(data.get("people") or []),
+                vote=vote,
+                training_days=data.get("training_days"),
+                training_hours=data.get("training_hours"),
+                special_case=bool(data.get("special_case")),
+                cell=data.get("cell"),
                 documents=data.get("documents") or [],
             )
         except ValidationError as exc:
@@ -168,9 +219,17 @@ def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect(case)
-    return render(request, "recruitment/step_form.html", {
-        "case": case, "rule": rule, "form": form, "limits": found, "done": rule.number in timeline.done,
-    })
+    return render(
+        request,
+        "recruitment/step_form.html",
+        {
+            "case": case,
+            "rule": rule,
+            "form": form,
+            "limits": found,
+            "done": rule.number in timeline.done,
+        },
+    )
 
 
 def _end_view(request: HttpRequest, pk: int, which: str) -> HttpResponse:
@@ -189,15 +248,25 @@ def _end_view(request: HttpRequest, pk: int, which: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             if which == "extend":
-                actions.do_extend_probation(case, months=data["months"], date=data["date"], notes=data["notes"],
-                                            acting_user=request.user)
+                actions.do_extend_probation(
+                    case,
+                    months=data["months"],
+                    date=data["date"],
+                    notes=data["notes"],
+                    acting_user=request.user,
+                )
             elif which == "transfer":
-                actions.do_transfer_case(case, to=data["to"], date=data["date"], reason=data["reason"],
-                                         acting_user=request.user)
+                actions.do_transfer_case(
+                    case, to=data["to"], date=data["date"], reason=data["reason"], acting_user=request.user
+                )
             elif which == "cancel":
-                actions.do_cancel_probation(case, date=data["date"], reason=data["reason"], acting_user=request.user)
+                actions.do_cancel_probation(
+                    case, date=data["date"], reason=data["reason"], acting_user=request.user
+                )
             else:
-                actions.do_close_case(case, date=data["date"], reason=data["reason"], acting_user=request.user)
+                actions.do_close_case(
+                    case, date=data["date"], reason=data["reason"], acting_user=request.user
+                )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -205,7 +274,9 @@ def _end_view(request: HttpRequest, pk: int, which: str) -> HttpResponse:
             if which == "transfer" and not restrict(Case.objects.filter(pk=case.pk), request.user).exists():
                 return redirect("recruitment:list")
             return redirect(case)
-    return render(request, "recruitment/action_form.html", {"case": case, "form": form, "title": title, "which": which})
+    return render(
+        request, "recruitment/action_form.html", {"case": case, "form": form, "title": title, "which": which}
+    )
 
 
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
@@ -254,11 +325,21 @@ def due_list(request: HttpRequest) -> HttpResponse:
         summary[item.reason.label] = summary.get(item.reason.label, 0) + 1
     # A long agency-wide list is paged (phones, and the page stays fast); the counts cover all of it.
     page = Paginator(items, 100).get_page(request.GET.get("page"))
-    return render(request, "recruitment/due_list.html", {
-        "items": items, "page": page, "start": start, "end": end, "today": on, "summary": summary,
-        "overdue": sum(1 for i in items if i.overdue),
-        "prev": f"{prev_month:%Y-%m}", "next": f"{next_month:%Y-%m}",
-    })
+    return render(
+        request,
+        "recruitment/due_list.html",
+        {
+            "items": items,
+            "page": page,
+            "start": start,
+            "end": end,
+            "today": on,
+            "summary": summary,
+            "overdue": sum(1 for i in items if i.overdue),
+            "prev": f"{prev_month:%Y-%m}",
+            "next": f"{next_month:%Y-%m}",
+        },
+    )
 
 
 def plans(request: HttpRequest) -> HttpResponse:
@@ -274,8 +355,13 @@ def plans(request: HttpRequest) -> HttpResponse:
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:
-                actions.do_save_plan(organization=data["organization"], year=data["year"], planned=data["planned"],
-                                     note=data["note"], acting_user=request.user)
+                actions.do_save_plan(
+                    organization=data["organization"],
+                    year=data["year"],
+                    planned=data["planned"],
+                    note=data["note"],
+                    acting_user=request.user,
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -284,9 +370,17 @@ def plans(request: HttpRequest) -> HttpResponse:
     rows = []
     for plan in restrict(Plan.objects.filter(year=year), request.user).select_related("organization"):
         rows.append({"plan": plan, **_actuals(plan.organization, year)})
-    return render(request, "recruitment/plans.html", {
-        "rows": rows, "year": year, "form": form, "prev": year - 1, "next": year + 1,
-    })
+    return render(
+        request,
+        "recruitment/plans.html",
+        {
+            "rows": rows,
+            "year": year,
+            "form": form,
+            "prev": year - 1,
+            "next": year + 1,
+        },
+    )
 
 
 def _actuals(org: Organization, year: int) -> dict[str, int]:
@@ -313,6 +407,13 @@ def home_panel(request: HttpRequest) -> Panel | None:
     _start, end = month_bounds(on)
     items = due_items(_cases(request), month_end=end, on=on)
     open_count = _cases(request).open().count()
-    return Panel(40, "recruitment/_home_panel.html", {
-        "due": len(items), "overdue": sum(1 for i in items if i.overdue), "open": open_count, "month": on,
-    })
+    return Panel(
+        40,
+        "recruitment/_home_panel.html",
+        {
+            "due": len(items),
+            "overdue": sum(1 for i in items if i.overdue),
+            "open": open_count,
+            "month": on,
+        },
+    )

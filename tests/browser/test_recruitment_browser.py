@@ -59,7 +59,13 @@ def test_one_case_from_application_to_confirmation(live_server, page, personas, 
             page.check(f"label:has-text('{bureau.members[0].name}')")
             page.check(f"label:has-text('{bureau.members[1].name}')")
         if number in (15, 23):
-            for name, value in (("eligible", 2), ("present", 2), ("votes_for", 2), ("against", 0), ("abstain", 0)):
+            for name, value in (
+                ("eligible", 2),
+                ("present", 2),
+                ("votes_for", 2),
+                ("against", 0),
+                ("abstain", 0),
+            ):
                 page.fill(f"#id_{name}", str(value))
         if number == 11:
             page.fill("#id_training_days", "3")

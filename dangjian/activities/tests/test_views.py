@@ -367,7 +367,10 @@ def test_home_panel_counts_a_members_attendance_by_status(rf, personas, bureau, 
     for day, status in ((1, "present"), (2, "present"), (3, "present"), (4, "absent")):
         held_at = timezone.make_aware(datetime.datetime(today().year, 1, day, 9))
         activity = Activity.objects.create(
-            organization=bureau.branch_1, activity_type=types.theme_day, status="held", topic=f"t{day}",
+            organization=bureau.branch_1,
+            activity_type=types.theme_day,
+            status="held",
+            topic=f"t{day}",
             held_at=held_at,
         )
         ActivityCredit.objects.create(activity=activity, activity_type=types.theme_day, is_primary=True)

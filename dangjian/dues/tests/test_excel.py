@@ -166,7 +166,12 @@ def test_collection_report_and_standard_list_have_the_layout_handed_upward(
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("2026-11-05", "2026-11-05"), ("2026.11.5", "2026-11-05"), ("2026年11月5日", "2026-11-05"), ("2026/11/5", "2026-11-05")],
+    [
+        ("2026-11-05", "2026-11-05"),
+        ("2026.11.5", "2026-11-05"),
+        ("2026年11月5日", "2026-11-05"),
+        ("2026/11/5", "2026-11-05"),
+    ],
 )
 def test_payment_dates_are_read_like_the_roster_reads_them(raw, expected) -> None:  # type: ignore[no-untyped-def]
     import datetime

@@ -33,11 +33,22 @@ def step_kwargs(number: int, bureau: Any) -> dict[str, Any]:
 def open_case(bureau, personas):  # type: ignore[no-untyped-def]
     """``open_case(start=..., name=..., org=...)`` opens a case with a valid applicant."""
 
-    def _open(start: datetime.date = datetime.date(2023, 6, 1), name: str = "吴小青", org: Any = None,
-              born: datetime.date = datetime.date(1998, 5, 20), seq: str = "123") -> Any:
+    def _open(
+        start: datetime.date = datetime.date(2023, 6, 1),
+        name: str = "吴小青",
+        org: Any = None,
+        born: datetime.date = datetime.date(1998, 5, 20),
+        seq: str = "123",
+    ) -> Any:
         return actions.do_open_case(
-            application_date=start, acting_user=personas.secretary_of_branch_1, name=name, gender="female",
-            birth_date=born, id_number=make_id(born, seq), phone="13800000000", department="办公室",
+            application_date=start,
+            acting_user=personas.secretary_of_branch_1,
+            name=name,
+            gender="female",
+            birth_date=born,
+            id_number=make_id(born, seq),
+            phone="13800000000",
+            department="办公室",
             organization=org or bureau.branch_1,
         )
 
@@ -56,8 +67,12 @@ def walk(bureau, personas):  # type: ignore[no-untyped-def]
             if number in done:
                 continue
             actions.do_record_step(
-                case, number, date=dates[number], acting_user=personas.secretary_of_branch_1,
-                checklist=list(rules.RULES[number].checklist), **step_kwargs(number, bureau),
+                case,
+                number,
+                date=dates[number],
+                acting_user=personas.secretary_of_branch_1,
+                checklist=list(rules.RULES[number].checklist),
+                **step_kwargs(number, bureau),
             )
         case.refresh_from_db()
         return case

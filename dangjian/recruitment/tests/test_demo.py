@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_covers_every_stage(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
-    ctx = DemoContext(today=today(), rng=random.Random(1), password="x", log=lambda _: None,
-                      branches=[bureau.branch_1, bureau.branch_2])
+    ctx = DemoContext(
+        today=today(),
+        rng=random.Random(1),
+        password="x",
+        log=lambda _: None,
+        branches=[bureau.branch_1, bureau.branch_2],
+    )
     demo.build(ctx)
     open_cases = Case.objects.open()
     assert set(open_cases.values_list("stage", flat=True)) == set(Stage.values)

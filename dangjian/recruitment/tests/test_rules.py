@@ -125,8 +125,14 @@ def test_candidate_one_day_before_a_year_as_activist_is_refused_citing_article_1
 
 
 def test_candidate_after_a_leap_day_activist_may_be_named_on_feb_28() -> None:
-    events = [Event(1, D(2024, 1, 2)), Event(2, D(2024, 1, 10)), Event(3, D(2024, 2, 29), seq=3),
-              Event(4, D(2024, 3, 1), seq=4), Event(5, D(2024, 3, 1), seq=5), Event(6, D(2024, 8, 1), seq=6)]
+    events = [
+        Event(1, D(2024, 1, 2)),
+        Event(2, D(2024, 1, 10)),
+        Event(3, D(2024, 2, 29), seq=3),
+        Event(4, D(2024, 3, 1), seq=4),
+        Event(5, D(2024, 3, 1), seq=5),
+        Event(6, D(2024, 8, 1), seq=6),
+    ]
     nxt = rules.next_step(rules.build(events))
     assert nxt is not None and nxt.rule.number == 7 and nxt.earliest == D(2025, 2, 28)
 
@@ -178,7 +184,10 @@ def test_approval_deadline_is_three_months_or_six_in_special_cases() -> None:
     timeline = rules.build([*events, Event(16, vote_day + datetime.timedelta(days=3), seq=200)])
     normal = rules.limits(rules.RULES[17], timeline)
     special = rules.limits(rules.RULES[17], timeline, special=True)
-    assert (normal.deadline, special.deadline) == (rules.add_months(vote_day, 3), rules.add_months(vote_day, 6))
+    assert (normal.deadline, special.deadline) == (
+        rules.add_months(vote_day, 3),
+        rules.add_months(vote_day, 6),
+    )
     late = rules.add_months(vote_day, 4)
     assert check([*events, Event(16, vote_day, seq=200)], 17, late).warnings
     assert check([*events, Event(16, vote_day, seq=200)], 17, late, special=True).warnings == []
@@ -235,12 +244,22 @@ def test_extension_moves_the_end_of_probation_and_restarts_confirmation() -> Non
 
 def test_extension_of_a_vote_on_aug_31_by_six_months_ends_on_feb_28_or_29() -> None:
     base = {n: D(2023, 1, 1) for n in range(1, 15)}
-    timeline = rules.build([Event(15, D(2023, 8, 31), passed=True, seq=15), Event(17, D(2023, 9, 10), seq=17),
-                            Event(None, D(2024, 8, 31), kind=StepKind.EXTENSION, months=6, seq=20)])
+    timeline = rules.build(
+        [
+            Event(15, D(2023, 8, 31), passed=True, seq=15),
+            Event(17, D(2023, 9, 10), seq=17),
+            Event(None, D(2024, 8, 31), kind=StepKind.EXTENSION, months=6, seq=20),
+        ]
+    )
     timeline.done.update(base)
     assert timeline.probation_end == D(2025, 2, 28)
-    timeline2 = rules.build([Event(15, D(2022, 8, 31), passed=True, seq=15), Event(17, D(2022, 9, 10), seq=17),
-                             Event(None, D(2023, 8, 31), kind=StepKind.EXTENSION, months=6, seq=20)])
+    timeline2 = rules.build(
+        [
+            Event(15, D(2022, 8, 31), passed=True, seq=15),
+            Event(17, D(2022, 9, 10), seq=17),
+            Event(None, D(2023, 8, 31), kind=StepKind.EXTENSION, months=6, seq=20),
+        ]
+    )
     assert timeline2.probation_end == D(2024, 2, 29)
 
 
