@@ -570,8 +570,8 @@ def measure(runs: int) -> None:
 
     from dangjian.compliance.evaluator import evaluate
     from dangjian.compliance.warnings import lapse_warnings
+    from dangjian.core.period import Period
     from dangjian.metrics import compute
-    from dangjian.metrics.period import Period
     from dangjian.orgs.models import Organization
 
     today = datetime.date.today()

@@ -384,7 +384,7 @@ def _report_drafts() -> None:
 
     from dangjian.core.dates import today
     from dangjian.core.models import Role
-    from dangjian.metrics.period import Period
+    from dangjian.core.period import Period
     from dangjian.orgs.choices import OrgKind
     from dangjian.orgs.models import Organization
     from dangjian.reports import actions

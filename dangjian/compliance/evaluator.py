@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from dangjian.compliance.choices import MATRIX_KINDS, CellStatus, Frequency, RuleKind
 from dangjian.compliance.models import Rule
 from dangjian.core.dates import today
+from dangjian.core.period import Period
 from dangjian.metrics import figures
-from dangjian.metrics.period import Period
 from dangjian.metrics.sql import month_key, parse_ids
 from dangjian.orgs.choices import OrgKind
 

@@ -24,8 +24,8 @@ from dangjian.compliance.warnings import (
 )
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
+from dangjian.core.period import Period, PeriodError
 from dangjian.core.scope import get_in_scope, get_scope, restrict
-from dangjian.metrics.period import Period, PeriodError
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 

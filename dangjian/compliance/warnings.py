@@ -14,9 +14,9 @@ from dangjian.compliance.choices import CellStatus, RuleKind
 from dangjian.compliance.evaluator import Matrix, evaluate
 from dangjian.compliance.models import Rule
 from dangjian.core.dates import add_months, today
+from dangjian.core.period import Period
 from dangjian.core.scope import get_scope
 from dangjian.metrics import figures
-from dangjian.metrics.period import Period
 
 LEVEL_ORDER = {"danger": 0, "warn": 1}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from django.db import models
 
 
@@ -13,14 +15,22 @@ class RoleKind(models.TextChoices):
     MEMBER = "member", "党员"
 
 
-# What each role reaches: "all" (the whole agency), "subtree" (its organization and below),
-# "self" (its own member record). Writes and personal data are separate switches.
+class Reach(enum.StrEnum):
+    """How far a role reaches in the organization tree (see core.scope for the whole vocabulary)."""
+
+    ALL = "all"  # the whole agency
+    SUBTREE = "subtree"  # its organization and everything below
+    SELF = "self"  # its own member record
+    NONE = "none"  # nothing (no role)
+
+
+# What each role reaches. Writes and personal data are separate switches.
 ROLE_REACH = {
-    RoleKind.ADMIN: "all",
-    RoleKind.AGENCY_OFFICER: "all",
-    RoleKind.ORG_OFFICER: "subtree",
-    RoleKind.DISCIPLINE: "all",
-    RoleKind.MEMBER: "self",
+    RoleKind.ADMIN: Reach.ALL,
+    RoleKind.AGENCY_OFFICER: Reach.ALL,
+    RoleKind.ORG_OFFICER: Reach.SUBTREE,
+    RoleKind.DISCIPLINE: Reach.ALL,
+    RoleKind.MEMBER: Reach.SELF,
 }
 ROLE_WRITES = {RoleKind.ADMIN, RoleKind.AGENCY_OFFICER, RoleKind.ORG_OFFICER}
 # 纪检 reads every ledger but, on the principle of least privilege, sees ID numbers masked.

@@ -1,7 +1,7 @@
 """Named, period-scoped figures over the ledgers: the single source of every number shown.
 
 Public API (imported lazily so the app registry can load this package):
-``Period`` (dangjian.metrics.period), ``get(key)``, ``compute(keys, org, period, user=None)``,
+``Period`` (dangjian.core.period), ``get(key)``, ``compute(keys, org, period, user=None)``,
 ``keys()``; ``Figure`` and the figure functions live in ``dangjian.metrics.figures``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dangjian.metrics.period import Period, PeriodError
+from dangjian.core.period import Period, PeriodError
 
 __all__ = ["Period", "PeriodError", "compute", "get", "keys"]
 

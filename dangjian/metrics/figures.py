@@ -16,8 +16,8 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from dangjian.core.dates import today
+from dangjian.core.period import Period
 from dangjian.core.scope import get_scope, restrict
-from dangjian.metrics.period import Period
 from dangjian.metrics.sql import IdList, MonthKey
 
 Number = int | Decimal | float

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dangjian.core.period import Period
 from dangjian.metrics.figures import held_activities
-from dangjian.metrics.period import Period
 
 
 def highlight_activities(org: Any, period: Period, user: Any = None) -> list[tuple[int, str, str]]:

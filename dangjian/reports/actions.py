@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from dangjian.core import audit
-from dangjian.metrics.period import Period
+from dangjian.core.period import Period
 from dangjian.reports.build import Built, build
 from dangjian.reports.composer import Inputs
 from dangjian.reports.document import Document

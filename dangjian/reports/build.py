@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dangjian import metrics
+from dangjian.core.period import Period
 from dangjian.metrics.figures import Figure
-from dangjian.metrics.period import Period
 from dangjian.metrics.records import highlight_activities
 from dangjian.reports.composer import PLACEHOLDER, Context, Inputs, compose
 from dangjian.reports.document import Document

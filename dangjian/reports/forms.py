@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dangjian.core.period import Period, PeriodError
 from dangjian.core.scope import restrict
-from dangjian.metrics.period import Period, PeriodError
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 from dangjian.reports.models import Draft, Genre, validate_genre_body

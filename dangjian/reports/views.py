@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dangjian.core.downloads import attachment
+from dangjian.core.period import Period
 from dangjian.core.scope import get_in_scope, require_write, restrict
-from dangjian.metrics.period import Period
 from dangjian.proofread import check
 from dangjian.reports import actions
 from dangjian.reports.document import Document

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from dangjian import metrics
+from dangjian.core.period import Period
 from dangjian.metrics import figures
 from dangjian.metrics.figures import Figure, UnknownFigure
-from dangjian.metrics.period import Period
 
 D = datetime.date
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dangjian.metrics.period import Period, PeriodError
+from dangjian.core.period import Period, PeriodError
 
 D = datetime.date
 

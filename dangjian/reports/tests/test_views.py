@@ -14,7 +14,7 @@ from dangjian.reports.models import Draft, Genre
 
 @pytest.fixture
 def draft(ledger, bureau, personas):  # type: ignore[no-untyped-def]
-    from dangjian.metrics.period import Period
+    from dangjian.core.period import Period
     from dangjian.reports.actions import do_create_draft
 
     return do_create_draft(

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dangjian.compliance.choices import CellStatus
 from dangjian.compliance.evaluator import evaluate
 from dangjian.core.dates import today
-from dangjian.metrics.period import Period, PeriodError
+from dangjian.core.period import Period, PeriodError
 
 MARKS = {CellStatus.DONE: "✓", CellStatus.MISSING: "✗", CellStatus.DUE: "…", CellStatus.NA: "·"}
 

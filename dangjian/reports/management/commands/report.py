@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangjian.metrics.period import Period, PeriodError
+from dangjian.core.period import Period, PeriodError
 from dangjian.orgs.models import Organization
 from dangjian.reports.build import build
 from dangjian.reports.models import Genre

@@ -109,6 +109,27 @@ class Period:
         raise PeriodError(f"无法识别的频次“{frequency}”：应为 month、quarter、half 或 year。")
 
     @classmethod
+    def of(cls, kind: str, start: datetime.date, end: datetime.date) -> Period:
+        """Rebuild a period stored as fields (kind, start, end), e.g. on a report draft."""
+        if kind == "year":
+            return cls.year(start.year)
+        if kind == "half":
+            return cls.half(start.year, 1 if start.month <= 6 else 2)
+        if kind == "quarter":
+            return cls.quarter(start.year, (start.month - 1) // 3 + 1)
+        if kind == "month":
+            return cls.month(start.year, start.month)
+        return cls.between(start, end)
+
+    @classmethod
+    def parse_month(cls, text: Any) -> Period:
+        """Read a month code ("2026-05"); anything else is a PeriodError naming the input."""
+        found = cls.parse(text)
+        if found.kind != "month":
+            raise PeriodError(f"“{text}”不是月份：请写作 2026-05。")
+        return found
+
+    @classmethod
     def parse(cls, text: Any) -> Period:
         """Read a period code; raises PeriodError with a Chinese message on bad input."""
         if isinstance(text, Period):
@@ -229,3 +250,36 @@ class Period:
 
     def is_future(self, on: datetime.date) -> bool:
         return self.start > on
+
+    @property
+    def previous(self) -> Period:
+        """The period of the same kind just before this one (a range: the same number of days)."""
+        day_before = self.start - datetime.timedelta(days=1)
+        if self.kind == "range":
+            return Period.between(day_before - datetime.timedelta(days=self.days - 1), day_before)
+        return Period.containing(day_before, self.kind)
+
+    @property
+    def next(self) -> Period:
+        """The period of the same kind just after this one."""
+        day_after = self.end + datetime.timedelta(days=1)
+        if self.kind == "range":
+            return Period.between(day_after, day_after + datetime.timedelta(days=self.days - 1))
+        return Period.containing(day_after, self.kind)
+
+
+def period_param(
+    params: Any, key: str = "period", default: Period | None = None
+) -> tuple[Period | None, str]:
+    """A period from a query dict: (the period or ``default``, a Chinese error or "").
+
+    Pages read every period parameter through this, so "2026", "2026H1", "2026Q3", "2026-05" and
+    ranges mean the same everywhere and a bad value is reported, never a 500.
+    """
+    raw = (params.get(key) or "").strip() if params is not None else ""
+    if not raw:
+        return default, ""
+    try:
+        return Period.parse(raw), ""
+    except PeriodError as exc:
+        return default, str(exc)
