@@ -155,10 +155,13 @@ class Activity(AuditedModel):
 
     def clean(self) -> None:
         if self.held_at and self.held_at > timezone.now():
-            raise ValidationError({"held_at": "召开时间不能晚于现在。"})
+            raise ValidationError({"held_at": "召开时间不能晚于现在（不能登记尚未召开的活动）。"})
         if self.organization_id and self.organization.established_on and self.held_at:
-            if timezone.localdate(self.held_at) < self.organization.established_on:
-                raise ValidationError({"held_at": "召开时间早于该党组织成立日期。"})
+            established = self.organization.established_on
+            if timezone.localdate(self.held_at) < established:
+                raise ValidationError(
+                    {"held_at": f"召开时间早于该党组织成立日期（{established:%Y-%m-%d}）。"}
+                )
 
 
 class ActivityCredit(models.Model):
