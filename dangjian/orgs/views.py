@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
+from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.orgs import actions
 from dangjian.orgs.choices import OrgKind, PostKind
@@ -174,12 +174,14 @@ def tree_html(nodes: list[TreeNode]) -> SafeString:
 SIDE_TREE_MAX = 150
 
 
+@access(Audience.MEMBERS)
 def tree(request: HttpRequest) -> HttpResponse:
     nodes = tree_nodes(request.user)
     context = {"nodes": nodes, "tree_html": tree_html(nodes), "can_write": get_scope(request.user).can_write}
     return render(request, "orgs/tree.html", context)
 
 
+@access(Audience.MEMBERS, target="orgs.Organization")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.select_related("parent"), request.user, pk=pk)
     posts = list(
@@ -220,7 +222,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tree_html": tree_html(side),
         "side_trimmed": len(side) < len(nodes),
         "can_write": scope.can_write,
-        "roster_reach": scope.reach != "self",
+        "roster_reach": not scope.only_self,
     }
     return render(request, "orgs/detail.html", context)
 
@@ -229,8 +231,8 @@ def _post_kind_order() -> list[str]:
     return list(PostKind.values)
 
 
+@access(Audience.OFFICERS, get_writes=True, query={"parent": "orgs.Organization"})
 def create(request: HttpRequest) -> HttpResponse:
-    require_write(request.user)
     initial = {}
     parent_id = request.GET.get("parent")
     if parent_id:
@@ -247,9 +249,9 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/form.html", {"form": form, "org": None})
 
 
+@access(Audience.OFFICERS, get_writes=True, target="orgs.Organization")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=pk)
-    require_write(request.user)
     form = OrganizationForm(request.POST or None, instance=org, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,9 +264,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/form.html", {"form": form, "org": org})
 
 
+@access(Audience.OFFICERS, get_writes=True, target="orgs.Organization")
 def term_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=pk)
-    require_write(request.user)
     form = ElectionForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
         try:
