@@ -6,14 +6,12 @@ import datetime
 import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dangjian.compliance.choices import CellStatus
 from dangjian.compliance.evaluator import Matrix, evaluate
 from dangjian.compliance.models import Rule
-from dangjian.compliance.panels import can_view
 from dangjian.compliance.warnings import (
     collect,
     lapse_warnings,
@@ -24,8 +22,8 @@ from dangjian.compliance.warnings import (
 )
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
-from dangjian.core.period import Period, PeriodError
-from dangjian.core.scope import get_in_scope, get_scope, restrict
+from dangjian.core.period import Period, period_param
+from dangjian.core.scope import Audience, access, get_in_scope, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -44,20 +42,10 @@ LEGEND = [
 ]
 
 
-def _require_viewer(request: HttpRequest) -> None:
-    if not can_view(get_scope(request.user)):
-        raise PermissionDenied("合规检查仅供党组织管理人员查看。")
-
-
 def _pick(request: HttpRequest) -> tuple[Organization, Period, list[str]]:
     """The organization (in scope, else 404) and period from the query string, with errors."""
-    errors: list[str] = []
-    on = today()
-    try:
-        period = Period.parse(request.GET.get("period") or str(on.year))
-    except PeriodError as exc:
-        errors.append(str(exc))
-        period = Period.year(on.year)
+    period, error = period_param(request.GET, "period", Period.year(today().year))
+    errors = [error] if error else []
     org_id = request.GET.get("org")
     if org_id:
         org = get_in_scope(Organization.objects.all(), request.user, pk=org_id)
@@ -91,8 +79,8 @@ def _sections(matrix: Matrix) -> list[dict[str, Any]]:
     return sections
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require_viewer(request)
     org, period, errors = _pick(request)
     on = today()
     matrix = evaluate(org, period, user=request.user, on=on)
@@ -129,16 +117,15 @@ def _period_choices(on: datetime.date) -> list[Period]:
     return found
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def cell_detail(request: HttpRequest) -> HttpResponse:
     """One cell: the rule, its source, the status and the activities that satisfied it."""
     from dangjian.activities.models import Activity
 
-    _require_viewer(request)
     org = get_in_scope(Organization.objects.all(), request.user, pk=request.GET.get("org"))
-    try:
-        slot = Period.parse(request.GET.get("slot", ""))
-    except PeriodError as exc:
-        raise Http404(str(exc)) from exc
+    slot, error = period_param(request.GET, "slot")
+    if slot is None:
+        raise Http404(error or "请指定考核期。")
     matrix = evaluate(org, slot, user=request.user, on=today())
     code = request.GET.get("rule", "")
     try:
@@ -165,10 +152,10 @@ def cell_detail(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, download=True)
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     from dangjian.compliance.excel import matrix_workbook
 
-    _require_viewer(request)
     org, period, errors = _pick(request)
     if errors:
         raise Http404(errors[0])
@@ -178,7 +165,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return attachment(data, XLSX, f"合规检查_{org.name}_{period.code}.xlsx", ascii_name="compliance")
 
 
+@access(Audience.OFFICERS)
 def rule_list(request: HttpRequest) -> HttpResponse:
-    _require_viewer(request)
     rules = Rule.objects.order_by("order", "code", "valid_from")
     return render(request, "compliance/rules.html", {"rules": rules})

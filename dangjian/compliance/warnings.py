@@ -187,10 +187,10 @@ def scope_roots(user: Any) -> list[Any]:
     from dangjian.orgs.models import Organization
 
     scope = get_scope(user)
-    if scope.reach == "subtree" and scope.org_id:
-        return list(Organization.objects.filter(pk=scope.org_id))
-    if scope.reach == "all":
+    if scope.whole_agency:
         return list(Organization.objects.filter(depth=0).order_by("order", "name"))
+    if scope.is_officer and scope.org_id:
+        return list(Organization.objects.filter(pk=scope.org_id))
     return []
 
 

@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
         from dangjian.core import audit  # noqa: F401 - connects the audit signal handlers
         from dangjian.core.home import NavItem, register_nav
 
-        register_nav(NavItem(90, "审计日志", "audit-log", lambda scope: scope.kind == "admin"))
+        register_nav(NavItem(90, "审计日志", "audit-log"))

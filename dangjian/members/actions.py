@@ -10,6 +10,7 @@ from django.db import transaction
 
 from dangjian.core import audit
 from dangjian.core.dates import today
+from dangjian.core.scope import check_write
 from dangjian.members.choices import ACTIVE_STATUSES, MemberStatus, TransferDirection
 from dangjian.members.models import Member, Post, StatusChange, Transfer
 from dangjian.orgs.models import Organization
@@ -20,6 +21,7 @@ def do_create_member(*, acting_user: Any, via: str = "web", **fields: Any) -> Me
     """Add a member to the roster, with the first entry of their status history."""
     with audit.acting(acting_user, via):
         member = Member(**fields)
+        check_write(acting_user, member.organization if member.organization_id else None, "登记")
         member.full_clean()
         member.save()
         StatusChange.objects.create(
@@ -35,9 +37,13 @@ def do_create_member(*, acting_user: Any, via: str = "web", **fields: Any) -> Me
 def do_update_member(member: Member, *, acting_user: Any, via: str = "web", **fields: Any) -> Member:
     """Edit roster fields; a status change made here is dated today in the history."""
     with audit.acting(acting_user, via):
-        old_status = Member.objects.filter(pk=member.pk).values_list("status", flat=True).get()
+        before = Member.objects.select_related("organization").get(pk=member.pk)
+        check_write(acting_user, before.organization, "修改")
+        old_status = before.status
         for name, value in fields.items():
             setattr(member, name, value)
+        if member.organization_id != before.organization_id:
+            check_write(acting_user, member.organization, "调入")
         member.full_clean()
         member.save()
         if member.status != old_status:
@@ -56,6 +62,7 @@ def do_change_status(
     member: Member, status: str, *, date: datetime.date, reason: str, acting_user: Any, via: str = "web"
 ) -> StatusChange:
     """Record a dated status change (deceased, removed …) on the member and in their history."""
+    check_write(acting_user, member.organization, "修改")
     if date > today():
         raise ValidationError({"date": "日期不能晚于今天。"})
     if status == member.status:
@@ -85,6 +92,7 @@ def do_transfer_out(
     via: str = "web",
 ) -> Transfer:
     """Transfer a member's membership out of the agency: a transfer record plus a status change."""
+    check_write(acting_user, member.organization, "办理")
     if member.status not in ACTIVE_STATUSES:
         raise ValidationError({"status": f"该党员当前为“{member.get_status_display()}”，不能办理转出。"})
     if not counterpart.strip():
@@ -125,6 +133,7 @@ def do_assign_post(
     via: str = "web",
 ) -> Post:
     """Appoint a member to a committee post; validation refuses two secretaries at once."""
+    check_write(acting_user, organization, "任命")
     with audit.acting(acting_user, via):
         post = Post(organization=organization, kind=kind, member=member, started_on=started_on)
         post.full_clean()
@@ -134,6 +143,8 @@ def do_assign_post(
 
 @transaction.atomic
 def do_end_post(post: Post, *, ended_on: datetime.date, acting_user: Any, via: str = "web") -> Post:
+    """End a committee post on a day (the member leaves the post, not the party)."""
+    check_write(acting_user, post.organization, "免去")
     with audit.acting(acting_user, via):
         post.ended_on = ended_on
         post.full_clean()

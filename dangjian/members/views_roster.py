@@ -10,14 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
-from dangjian.core.scope import get_scope, require_write, restrict
+from dangjian.core.scope import Audience, access, restrict
 from dangjian.members.filters import filter_roster
 from dangjian.members.models import ImportJob, Member
 from dangjian.members.roster import ImportReport, Problem, export_roster, import_roster, template_workbook
@@ -35,9 +35,9 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return attachment(data, XLSX, filename, ascii_name="roster")
 
 
+@access(Audience.OFFICERS, get_writes=True)
 @require_http_methods(["GET", "POST"])
 def import_roster_view(request: HttpRequest) -> HttpResponse:
-    require_write(request.user)
     context: dict[str, Any] = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "dry_run": True}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -137,10 +137,10 @@ def _retry_locked(write: Callable[[], int], attempts: int = 50) -> int:
     return 0
 
 
+@access(Audience.OFFICERS, get_writes=True, target="members.ImportJob")
 @require_GET
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; htmx polls the fragment until the report is there."""
-    require_write(request.user)
     # A job is its uploader's alone: anyone else gets 404, as for a record outside their scope.
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     context = {"job": job, "report": ImportReport.from_dict(job.report) if job.finished else None}
@@ -149,9 +149,9 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/roster_import_status.html", context)
 
 
+@access(Audience.OFFICERS, get_writes=True, download=True)
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    require_write(request.user)
     branches = restrict(Organization.objects.active(), request.user, "change").order_by("path")
     branch = branches.filter(kind=OrgKind.BRANCH).first()
     cell = branches.filter(kind=OrgKind.CELL, parent=branch).first() if branch else None
@@ -161,11 +161,10 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return _xlsx_response(data, "党员花名册导入模板.xlsx")
 
 
+@access(Audience.MEMBERS, query={"org": "orgs.Organization"}, download=True)
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The roster as filtered on the list page, within the user's scope; IDs masked unless allowed."""
-    if get_scope(request.user).reach == "none":
-        raise Http404("没有可导出的花名册。")
     members = filter_roster(restrict(Member.objects.all(), request.user), request.GET, request.user).ordered
     data = export_roster(members, user=request.user)
     return _xlsx_response(data, f"党员花名册_{today():%Y%m%d}.xlsx")

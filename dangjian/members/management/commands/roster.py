@@ -47,8 +47,8 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"没有用户“{username}”。") from None
-        if get_scope(user).reach == "none":
-            raise CommandError(f"用户“{username}”没有角色，不能导入或导出花名册。")
+        if not get_scope(user).is_officer:
+            raise CommandError(f"用户“{username}”不是党务工作人员，不能导入或导出花名册。")
         return user
 
     def _import(self, path: Path, user: Any, dry_run: bool) -> int:
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         return EXIT_OK if report.ok else EXIT_REJECTED
 
     def _export(self, path: Path, user: Any) -> None:
-        members = Member.objects.all() if user is None else restrict(Member.objects.all(), user)
+        members = restrict(Member.objects.all(), user)
         data = export_roster(members, user=user)
         path.write_bytes(data)
         self.stdout.write(f"已导出 {members.count():,} 名党员到 {path}。")
