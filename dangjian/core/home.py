@@ -70,7 +70,8 @@ def nav_items(scope: Any) -> list[NavItem]:
         (
             item
             for item in _nav
-            if scope.allows(_audience(item.url_name)) and (item.audience is None or scope.allows(item.audience))
+            if scope.allows(_audience(item.url_name))
+            and (item.audience is None or scope.allows(item.audience))
         ),
         key=lambda i: i.order,
     )

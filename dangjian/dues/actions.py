@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.dates import add_months
+from dangjian.core.period import Period
+from dangjian.core.scope import check_write
 from dangjian.dues.allocation import (
     ZERO,
     AllocationError,
@@ -157,12 +159,10 @@ def refresh_member_months(member: Member, from_month: datetime.date | None = Non
 
 
 def _month_arg(value: datetime.date | str | None, field: str) -> datetime.date | None:
-    from dangjian.dues.allocation import parse_month
-
     if value in (None, ""):
         return None
     try:
-        return parse_month(value)
+        return Period.parse_month(value).start
     except ValueError as exc:
         raise ValidationError({field: str(exc)}) from exc
 
@@ -180,6 +180,7 @@ def do_set_base(
     via: str = "web",
 ) -> DuesBase:
     """Record a member's base (or a farmer's chosen amount) from a month on; refresh the ledger."""
+    check_write(acting_user, member.organization, "登记")
     try:
         value = parse_amount(amount)
     except DuesInputError as exc:
@@ -206,6 +207,7 @@ def do_add_reduction(
     member: Member, *, acting_user: Any, via: str = "web", **fields: Any
 ) -> HardshipReduction:
     """Record an approved hardship reduction or exemption (党费规定第七条); refresh those months."""
+    check_write(acting_user, member.organization, "登记")
     with audit.acting(acting_user, via):
         reduction = HardshipReduction(member=member, **fields)
         for name in ("first_month", "last_month"):
@@ -325,6 +327,7 @@ def do_record_payment(
     via: str = "web",
 ) -> DuesPayment:
     """Record one payment and spread it over months; refuse a bad one with nothing written."""
+    check_write(acting_user, member.organization, "登记")
     try:
         value = parse_amount(amount, "交纳金额")
     except DuesInputError as exc:

@@ -11,12 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
-from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
+from dangjian.core.period import Period, period_param
+from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.dues import excel, ledger
 from dangjian.dues.actions import (
     MemberDues,
@@ -25,7 +25,7 @@ from dangjian.dues.actions import (
     do_set_base,
     first_due_month,
 )
-from dangjian.dues.allocation import month_label, month_start, parse_month
+from dangjian.dues.allocation import month_label, month_start
 from dangjian.dues.forms import BaseForm, ImportForm, PaymentForm, ReductionForm, apply_errors
 from dangjian.dues.models import DuesPayment, HardshipReduction, MonthlyDue
 from dangjian.dues.rates import BACK_PAY_MAX_MONTHS, LAPSE_MONTHS, LAPSE_SOURCE
@@ -35,22 +35,11 @@ from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
 
-def _officer_scope(request: HttpRequest) -> Any:
-    """Pages for officers (and 纪检, read-only): members and the unassigned get 404."""
-    scope = get_scope(request.user)
-    if scope.reach not in ("all", "subtree"):
-        raise Http404("页面不存在或不在您的权限范围内。")
-    return scope
-
-
 def _month(request: HttpRequest, name: str = "month") -> datetime.date:
-    raw = request.GET.get(name) or request.POST.get(name)
-    if raw:
-        try:
-            return parse_month(raw)
-        except ValueError:
-            pass
-    return month_start(today())
+    """The month asked for (GET or POST); this month when none or an unreadable one is given."""
+    this_month = Period.containing(today(), "month")
+    found, _ = period_param(request.POST if name in request.POST else request.GET, name, this_month)
+    return Period.containing(found.start, "month").start
 
 
 def _orgs(request: HttpRequest) -> list[Organization]:
@@ -73,15 +62,17 @@ def _members(request: HttpRequest, org: Organization) -> Any:
     return restrict(Member.objects.active(), request.user).in_subtree(org).order_by("name", "id")
 
 
+@access(Audience.MEMBERS)
 def index(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    if scope.reach == "self":
+    if scope.only_self:
         return redirect("dues:mine")
-    if scope.reach == "all":
+    if scope.whole_agency:
         return redirect("dues:overview")
     return redirect("dues:month")
 
 
+@access(Audience.MEMBERS)
 def mine(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     if scope.member_id is None:
@@ -89,8 +80,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     return redirect("dues:member", pk=scope.member_id)
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def month_page(request: HttpRequest) -> HttpResponse:
-    scope = _officer_scope(request)
+    scope = get_scope(request.user)
     org, month = _org(request), _month(request)
     rows = ledger.month_rows(_members(request, org), month)
     due = sum((r.due or 0 for r in rows), 0)
@@ -114,8 +106,9 @@ def month_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dues/month.html", context)
 
 
+@access(Audience.OFFICERS)
 def overview(request: HttpRequest) -> HttpResponse:
-    scope = _officer_scope(request)
+    scope = get_scope(request.user)
     month = _month(request)
     orgs = _orgs(request)
     branches = [o for o in orgs if o.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)] or orgs
@@ -134,17 +127,18 @@ def overview(request: HttpRequest) -> HttpResponse:
             "months": months,
             "arrears_rows": rows,
             "flags": [r for r in rows if r.red_flag],
-            "can_run": scope.can_write and scope.reach == "all",
+            "can_run": scope.can_write and scope.whole_agency,
             "lapse_months": LAPSE_MONTHS,
             "lapse_source": LAPSE_SOURCE,
         },
     )
 
 
+@access(Audience.MEMBERS, target="members.Member")
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
     scope = get_scope(request.user)
-    year = int(request.GET.get("year") or today().year)
+    year = period_param(request.GET, "year", Period.year(today().year))[0].start.year
     lines = list(MonthlyDue.objects.filter(member=member, month__year=year).order_by("month"))
     payments = list(
         DuesPayment.objects.filter(member=member)
@@ -185,11 +179,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_for_write(request: HttpRequest, pk: int) -> Member:
-    member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
-    require_write(request.user)
-    return member
+    return get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
 
 
+@access(Audience.OFFICERS, get_writes=True, target="members.Member")
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = PaymentForm(request.POST or None)
@@ -237,6 +230,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, get_writes=True, target="members.Member")
 def base_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = BaseForm(
@@ -268,6 +262,7 @@ def base_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, get_writes=True, target="members.Member")
 def reduction_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = ReductionForm(request.POST or None)
@@ -286,12 +281,10 @@ def reduction_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True)
 def import_view(request: HttpRequest, kind: str) -> HttpResponse:
-    _officer_scope(request)
     if kind not in ("bases", "payments"):
         raise Http404
-    if request.method == "POST":
-        require_write(request.user)
     default = today().replace(month=1, day=1) if kind == "bases" else month_start(today())
     form = ImportForm(
         request.POST or None, request.FILES or None, initial={"month": default.strftime("%Y-%m")}
@@ -317,8 +310,8 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, download=True)
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    _officer_scope(request)
     if kind not in ("bases", "payments"):
         raise Http404
     name = "交纳基数导入模板.xlsx" if kind == "bases" else "党费交纳导入模板.xlsx"
@@ -329,27 +322,23 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return attachment(content, XLSX, filename, ascii_name="dues")
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, download=True)
 def export_standard(request: HttpRequest) -> HttpResponse:
-    _officer_scope(request)
     org = _org(request)
     year = _month(request).year
     lines = ledger.standard_lines(_members(request, org), year)
     return _xlsx(excel.standard_list(org, year, lines), f"{org.name}{year}年党费交纳标准公示表.xlsx")
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, download=True)
 def export_collection(request: HttpRequest) -> HttpResponse:
-    _officer_scope(request)
     org, month = _org(request), _month(request)
     lines = excel.collection_report(org, month, ledger.collection_lines(_members(request, org), month))
     return _xlsx(lines, f"{org.name}党费收缴情况表{month:%Y-%m}.xlsx")
 
 
-@require_POST
+@access(Audience.SUPERVISORS, writes=True, post_only=True)
 def run(request: HttpRequest) -> HttpResponse:
-    scope = _officer_scope(request)
-    require_write(request.user)
-    if scope.reach != "all":
-        raise Http404
     month = _month(request)
     summary = run_month(month)
     messages.success(
@@ -363,7 +352,7 @@ def run(request: HttpRequest) -> HttpResponse:
 def home_panel(request: HttpRequest) -> Panel | None:
     """A member's own dues on the home page: this month's standard, what is owed."""
     scope = get_scope(request.user)
-    if scope.reach != "self" or scope.member_id is None:
+    if not scope.only_self or scope.member_id is None:
         return None
     member = Member.objects.filter(pk=scope.member_id).first()
     if member is None:
