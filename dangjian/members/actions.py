@@ -42,8 +42,9 @@ def do_update_member(member: Member, *, acting_user: Any, via: str = "web", **fi
         old_status = before.status
         for name, value in fields.items():
             setattr(member, name, value)
-        if member.organization_id != before.organization_id:
-            check_write(acting_user, member.organization, "调入")
+        # Moving a member to another branch is the sending branch's act (as a transfer letter is),
+        # so only the organization they leave must be the user's; the roster form offers only the
+        # user's own organizations, a case transfer any branch of the agency.
         member.full_clean()
         member.save()
         if member.status != old_status:

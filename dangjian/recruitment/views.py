@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 
 from dangjian.core.dates import today
 from dangjian.core.home import Panel
-from dangjian.core.scope import can_see_personal_data, get_in_scope, get_scope, require_write, restrict
+from dangjian.core.period import Period, period_param
+from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import actions, rules
 from dangjian.recruitment.choices import CaseStatus, Stage, StepKind
-from dangjian.recruitment.due import due_items, month_bounds
+from dangjian.recruitment.due import due_items
 from dangjian.recruitment.forms import (
     CaseForm,
     EndForm,
@@ -35,14 +36,8 @@ def _cases(request: HttpRequest) -> Any:
     return restrict(Case.objects.all(), request.user)
 
 
-def _officer_only(request: HttpRequest) -> None:
-    # Applicants are not yet members: the member role has no list of cases, only its own record.
-    if get_scope(request.user).reach not in ("all", "subtree"):
-        raise Http404("记录不存在或不在您的权限范围内。")
-
-
+@access(Audience.OFFICERS)
 def case_list(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
     cases = _cases(request).select_related("organization")
     status = request.GET.get("status", CaseStatus.OPEN)
     if status in CaseStatus.values:
@@ -75,9 +70,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, get_writes=True)
 def case_create(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
-    require_write(request.user)
     form = CaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,6 +107,7 @@ def _step_rows(case: Case, timeline: rules.Timeline) -> list[dict[str, Any]]:
     return rows
 
 
+@access(Audience.OFFICERS, target="recruitment.Case")
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     steps = (
         Step.objects.select_related("recorded_by", "meeting", "organization")
@@ -170,12 +165,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _writable_case(request: HttpRequest, pk: int) -> Case:
     case = get_in_scope(Case.objects.select_related("organization"), request.user, pk=pk)
-    require_write(request.user)
     if not case.is_open:
         raise Http404("该档案已结束。")
     return case
 
 
+@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
 def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     case = _writable_case(request, pk)
     rule = rules.RULES.get(number)
@@ -279,22 +274,27 @@ def _end_view(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "extend")
 
 
+@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "cancel")
 
 
+@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "close")
 
 
+@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "transfer")
 
 
+@access(Audience.OFFICERS, target="recruitment.StepDocument", download=True)
 def document(request: HttpRequest, pk: int) -> FileResponse:
     doc = get_in_scope(StepDocument.objects.all(), request.user, pk=pk)
     try:
@@ -304,18 +304,10 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=doc.original_name, content_type=doc.content_type)
 
 
-def _month(request: HttpRequest) -> datetime.date:
-    text = request.GET.get("month", "")
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return today().replace(day=1)
-
-
+@access(Audience.OFFICERS)
 def due_list(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
-    start, end = month_bounds(_month(request))
+    month, _ = period_param(request.GET, "month", Period.containing(today(), "month"))
+    start, end = month.start, month.end
     on = today()
     items = due_items(_cases(request), month_end=end, on=on)
     prev_month = (start - datetime.timedelta(days=1)).replace(day=1)
@@ -342,16 +334,12 @@ def due_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True)
 def plans(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = today().year
+    year = period_param(request.GET, "year", Period.year(today().year))[0].start.year
     can_write = get_scope(request.user).can_write
     form = PlanForm(request.POST or None, user=request.user, initial={"year": year}) if can_write else None
     if request.method == "POST":
-        require_write(request.user)
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:
@@ -400,11 +388,10 @@ def _actuals(org: Organization, year: int) -> dict[str, int]:
 
 def home_panel(request: HttpRequest) -> Panel | None:
     """The home page's count of what falls due this month (officers only)."""
-    scope = get_scope(request.user)
-    if scope.reach not in ("all", "subtree"):
+    if not get_scope(request.user).is_officer:
         return None
     on = today()
-    _start, end = month_bounds(on)
+    end = Period.containing(on, "month").end
     items = due_items(_cases(request), month_end=end, on=on)
     open_count = _cases(request).open().count()
     return Panel(
