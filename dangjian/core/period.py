@@ -19,6 +19,7 @@ QUARTER_LABELS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "�
 HALF_WORDS = {1: "上半年", 2: "下半年"}
 FREQUENCIES = ("month", "quarter", "half", "year")
 FREQUENCY_LABELS = {"month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年"}
+PERIOD_KINDS = [("year", "年度"), ("half", "半年"), ("quarter", "季度"), ("month", "月"), ("range", "时间段")]
 FORMAT_HELP = "请写作 2022、2022H1、2022Q3、2022-05 或 2022-03-01..2022-06-30"
 
 _YEAR = re.compile(r"^(\d{4})年?$")

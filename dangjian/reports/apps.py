@@ -30,4 +30,5 @@ class ReportsConfig(AppConfig):
         from dangjian.core.home import NavItem, register_nav
 
         register_nav(NavItem(60, "报告", "reports:list"))
+        register_nav(NavItem(70, "公文校对", "reports:proofread"))
         post_migrate.connect(sync_builtin_genres, sender=self)

@@ -135,8 +135,8 @@ def test_proofread_page_marks_findings_in_pasted_text(personas, login) -> None: 
         ("agency_officer", 200),
         ("discipline", 200),
         ("secretary_of_branch_1", 404),
-        ("member", 404),
-        ("outsider", 404),
+        ("member", 403),
+        ("outsider", 403),
     ],
 )
 def test_draft_of_the_organ_committee_is_visible_only_within_scope(
