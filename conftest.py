@@ -33,6 +33,11 @@ def _clear_login_throttle():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def bureau(db):  # type: ignore[no-untyped-def]
     """党组 → 机关党委 → 第一党支部 (with 2 党小组) and 第二党支部, with a few members each."""
+    return build_bureau()
+
+
+def build_bureau() -> SimpleNamespace:
+    """The ``bureau`` fixture's organizations and members, for fixtures of a wider scope."""
     from dangjian.members.models import Member
     from dangjian.orgs.choices import OrgKind
     from dangjian.orgs.models import Organization

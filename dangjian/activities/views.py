@@ -86,9 +86,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     qs = _activities(request.user).prefetch_related("also_counts_as")
     orgs = restrict(Organization.objects.exclude(kind=OrgKind.CELL), request.user)
     f = {k: request.GET.get(k, "").strip() for k in ("org", "type", "status", "period", "q")}
-    if f["org"].isdigit():
-        org = orgs.filter(pk=f["org"]).first()
-        qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+    if f["org"]:
+        org = get_in_scope(orgs, request.user, pk=f["org"])
+        qs = qs.filter(organization__path__startswith=org.path)
     if f["type"]:
         qs = qs.filter(credits__activity_type__code=f["type"]).distinct()
     if f["status"] in ActivityStatus.values:
@@ -175,7 +175,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- plan & workflow --------------------------------------------------------------------------
 
 
-@access(Audience.OFFICERS, get_writes=True, target="activities.Activity")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="activities.Activity")
 def plan(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     activity = get_in_scope(_activities(request.user), request.user, pk=pk) if pk else None
     if activity and activity.status not in actions.PLANNABLE:
@@ -323,7 +323,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(Audience.OFFICERS, get_writes=True, target="activities.Activity")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="activities.Activity")
 def makeup(request: HttpRequest, pk: int) -> HttpResponse:
     """Make-up study for those who missed an activity: one small form per absentee."""
     activity = get_in_scope(_activities(request.user), request.user, pk=pk)
@@ -334,10 +334,11 @@ def makeup(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = MakeupForm(request.POST or None, initial={"makeup_on": today()})
     if request.method == "POST":
-        row = missed.filter(pk=request.POST.get("attendance") or 0).first()
-        if row is None:
-            raise Http404("没有这条缺勤记录。")
-        if form.is_valid():
+        wanted = request.POST.get("attendance", "")
+        row = missed.filter(pk=wanted).first() if wanted.isdigit() else None
+        if form.is_valid() and row is None:
+            form.add_error(None, "请从名单中选择要登记补学的党员。")
+        elif form.is_valid():
             try:
                 actions.do_record_makeup(
                     row,
@@ -410,7 +411,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- talks, draws, reflections --------------------------------------------------------------
 
 
-@access(Audience.OFFICERS, get_writes=True)
+@access(Audience.OFFICERS, writes=True, get_writes=True)
 def talk_new(request: HttpRequest) -> HttpResponse:
     form = TalkForm(request.POST or None, user=request.user, initial={"held_on": today()})
     if request.method == "POST" and form.is_valid():
@@ -478,7 +479,7 @@ def types(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/types.html", {"types": listed, "may_edit": may_edit})
 
 
-@access(Audience.SUPERVISORS, get_writes=True, target="activities.ActivityType")
+@access(Audience.SUPERVISORS, writes=True, get_writes=True, target="activities.ActivityType")
 def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = ActivityType.objects.filter(pk=pk).first() if pk else None
     if pk and instance is None:

@@ -117,7 +117,7 @@ def _period_choices(on: datetime.date) -> list[Period]:
     return found
 
 
-@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, query_required=True)
 def cell_detail(request: HttpRequest) -> HttpResponse:
     """One cell: the rule, its source, the status and the activities that satisfied it."""
     from dangjian.activities.models import Activity

@@ -346,9 +346,11 @@ class Access:
     ``target`` names the model whose id the URL carries (``"orgs.Organization"``), so the access
     matrix test can request the view with a record inside and outside each persona's reach.
     ``query`` names query parameters that carry such ids (``{"org": "orgs.Organization"}``).
-    ``writes`` says a POST changes data; ``get_writes`` that even its GET form needs write rights;
+    ``writes`` says a POST changes data; ``get_writes`` that even its GET needs write rights (a
+    form that only a writer may fill in, a writer's download);
     ``oversee`` that the write is a supervisor's step (rule 4 for a branch's own secretary);
-    ``post_only`` that a GET answers 405.
+    ``post_only`` that a GET answers 405; ``query_required`` that without its query record the
+    page answers 404 (there is nothing to show).
     """
 
     audience: Audience
@@ -358,6 +360,7 @@ class Access:
     post_only: bool = False
     target: str | None = None
     query: tuple[tuple[str, str], ...] = ()
+    query_required: bool = False
     download: bool = False
     note: str = ""
 
@@ -371,6 +374,7 @@ def access(
     post_only: bool = False,
     target: str | None = None,
     query: dict[str, str] | None = None,
+    query_required: bool = False,
     download: bool = False,
     note: str = "",
 ) -> Callable[[V], V]:
@@ -382,12 +386,13 @@ def access(
     """
     declared = Access(
         audience=audience,
-        writes=writes or get_writes or oversee,
+        writes=writes or oversee,
         get_writes=get_writes,
         oversee=oversee,
         post_only=post_only,
         target=target,
         query=tuple(sorted((query or {}).items())),
+        query_required=query_required,
         download=download,
         note=note,
     )

@@ -76,7 +76,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     if scope.member_id is None:
-        raise Http404("您的账号没有关联花名册中的党员。")
+        messages.info(request, "您的账号没有关联花名册中的党员，没有本人的党费记录。")
+        return redirect("dues:index")
     return redirect("dues:member", pk=scope.member_id)
 
 
@@ -182,7 +183,7 @@ def _member_for_write(request: HttpRequest, pk: int) -> Member:
     return get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.Member")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = PaymentForm(request.POST or None)
@@ -230,7 +231,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.Member")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def base_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = BaseForm(
@@ -262,7 +263,7 @@ def base_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.Member")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def reduction_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = ReductionForm(request.POST or None)

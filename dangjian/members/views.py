@@ -122,7 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/detail.html", context)
 
 
-@access(Audience.OFFICERS, get_writes=True, query={"org": "orgs.Organization"})
+@access(Audience.OFFICERS, writes=True, get_writes=True, query={"org": "orgs.Organization"})
 def create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if request.GET.get("org"):
@@ -142,7 +142,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "member": None})
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.Member")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
@@ -158,7 +158,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "member": member})
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.Member")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
     form = TransferOutForm(request.POST or None)
@@ -174,7 +174,7 @@ def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/transfer_form.html", {"form": form, "member": member, "blocked": blocked})
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.Member")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
     form = StatusForm(request.POST or None, member=member)
@@ -195,7 +195,9 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/status_form.html", {"form": form, "member": member})
 
 
-@access(Audience.OFFICERS, get_writes=True, query={"org": "orgs.Organization"})
+@access(
+    Audience.OFFICERS, writes=True, get_writes=True, query={"org": "orgs.Organization"}, query_required=True
+)
 def post_add(request: HttpRequest) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=request.GET.get("org", ""))
     form = PostForm(request.POST or None, organization=org, user=request.user)
@@ -210,7 +212,7 @@ def post_add(request: HttpRequest) -> HttpResponse:
     return render(request, "members/post_form.html", {"form": form, "org": org})
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.Post")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Post")
 def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_in_scope(Post.objects.select_related("organization", "member"), request.user, pk=pk)
     form = PostEndForm(request.POST or None, post=post)

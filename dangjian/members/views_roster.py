@@ -35,7 +35,7 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return attachment(data, XLSX, filename, ascii_name="roster")
 
 
-@access(Audience.OFFICERS, get_writes=True)
+@access(Audience.OFFICERS, writes=True, get_writes=True)
 @require_http_methods(["GET", "POST"])
 def import_roster_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "dry_run": True}
@@ -137,7 +137,7 @@ def _retry_locked(write: Callable[[], int], attempts: int = 50) -> int:
     return 0
 
 
-@access(Audience.OFFICERS, get_writes=True, target="members.ImportJob")
+@access(Audience.OFFICERS, target="members.ImportJob")
 @require_GET
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; htmx polls the fragment until the report is there."""

@@ -231,7 +231,7 @@ def _post_kind_order() -> list[str]:
     return list(PostKind.values)
 
 
-@access(Audience.OFFICERS, get_writes=True, query={"parent": "orgs.Organization"})
+@access(Audience.OFFICERS, writes=True, get_writes=True, query={"parent": "orgs.Organization"})
 def create(request: HttpRequest) -> HttpResponse:
     initial = {}
     parent_id = request.GET.get("parent")
@@ -249,7 +249,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/form.html", {"form": form, "org": None})
 
 
-@access(Audience.OFFICERS, get_writes=True, target="orgs.Organization")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="orgs.Organization")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=pk)
     form = OrganizationForm(request.POST or None, instance=org, user=request.user)
@@ -264,7 +264,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/form.html", {"form": form, "org": org})
 
 
-@access(Audience.OFFICERS, get_writes=True, target="orgs.Organization")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="orgs.Organization")
 def term_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=pk)
     form = ElectionForm(request.POST or None, organization=org)

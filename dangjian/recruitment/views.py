@@ -70,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access(Audience.OFFICERS, get_writes=True)
+@access(Audience.OFFICERS, writes=True, get_writes=True)
 def case_create(request: HttpRequest) -> HttpResponse:
     form = CaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -170,7 +170,7 @@ def _writable_case(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     case = _writable_case(request, pk)
     rule = rules.RULES.get(number)
@@ -274,22 +274,22 @@ def _end_view(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     )
 
 
-@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "extend")
 
 
-@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "cancel")
 
 
-@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "close")
 
 
-@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "transfer")
 

@@ -78,7 +78,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(Audience.OFFICERS, get_writes=True, target="reports.Draft")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     version = _version(request, draft)
@@ -96,7 +96,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(Audience.OFFICERS, get_writes=True, target="reports.Draft")
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
 def draft_inputs(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     form = InputsForm(request.POST or None, instance=draft)

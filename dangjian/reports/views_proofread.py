@@ -160,7 +160,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access(Audience.MEMBERS, download=True)
+@access(Audience.MEMBERS, download=True, query_required=True)
 def proofread_download(request: HttpRequest) -> FileResponse:
     path = _token_path(request.GET.get("t", ""), ".docx")
     if not path.exists():
