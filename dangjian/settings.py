@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "dangjian.compliance",
     "dangjian.dues",
     "dangjian.recruitment",
+    "dangjian.duties",
+    "dangjian.campaigns",
+    "dangjian.rectification",
+    "dangjian.honours",
+    "dangjian.integrity",
     "dangjian.reports",
     "dangjian.demo",
 ]

@@ -24,6 +24,7 @@ class ActivityType(AuditedModel):
     name = models.CharField("名称", max_length=40, unique=True)
     counts_as_org_life = models.BooleanField("计入组织生活", default=True)
     takes_attendance = models.BooleanField("登记出勤", default=True)
+    is_talk = models.BooleanField("谈话类", default=False, help_text="按谈话人、谈话对象登记，不登记出勤")
     may_also_count_as = models.ManyToManyField(
         "self", symmetrical=False, blank=True, verbose_name="可同时计为", related_name="+"
     )
