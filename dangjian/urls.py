@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_log, name="audit-log"),
+    path("", include("dangjian.core.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("activities/", include("dangjian.activities.urls")),
