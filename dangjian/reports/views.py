@@ -10,17 +10,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dangjian.core import jobs
 from dangjian.core.downloads import attachment
 from dangjian.core.period import Period
-from dangjian.core.scope import get_in_scope, require_write, restrict
+from dangjian.core.scope import Audience, access, get_in_scope, require_write, restrict
 from dangjian.proofread import check
 from dangjian.reports import actions
 from dangjian.reports.document import Document
 from dangjian.reports.editing import apply_edits, diff_documents
 from dangjian.reports.forms import GenreForm, InputsForm, NewDraftForm
 from dangjian.reports.models import Draft, Genre, Version
-from dangjian.reports.render_docx import render_docx
-from dangjian.reports.render_pdf import PdfUnavailable, docx_to_pdf
+from dangjian.reports.render_docx import render_version
 
 
 def _draft(request: HttpRequest, pk: int) -> Draft:
@@ -36,20 +36,25 @@ def _version(request: HttpRequest, draft: Draft) -> Version:
     return version
 
 
+@access(Audience.ANYONE, writes=True, note="the list is limited by reach; creating needs a writing role")
 def draft_list(request: HttpRequest) -> HttpResponse:
     drafts = restrict(Draft.objects.select_related("genre", "organization"), request.user)
     form = NewDraftForm(request.POST or None, user=request.user)
     if request.method == "POST":
         require_write(request.user)
         if form.is_valid():
-            draft = actions.do_create_draft(
-                genre=form.cleaned_data["genre"],
-                organization=form.cleaned_data["organization"],
-                period=form.cleaned_data["period"],
-                acting_user=request.user,
+            data = form.cleaned_data
+            job = jobs.enqueue(
+                "reports.create_draft",
+                owner=request.user,
+                title=f"生成{data['organization'].name}{data['period'].label}{data['genre'].name}",
+                arguments={
+                    "genre": data["genre"].pk,
+                    "organization": data["organization"].pk,
+                    "period": data["period"].code,
+                },
             )
-            messages.success(request, "已根据台账生成初稿。")
-            return redirect(draft)
+            return redirect(job)
     genres = restrict(Genre.objects.all(), request.user)
     return render(
         request,
@@ -107,13 +112,37 @@ def draft_inputs(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/draft_inputs.html", {"draft": draft, "form": form})
 
 
+@access(Audience.OFFICERS, writes=True, target="reports.Draft")
 @require_POST
 def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     require_write(request.user)
     draft = _draft(request, pk)
-    version = actions.do_regenerate(draft, acting_user=request.user)
-    messages.success(request, f"已根据最新台账重新生成，第{version.number}版。")
-    return redirect(version.get_absolute_url())
+    job = jobs.enqueue(
+        "reports.regenerate",
+        owner=request.user,
+        title=f"重新生成：{draft.title}",
+        arguments={"draft": draft.pk},
+    )
+    return redirect(job)
+
+
+@access(
+    Audience.ANYONE,
+    target="reports.Draft",
+    note="anyone who may read the draft; makes a file, writes no record",
+)
+@require_POST
+def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """PDF through LibreOffice takes seconds: a job, whose page offers the file when it is ready."""
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    job = jobs.enqueue(
+        "reports.export_pdf",
+        owner=request.user,
+        title=f"导出 PDF：{draft.title}（第{version.number}版）",
+        arguments={"draft": draft.pk, "version": version.number},
+    )
+    return redirect(job)
 
 
 def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
@@ -171,6 +200,7 @@ def figure_evidence(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     )
 
 
+@access(Audience.ANYONE, target="reports.Draft", download=True)
 def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     draft = _draft(request, pk)
     version = _version(request, draft)
@@ -192,22 +222,14 @@ def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         }
         body = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
         return _attachment(body, "application/json", f"{filename}.json")
-    docx = render_docx(document, signer=draft.signer, date_text=_date_text(draft))
     if fmt == "docx":
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _attachment(docx, mime, f"{filename}.docx")
+        return _attachment(render_version(draft, version), mime, f"{filename}.docx")
     if fmt == "pdf":
-        try:
-            return _attachment(docx_to_pdf(docx), "application/pdf", f"{filename}.pdf")
-        except PdfUnavailable as exc:
-            messages.error(request, str(exc))
-            return redirect(version.get_absolute_url())
+        # An old link: the PDF is made by a job now (the PDF button on the draft's page).
+        messages.info(request, "PDF 需要在后台生成，请点击本页的“PDF”按钮。")
+        return redirect(version.get_absolute_url())
     raise Http404("不支持的格式。")
-
-
-def _date_text(draft: Draft) -> str:
-    day = draft.updated_at.date() if draft.updated_at else None
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
