@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dangjian.core import jobs
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
-from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
+from dangjian.core.scope import Audience, access, get_in_scope, get_scope, require_write, restrict
 from dangjian.dues import excel, ledger
 from dangjian.dues.actions import (
     MemberDues,
@@ -29,7 +30,6 @@ from dangjian.dues.allocation import month_label, month_start, parse_month
 from dangjian.dues.forms import BaseForm, ImportForm, PaymentForm, ReductionForm, apply_errors
 from dangjian.dues.models import DuesPayment, HardshipReduction, MonthlyDue
 from dangjian.dues.rates import BACK_PAY_MAX_MONTHS, LAPSE_MONTHS, LAPSE_SOURCE
-from dangjian.dues.run import run_month
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
@@ -344,20 +344,18 @@ def export_collection(request: HttpRequest) -> HttpResponse:
     return _xlsx(lines, f"{org.name}党费收缴情况表{month:%Y-%m}.xlsx")
 
 
+@access(Audience.SUPERVISORS, writes=True)
 @require_POST
 def run(request: HttpRequest) -> HttpResponse:
-    scope = _officer_scope(request)
     require_write(request.user)
-    if scope.reach != "all":
-        raise Http404
     month = _month(request)
-    summary = run_month(month)
-    messages.success(
-        request,
-        f"{month_label(month)}党费台账已生成：{summary.lines}人，应交{summary.total_due}元，"
-        f"欠交{summary.members_in_arrears}人，连续{LAPSE_MONTHS}个月未交{summary.red_flags}人。",
+    job = jobs.enqueue(
+        "dues.run_month",
+        owner=request.user,
+        title=f"生成{month_label(month)}党费台账",
+        arguments={"month": f"{month:%Y-%m}"},
     )
-    return redirect(reverse("dues:overview") + f"?month={month:%Y-%m}")
+    return redirect(job)
 
 
 def home_panel(request: HttpRequest) -> Panel | None:
