@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -75,7 +76,11 @@ def test_dangjian_worker_runs_what_is_queued_and_exits_with_batch(
     lines = MonthlyDue.objects.filter(month="2026-11-01").count()
     assert job.state == Job.State.QUEUED
     out = StringIO()
-    call_command("worker", "--batch", stdout=out)
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker drops connections that are not in autocommit; the test's is, inside its transaction.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("worker", "--batch", stdout=out)
     job.refresh_from_db()
     assert job.state == Job.State.DONE
     assert MonthlyDue.objects.filter(month="2026-11-01").count() == job.result["lines"] > lines

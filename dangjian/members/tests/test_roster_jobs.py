@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -42,6 +43,14 @@ def database_queue(settings):  # type: ignore[no-untyped-def]
 
 def work(max_tasks: int = 1) -> None:
     """What ``dangjian worker`` does, in this process: take queued tasks and run them."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker drops connections that are not in autocommit; the test's is, inside its transaction.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        _work(max_tasks)
+
+
+def _work(max_tasks: int) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     Worker(
