@@ -256,22 +256,26 @@ def _task_was_taken(job: Job) -> bool:
 
 
 def purge_expired(now: datetime.datetime | None = None) -> int:
-    """Delete the stored files of jobs that ended more than JOB_KEEP_DAYS ago (personal data)."""
+    """Delete the stored files of jobs that ended more than JOB_KEEP_DAYS ago (personal data).
+
+    A folder with no job row is left for an hour first: its job may be in a transaction that has
+    not committed yet (``enqueue`` writes the file before the row is visible to others).
+    """
     root = settings.JOBS_DIR
     if not root.exists():
         return 0
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.JOB_KEEP_DAYS)
-    names = {p.name: p for p in root.iterdir() if p.is_dir() and p.name.isdigit()}
-    if not names:
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.JOB_KEEP_DAYS)
+    folders = {int(p.name): p for p in root.iterdir() if p.is_dir() and p.name.isdigit()}
+    if not folders:
         return 0
-    keep = set(
-        Job.objects.filter(pk__in=[int(n) for n in names])
-        .exclude(finished_at__lt=cutoff)
-        .values_list("pk", flat=True)
-    )
+    rows = Job.objects.filter(pk__in=list(folders))
+    known = set(rows.values_list("pk", flat=True))
+    expired = set(rows.filter(finished_at__lt=cutoff).values_list("pk", flat=True))
+    orphaned_before = now.timestamp() - 3600
     removed = 0
-    for name, path in names.items():
-        if int(name) not in keep:
+    for pk, path in folders.items():
+        if pk in expired or (pk not in known and path.stat().st_mtime < orphaned_before):
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
     return removed

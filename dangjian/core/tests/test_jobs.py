@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import stat
 import time
 
@@ -202,8 +203,16 @@ def test_expired_files_are_purged_and_recent_ones_kept(personas, settings):
     Job.objects.filter(pk=old.pk).update(
         state=Job.State.DONE, finished_at=timezone.now() - datetime.timedelta(days=settings.JOB_KEEP_DAYS + 1)
     )
-    assert jobs.purge_expired() == 1
-    assert not old.directory.exists() and new.input_path.exists()
+    fresh_orphan = settings.JOBS_DIR / "999998"  # a job whose row is not committed yet
+    old_orphan = settings.JOBS_DIR / "999999"  # a job whose row was rolled back long ago
+    for folder in (fresh_orphan, old_orphan):
+        folder.mkdir()
+        (folder / "input").write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(old_orphan, (two_hours_ago, two_hours_ago))
+    assert jobs.purge_expired() == 2
+    assert not old.directory.exists() and not old_orphan.exists()
+    assert new.input_path.exists() and fresh_orphan.exists()
 
 
 # ---- the pages --------------------------------------------------------------------------------
