@@ -20,6 +20,15 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # Jobs run inside the request that starts them (django-tasks' ImmediateBackend), so a view
+    # test sees the finished job; tests of the worker itself switch to the database backend.
+    # Their files go to the test's own folder, never to var/.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOBS_DIR = tmp_path / "jobs"
+
+
+@pytest.fixture(autouse=True)
 def _clear_login_throttle():  # type: ignore[no-untyped-def]
     # The throttle counts failures per address in a process-wide cache: one test's failed
     # logins from 127.0.0.1 must not lock out the next test's.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", access(Audience.PUBLIC)(core_views.LoginView.as_view()), name="login"),
     path("logout/", access(Audience.ANYONE, post_only=True)(auth_views.LogoutView.as_view()), name="logout"),
     path("audit/", core_views.audit_log, name="audit-log"),
+    path("", include("dangjian.core.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("activities/", include("dangjian.activities.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dangjian.core.models import AuditLog, Role
+from dangjian.core.models import AuditLog, Job, Role
 
 
 @admin.register(Role)
@@ -25,4 +25,19 @@ class AuditLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-only: a job is changed by its worker, or retried by its owner on its page."""
+
+    list_display = ["created_at", "title", "kind", "owner", "state", "attempt", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["title", "owner__username"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from dangjian.core import jobs
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
@@ -29,7 +30,6 @@ from dangjian.dues.allocation import month_label, month_start
 from dangjian.dues.forms import BaseForm, ImportForm, PaymentForm, ReductionForm, apply_errors
 from dangjian.dues.models import DuesPayment, HardshipReduction, MonthlyDue
 from dangjian.dues.rates import BACK_PAY_MAX_MONTHS, LAPSE_MONTHS, LAPSE_SOURCE
-from dangjian.dues.run import run_month
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
@@ -341,13 +341,13 @@ def export_collection(request: HttpRequest) -> HttpResponse:
 @access(Audience.SUPERVISORS, writes=True, post_only=True)
 def run(request: HttpRequest) -> HttpResponse:
     month = _month(request)
-    summary = run_month(month)
-    messages.success(
-        request,
-        f"{month_label(month)}党费台账已生成：{summary.lines}人，应交{summary.total_due}元，"
-        f"欠交{summary.members_in_arrears}人，连续{LAPSE_MONTHS}个月未交{summary.red_flags}人。",
+    job = jobs.enqueue(
+        "dues.run_month",
+        owner=request.user,
+        title=f"生成{month_label(month)}党费台账",
+        arguments={"month": f"{month:%Y-%m}"},
     )
-    return redirect(reverse("dues:overview") + f"?month={month:%Y-%m}")
+    return redirect(job)
 
 
 def home_panel(request: HttpRequest) -> Panel | None:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dangjian.core import jobs
 from dangjian.core.downloads import attachment
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, restrict
@@ -18,8 +19,7 @@ from dangjian.reports.document import Document
 from dangjian.reports.editing import apply_edits, diff_documents
 from dangjian.reports.forms import GenreForm, InputsForm, NewDraftForm
 from dangjian.reports.models import Draft, Genre, Version
-from dangjian.reports.render_docx import render_docx
-from dangjian.reports.render_pdf import PdfUnavailable, docx_to_pdf
+from dangjian.reports.render_docx import render_version
 
 
 def _draft(request: HttpRequest, pk: int) -> Draft:
@@ -41,14 +41,18 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     form = NewDraftForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
-            draft = actions.do_create_draft(
-                genre=form.cleaned_data["genre"],
-                organization=form.cleaned_data["organization"],
-                period=form.cleaned_data["period"],
-                acting_user=request.user,
+            data = form.cleaned_data
+            job = jobs.enqueue(
+                "reports.create_draft",
+                owner=request.user,
+                title=f"生成{data['organization'].name}{data['period'].label}{data['genre'].name}",
+                arguments={
+                    "genre": data["genre"].pk,
+                    "organization": data["organization"].pk,
+                    "period": data["period"].code,
+                },
             )
-            messages.success(request, "已根据台账生成初稿。")
-            return redirect(draft)
+            return redirect(job)
     genres = restrict(Genre.objects.all(), request.user)
     return render(
         request,
@@ -110,9 +114,27 @@ def draft_inputs(request: HttpRequest, pk: int) -> HttpResponse:
 @access(Audience.OFFICERS, writes=True, target="reports.Draft", post_only=True)
 def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    version = actions.do_regenerate(draft, acting_user=request.user)
-    messages.success(request, f"已根据最新台账重新生成，第{version.number}版。")
-    return redirect(version.get_absolute_url())
+    job = jobs.enqueue(
+        "reports.regenerate",
+        owner=request.user,
+        title=f"重新生成：{draft.title}",
+        arguments={"draft": draft.pk},
+    )
+    return redirect(job)
+
+
+@access(Audience.OFFICERS, target="reports.Draft", post_only=True, note="makes a file, writes no record")
+def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """PDF through LibreOffice takes seconds: a job, whose page offers the file when it is ready."""
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    job = jobs.enqueue(
+        "reports.export_pdf",
+        owner=request.user,
+        title=f"导出 PDF：{draft.title}（第{version.number}版）",
+        arguments={"draft": draft.pk, "version": version.number},
+    )
+    return redirect(job)
 
 
 @access(Audience.OFFICERS, target="reports.Draft")
@@ -194,22 +216,14 @@ def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         }
         body = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
         return _attachment(body, "application/json", f"{filename}.json")
-    docx = render_docx(document, signer=draft.signer, date_text=_date_text(draft))
     if fmt == "docx":
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _attachment(docx, mime, f"{filename}.docx")
+        return _attachment(render_version(draft, version), mime, f"{filename}.docx")
     if fmt == "pdf":
-        try:
-            return _attachment(docx_to_pdf(docx), "application/pdf", f"{filename}.pdf")
-        except PdfUnavailable as exc:
-            messages.error(request, str(exc))
-            return redirect(version.get_absolute_url())
+        # An old link: the PDF is made by a job now (the PDF button on the draft's page).
+        messages.info(request, "PDF 需要在后台生成，请点击本页的“PDF”按钮。")
+        return redirect(version.get_absolute_url())
     raise Http404("不支持的格式。")
-
-
-def _date_text(draft: Draft) -> str:
-    day = draft.updated_at.date() if draft.updated_at else None
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:

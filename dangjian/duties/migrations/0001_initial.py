@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0005_builtin_types_for_duties'),
-        ('members', '0004_alter_post_kind'),
+        ('members', '0005_alter_post_kind'),
         ('orgs', '0002_organization_org_order_name_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0004_alter_post_kind'),
+        ('members', '0005_alter_post_kind'),
         ('orgs', '0002_organization_org_order_name_idx'),
     ]
 

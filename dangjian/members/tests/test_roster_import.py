@@ -11,8 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from dangjian.core.models import AuditLog
-from dangjian.members import views_roster
-from dangjian.members.models import ImportJob, Member, StatusChange
+from dangjian.members.models import Member, StatusChange
 from dangjian.members.roster import import_roster, parse_date, template_workbook
 from dangjian.members.tests.roster_helpers import HEADER, make_id, read_xlsx, row, xlsx
 
@@ -379,33 +378,6 @@ def test_template_download_is_an_xlsx_naming_a_branch_in_scope(personas, login):
     assert rows[1][HEADER.index("所在支部")] == "第一党支部"
 
 
-def test_big_file_runs_as_a_job_with_progress_polled_by_htmx(personas, login, settings, monkeypatch):
-    settings.ROSTER_INLINE_MAX_BYTES = 10
-    started = []
-    monkeypatch.setattr(views_roster, "start_in_background", lambda fn, *args: started.append((fn, args)))
-    client = login(personas.agency_officer)
-    response = upload(client, xlsx([row()]), dry_run=True)
-    job = ImportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "members:import-status", args=[job.pk]
-    )
-    page = client.get(response["Location"])
-    assert 'hx-trigger="every 1s"' in page.content.decode() and "正在读取文件" in page.content.decode()
-    fn, args = started[0]
-    fn(*args)  # what the background thread does
-    job.refresh_from_db()
-    assert job.state == "done" and job.total_rows == 1 and job.checked_rows == 1
-    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-    assert "试导入通过" in fragment and "every 1s" not in fragment
-    # The job is its uploader's alone.
-    assert login(personas.secretary_of_branch_1).get(response["Location"]).status_code == 404
-
-
-def test_progress_text_counts_rows_with_thousands_separators(personas):
-    job = ImportJob(created_by=personas.admin, filename="a.xlsx", total_rows=10_000, checked_rows=3_000)
-    assert job.progress_text == "已检查 3,000 / 10,000 行"
-
-
 def test_the_fast_sheet_reader_reads_what_openpyxl_reads(bureau, personas):
     from dangjian.members.roster import _fast_sheets, _openpyxl_sheets, export_roster
 
@@ -444,22 +416,3 @@ def test_the_fast_sheet_reader_reads_what_openpyxl_reads(bureau, personas):
                 for j, value in enumerate(fast_row):
                     if isinstance(value, float):
                         assert fast_formats[i][j] == slow_formats[i][j]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_real_background_thread_imports_and_the_page_shows_the_report(personas, login, settings):
-    import time
-
-    settings.ROSTER_INLINE_MAX_BYTES = 10
-    client = login(personas.agency_officer)
-    response = upload(client, xlsx([row()]))
-    job = ImportJob.objects.get()
-    for _ in range(300):
-        job.refresh_from_db()
-        if job.finished:
-            break
-        time.sleep(0.1)
-    assert job.state == "done", job.report
-    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-    assert "导入完成：新增 1 人" in fragment
-    assert Member.objects.get(name="吴六安").organization == personas.secretary_of_branch_1.role.organization

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0003_alter_member_options_alter_member_user'),
+        ('members', '0004_delete_importjob'),
     ]
 
     operations = [
