@@ -184,6 +184,7 @@ def test_access_matrix(route: Route, world: World, client, db) -> None:  # type:
 
     declared = get_access(route.view)
     assert declared is not None, f"{route.name} has no @access declaration"
+    world.put_files()
     problems: list[str] = []
     for where, _label in _variants(route, declared):
         url = _url(route, declared, world, where)

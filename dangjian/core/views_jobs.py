@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from dangjian.core import jobs
 from dangjian.core.downloads import attachment
@@ -37,8 +37,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/_job.html" if polled else "core/job.html", context)
 
 
-@access(Audience.ANYONE, target="core.Job", note="the job's owner and administrators; others 404")
-@require_POST
+@access(Audience.ANYONE, target="core.Job", post_only=True, note="the job's owner and administrators")
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     job = jobs.get_job(request.user, pk)
     try:
