@@ -16,7 +16,7 @@ from dangjian.compliance.models import Rule
 from dangjian.core.dates import add_months, today
 from dangjian.core.period import Period
 from dangjian.core.scope import get_scope
-from dangjian.metrics import figures
+from dangjian.metrics import base
 
 LEVEL_ORDER = {"danger": 0, "warn": 1}
 
@@ -112,13 +112,13 @@ def lapse_warnings(org: Any, on: datetime.date, user: Any = None, rule: Rule | N
         member_id=OuterRef("pk"), direction=TransferDirection.IN, date__gt=lapse_cut
     )
     candidates = (
-        figures.members_without_org_life(org, warn_cut, on, user)
+        base.members_without_org_life(org, warn_cut, on, user)
         .filter(Q(admission_date__isnull=True) | Q(admission_date__lte=lapse_cut))
         .exclude(Exists(recent_in))
         .select_related("organization")
     )
     candidates = list(candidates)
-    last = figures.last_org_life([m.pk for m in candidates], on)
+    last = base.last_org_life([m.pk for m in candidates], on)
     found: list[Warning] = []
     for member in candidates:
         when = last.get(member.pk)
@@ -150,7 +150,7 @@ def term_warnings(org: Any, on: datetime.date, user: Any = None, rule: Rule | No
 
     rule = rule or Rule.objects.active().filter(kind=RuleKind.TERM).order_by("-valid_from").first()
     days = rule.due_soon_days if rule else 90
-    terms = figures.scoped(
+    terms = base.scoped(
         Term.objects.due_within(days, on=on).filter(organization__path__startswith=org.path), user
     ).select_related("organization")
     found: list[Warning] = []

@@ -9,8 +9,12 @@ import pytest
 
 from dangjian import metrics
 from dangjian.core.period import Period
-from dangjian.metrics import figures
-from dangjian.metrics.figures import Figure, UnknownFigure
+from dangjian.metrics import base
+from dangjian.metrics.figures import Figure
+from dangjian.metrics.figures import activities as figures
+from dangjian.metrics.figures import members as member_figures
+from dangjian.metrics.figures import orgs as org_figures
+from dangjian.metrics.registry import UnknownFigure
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -121,7 +125,7 @@ def test_members_who_attended_nothing_and_member_counts(bureau, ledger):
     )
     assert counts["members.active"].evidence_ids == sorted([m1.pk, m2.pk, m4.pk])
     assert counts["members.status.transferred_out"].evidence_ids == [m5.pk]
-    before = figures.member_counts(bureau.leading_group, Period.parse("2022Q1"))
+    before = member_figures.member_counts(bureau.leading_group, Period.parse("2022Q1"))
     assert m5.pk in before["members.active"].evidence_ids
 
 
@@ -144,9 +148,9 @@ def test_terms_due_and_overdue(bureau, ledger, monkeypatch):
 
     overdue = Term.objects.create(organization=bureau.branch_1, elected_on=D(2019, 3, 1), length_years=3)
     soon = Term.objects.create(organization=bureau.branch_2, elected_on=D(2020, 2, 1), length_years=3)
-    monkeypatch.setattr(figures, "today", lambda: D(2022, 12, 1))
-    assert figures.terms_overdue(bureau.leading_group, YEAR).evidence_ids == [overdue.pk]
-    assert figures.terms_due_soon(bureau.leading_group, YEAR).evidence_ids == [soon.pk]
+    monkeypatch.setattr(base, "today", lambda: D(2022, 12, 1))
+    assert org_figures.terms_overdue(bureau.leading_group, YEAR).evidence_ids == [overdue.pk]
+    assert org_figures.terms_due_soon(bureau.leading_group, YEAR).evidence_ids == [soon.pk]
 
 
 def test_figures_respect_the_users_scope(bureau, ledger, personas):
