@@ -144,7 +144,7 @@ def _type_codes() -> list[str]:
 def _member_keys() -> list[str]:
     from dangjian.members.choices import MemberStatus
 
-    return [*(f"members.status.{s.value}" for s in MemberStatus), "members.active"]
+    return [*(f"members.status.{s.value}" for s in MemberStatus), "members.active", "members.direct"]
 
 
 def _activity_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
