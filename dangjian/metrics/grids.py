@@ -10,7 +10,8 @@ figure for every organization, equal to what ``metrics.compute`` gives for each 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -18,7 +19,7 @@ from django.db.models import Count, F, Q, QuerySet
 from dangjian.core.dates import today
 from dangjian.core.period import Period
 from dangjian.core.scope import Reach, get_scope
-from dangjian.metrics.base import members_active_on, scoped, subtree_ids
+from dangjian.metrics.base import as_of, member_states, members_active_on, reach_roots, scoped, subtree_ids
 from dangjian.metrics.sql import IdList, MonthKey, raw_rows
 
 GridRow = tuple[int, int, int, int, str]
@@ -199,3 +200,78 @@ def talk_coverage_by_org(
         org_id: (covered.get(org_id, 0), total, ",".join(evidence.get(org_id, ())))
         for org_id, total in totals.items()
     }
+
+
+# ---- named figures for every organization at once ----------------------------------------------
+OrgValues = dict[int, dict[str, Any]]
+GridFn = Callable[[Period, Any, "list[Any] | None"], OrgValues]
+
+
+def _wanted(user: Any, orgs: list[Any] | None) -> list[int]:
+    from dangjian.orgs.models import Organization
+
+    if orgs is not None:
+        return [o.pk for o in orgs]
+    return list(scoped(Organization.objects.all(), user).values_list("pk", flat=True))
+
+
+def _ancestry(roots: list[Any]) -> dict[int, tuple[int, ...]]:
+    """{organization id: ids on its path, itself last} for the subtrees of ``roots`` (one query each)."""
+    from dangjian.orgs.models import Organization
+
+    found: dict[int, tuple[int, ...]] = {}
+    for root in roots:
+        for pk, path in Organization.objects.subtree(root).values_list("pk", "path"):
+            found[pk] = tuple(int(part) for part in path.strip("/").split("/") if part)
+    return found
+
+
+def roll_by_org(period: Period, user: Any, orgs: list[Any] | None = None) -> OrgValues:
+    """ "members.active" and "members.direct" for every organization: one pass over the roll on
+    the period's end (``member_states``), each member added to every organization above them."""
+    from dangjian.members.choices import ACTIVE_STATUSES
+
+    day = as_of(period)
+    roots = reach_roots(user)
+    ancestry = _ancestry(roots)
+    total: Counter[int] = Counter()
+    direct: Counter[int] = Counter()
+    for root in roots:
+        for _pk, org_id, cell_id, state in member_states(root, day, user):
+            if state not in ACTIVE_STATUSES:
+                continue
+            total.update(ancestry.get(org_id, (org_id,)))
+            direct[org_id] += 1
+            if cell_id is not None:
+                total[cell_id] += 1
+                direct[cell_id] += 1
+    # An officer's reach is the subtrees of their roots, already read; a member's is narrower.
+    wanted = list(ancestry) if orgs is None and get_scope(user).is_officer else _wanted(user, orgs)
+    return {pk: {"members.active": total[pk], "members.direct": direct[pk]} for pk in wanted}
+
+
+GRIDS: dict[str, GridFn] = {
+    "members.active": roll_by_org,
+    "members.direct": roll_by_org,
+}
+
+
+def per_org(
+    keys: Iterable[str], period: Period | str, user: Any, orgs: Iterable[Any] | None = None
+) -> OrgValues:
+    """{organization id: {key: value}} for every organization ``user`` reaches (or each of
+    ``orgs``): the value ``metrics.compute`` gives for that organization, read for all of them
+    at once. Only figures with a grid here can be asked for."""
+    from dangjian.metrics.registry import UnknownFigure
+
+    period = Period.parse(period)
+    wanted = list(dict.fromkeys(keys))
+    listed = list(orgs) if orgs is not None else None
+    out: OrgValues = {}
+    for key in wanted:
+        if key not in GRIDS:
+            raise UnknownFigure(key)
+    for fn in dict.fromkeys(GRIDS[key] for key in wanted):
+        for org_id, values in fn(period, user, listed).items():
+            out.setdefault(org_id, {}).update((k, v) for k, v in values.items() if k in wanted)
+    return out

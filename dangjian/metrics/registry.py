@@ -147,6 +147,12 @@ def _member_keys() -> list[str]:
     return [*(f"members.status.{s.value}" for s in MemberStatus), "members.active", "members.direct"]
 
 
+def _org_kind_keys() -> list[str]:
+    from dangjian.orgs.choices import OrgKind
+
+    return [f"orgs.count.{kind.value}" for kind in OrgKind]
+
+
 def _activity_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
     return {f"activities.count.{code}": fig for code, fig in act.activity_counts(org, period, user).items()}
 
@@ -164,6 +170,7 @@ for _key, _fn in {
     "terms.due_soon": orgs.terms_due_soon,
     "terms.overdue": orgs.terms_overdue,
     "terms.renewed": orgs.terms_renewed,
+    "terms.due": orgs.terms_due,
 }.items():
     register(_key, _fn)
 
@@ -179,3 +186,4 @@ register_family(
     Family("participants.", lambda: [f"participants.{code}" for code in _type_codes()], one=act.participants)
 )
 register_family(Family("members.", _member_keys, compute=mem.member_counts))
+register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))
