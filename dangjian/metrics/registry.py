@@ -42,6 +42,7 @@ class Family:
     keys: Callable[[], list[str]]  # the members listed in the catalogue
     compute: FamilyFn | None = None  # every member at once
     one: OneFn | None = None  # any member by its suffix, also one not listed
+    name: str = ""  # to tell apart families sharing a prefix (default: the prefix)
 
     def owns(self, key: str) -> bool:
         return key.startswith(self.prefix) and (self.one is not None or key in self.keys())
@@ -57,8 +58,9 @@ def register(key: str, fn: FigureFn) -> None:
 
 
 def register_family(family: Family) -> None:
-    """Add (or replace, by prefix) a family of figures."""
-    _families[:] = [f for f in _families if f.prefix != family.prefix]
+    """Add (or replace, by name) a family of figures."""
+    name = family.name or family.prefix
+    _families[:] = [f for f in _families if (f.name or f.prefix) != name]
     _families.append(family)
 
 
@@ -147,6 +149,12 @@ def _member_keys() -> list[str]:
     return [*(f"members.status.{s.value}" for s in MemberStatus), "members.active", "members.direct"]
 
 
+def _attendance_keys() -> list[str]:
+    from dangjian.activities.choices import AttendanceStatus
+
+    return [f"attendance.status.{status.value}" for status in AttendanceStatus]
+
+
 def _org_kind_keys() -> list[str]:
     from dangjian.orgs.choices import OrgKind
 
@@ -164,6 +172,7 @@ for _key, _fn in {
     "talks.count": act.talk_count,
     "talks.coverage": act.talk_coverage,
     "makeup.completion": act.makeup_completion,
+    "makeup.outstanding": act.makeup_outstanding,
     "reflections.count": act.reflections_count,
     "activities.first_agenda": act.first_agenda_count,
     "activities.secretary_lectures": act.secretary_lecture_count,
@@ -186,4 +195,5 @@ register_family(
     Family("participants.", lambda: [f"participants.{code}" for code in _type_codes()], one=act.participants)
 )
 register_family(Family("members.", _member_keys, compute=mem.member_counts))
+register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))

@@ -192,3 +192,35 @@ def participants(code: str, org: Any, period: Period, user: Any = None) -> Figur
         None,
         capped_total,
     )
+
+
+def attendance_by_status(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
+    """ "attendance.status.<status>": member-attendances (人次) present, on leave and absent."""
+    from dangjian.activities.choices import AttendanceStatus
+
+    by_status: dict[str, list[int]] = {status.value: [] for status in AttendanceStatus}
+    for pk, status in member_attendances(org, period, user).values_list("pk", "status"):
+        by_status.setdefault(status, []).append(pk)
+    return {
+        f"attendance.status.{status}": Figure(
+            f"attendance.status.{status}",
+            AttendanceStatus(status).label,
+            len(ids),
+            "次",
+            "activities.attendance",
+            sorted(ids),
+        )
+        for status, ids in by_status.items()
+    }
+
+
+def makeup_outstanding(org: Any, period: Period, user: Any = None) -> Figure:
+    """Absences and leaves not yet made up (待补学)."""
+    from dangjian.activities.choices import AttendanceStatus
+
+    ids = sorted(
+        member_attendances(org, period, user)
+        .filter(status__in=[AttendanceStatus.LEAVE, AttendanceStatus.ABSENT], makeup_on__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    return Figure("makeup.outstanding", "待补学", len(ids), "次", "activities.attendance", ids)
