@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from dangjian.core.dates import today
 from dangjian.core.period import Period
@@ -250,9 +250,36 @@ def roll_by_org(period: Period, user: Any, orgs: list[Any] | None = None) -> Org
     return {pk: {"members.active": total[pk], "members.direct": direct[pk]} for pk in wanted}
 
 
+def dues_by_org(period: Period, user: Any, orgs: list[Any] | None = None) -> OrgValues:
+    """ "dues.due", "dues.paid" and "dues.rate" for every organization: the period's ledger lines
+    summed by organization in one grouped query, then added up each line's path."""
+    from dangjian.dues.allocation import ZERO, fen
+    from dangjian.dues.models import MonthlyDue
+    from dangjian.metrics.figures.dues import collection_rate
+
+    ancestry = _ancestry(reach_roots(user))
+    due: dict[int, Any] = {}
+    paid: dict[int, Any] = {}
+    lines = scoped(MonthlyDue.objects.filter(month__gte=period.start, month__lte=period.end), user)
+    for org_id, line_due, line_paid in (
+        lines.order_by().values_list("organization_id").annotate(Sum("due"), Sum("paid"))
+    ):
+        for pk in ancestry.get(org_id, (org_id,)):
+            due[pk] = due.get(pk, ZERO) + (line_due or ZERO)
+            paid[pk] = paid.get(pk, ZERO) + (line_paid or ZERO)
+    out: OrgValues = {}
+    for pk in _wanted(user, orgs):
+        d, p = fen(due.get(pk)), fen(paid.get(pk))
+        out[pk] = {"dues.due": d, "dues.paid": p, "dues.rate": collection_rate(p, d)}
+    return out
+
+
 GRIDS: dict[str, GridFn] = {
     "members.active": roll_by_org,
     "members.direct": roll_by_org,
+    "dues.due": dues_by_org,
+    "dues.paid": dues_by_org,
+    "dues.rate": dues_by_org,
 }
 
 

@@ -20,6 +20,7 @@ from dangjian.core.period import Period
 from dangjian.metrics.base import reach_roots
 from dangjian.metrics.figures import Figure, combine, orgs
 from dangjian.metrics.figures import activities as act
+from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import members as mem
 
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
@@ -195,5 +196,13 @@ register_family(
     Family("participants.", lambda: [f"participants.{code}" for code in _type_codes()], one=act.participants)
 )
 register_family(Family("members.", _member_keys, compute=mem.member_counts))
+register_family(
+    Family("dues.", lambda: list(dues_figures.COLLECTION_KEYS), compute=dues_figures.collection, name="dues")
+)
+register_family(
+    Family(
+        "dues.", lambda: list(dues_figures.STANDING_KEYS), compute=dues_figures.standing, name="dues standing"
+    )
+)
 register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))

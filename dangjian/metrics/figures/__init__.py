@@ -30,8 +30,8 @@ class Figure:
     unit: str
     evidence_model: str
     evidence_ids: list[int] = field(default_factory=list)
-    # For rates: (numerator, denominator), so a report can say "95%（38/40人）".
-    basis: tuple[int, int] | None = None
+    # For rates: (numerator, denominator), so a report can say "95%（38/40人）" (money for dues).
+    basis: tuple[Number, Number] | None = None
     # Set when the evidence is longer than EVIDENCE_CAP: how many records there are in all
     # (evidence_ids then holds the first EVIDENCE_CAP of them, by id).
     evidence_total: int | None = None
@@ -61,7 +61,7 @@ class Figure:
         return f"{self.value}{self.unit}"
 
 
-def percent(part: int, whole: int) -> Decimal:
+def percent(part: Number, whole: Number) -> Decimal:
     """part/whole as a percentage with one decimal, half up (0 of 0 is 0)."""
     if not whole:
         return Decimal("0.0")
