@@ -22,6 +22,7 @@ from dangjian.metrics.figures import Figure, combine, orgs
 from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import members as mem
+from dangjian.metrics.figures import recruitment as cases
 
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
 FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
@@ -203,6 +204,10 @@ register_family(
     Family(
         "dues.", lambda: list(dues_figures.STANDING_KEYS), compute=dues_figures.standing, name="dues standing"
     )
+)
+register_family(Family("cases.", cases.case_keys, compute=cases.case_counts, name="cases"))
+register_family(
+    Family("cases.", lambda: list(cases.DUE_KEYS), compute=cases.case_items_due, name="cases due")
 )
 register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))
