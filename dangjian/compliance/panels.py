@@ -12,7 +12,7 @@ from dangjian.core.scope import get_scope
 
 def can_view(scope: Any) -> bool:
     """The compliance pages are for roles that oversee organizations, not for ordinary members."""
-    return scope.reach in ("all", "subtree")
+    return scope.is_officer
 
 
 def warnings_panel(request: HttpRequest) -> Panel | None:
