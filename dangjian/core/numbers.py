@@ -13,7 +13,7 @@ report never disagree about the same day.
   of the user's reach (or of ``orgs``) in a few queries, each equal to ``compute`` for that
   organization (the tree's head counts, the dues overview's table).
 
-Keys are the metrics catalogue's ("members.active", "dues.paid" …; ``dangjian metrics`` lists
+Keys are the metrics catalogue's ("members.active", "dues.paid" …; ``metrics.keys()`` lists
 them). ``on_day(day)`` is the period of a single day, for figures "as of" it.
 """
 
