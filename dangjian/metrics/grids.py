@@ -228,10 +228,37 @@ def _ancestry(roots: list[Any]) -> dict[int, tuple[int, ...]]:
 
 def roll_by_org(period: Period, user: Any, orgs: list[Any] | None = None) -> OrgValues:
     """ "members.active" and "members.direct" for every organization: one pass over the roll on
-    the period's end (``member_states``), each member added to every organization above them."""
-    from dangjian.members.choices import ACTIVE_STATUSES
+    the period's end (``member_states``), each member added to every organization above them.
+
+    The tree and every organization page show these for the user's whole reach; at province
+    scale the pass takes a second or two, so the result is cached per reach and day under the
+    ledger version (as the home page's warnings are): any recorded change to a member, their
+    history or the tree moves the version on, so the counts are never staler than the last write.
+    """
+    from django.core.cache import cache
+
+    from dangjian.core.audit import ledger_version
 
     day = as_of(period)
+    scope = get_scope(user)
+    key = (
+        f"metrics:roll:{scope.reach}:{scope.org_path}:{scope.member_id}:{day.isoformat()}:{ledger_version()}"
+    )
+    counts = cache.get(key)
+    if counts is None:
+        counts = _roll_counts(day, user)
+        cache.set(key, counts, 3600)
+    # An officer's reach is the subtrees of their roots, all counted; a member's is narrower.
+    wanted = list(counts) if orgs is None and scope.is_officer else _wanted(user, orgs)
+    return {
+        pk: {"members.active": counts.get(pk, (0, 0))[0], "members.direct": counts.get(pk, (0, 0))[1]}
+        for pk in wanted
+    }
+
+
+def _roll_counts(day: datetime.date, user: Any) -> dict[int, tuple[int, int]]:
+    from dangjian.members.choices import ACTIVE_STATUSES
+
     roots = reach_roots(user)
     ancestry = _ancestry(roots)
     total: Counter[int] = Counter()
@@ -240,14 +267,13 @@ def roll_by_org(period: Period, user: Any, orgs: list[Any] | None = None) -> Org
         for _pk, org_id, cell_id, state in member_states(root, day, user):
             if state not in ACTIVE_STATUSES:
                 continue
-            total.update(ancestry.get(org_id, (org_id,)))
+            for pk in ancestry.get(org_id, (org_id,)):
+                total[pk] += 1
             direct[org_id] += 1
             if cell_id is not None:
                 total[cell_id] += 1
                 direct[cell_id] += 1
-    # An officer's reach is the subtrees of their roots, already read; a member's is narrower.
-    wanted = list(ancestry) if orgs is None and get_scope(user).is_officer else _wanted(user, orgs)
-    return {pk: {"members.active": total[pk], "members.direct": direct[pk]} for pk in wanted}
+    return {pk: (total[pk], direct[pk]) for pk in ancestry}
 
 
 def dues_by_org(period: Period, user: Any, orgs: list[Any] | None = None) -> OrgValues:
