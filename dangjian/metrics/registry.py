@@ -108,7 +108,7 @@ def compute(keys: Iterable[str], org: Any, period: Period | str, user: Any = Non
         out["attendance.person_times"] = act.attendance_person_times(org, period, user, present=rate.basis[0])  # type: ignore[index]
     pending = [k for k in wanted if k not in out and k not in _singles]
     for family in _families:
-        mine = [k for k in pending if family.owns(k)]
+        mine = [k for k in pending if k not in out and family.owns(k)]
         if not mine:
             continue
         found = family.compute(org, period, user) if family.compute is not None else {}
