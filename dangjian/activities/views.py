@@ -629,37 +629,39 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 def my_record_panel(request: HttpRequest) -> Any:
     """A member's own attendance and study record this year, on the home page."""
+    from dangjian.core import numbers
     from dangjian.core.home import Panel
+    from dangjian.core.period import Period
 
     scope = get_scope(request.user)
     if not scope.member_id:
         return None
-    year_start = today().replace(month=1, day=1)
-    rows = (
+    year = today().year
+    # The counts are metrics' figures over the member's own records (also for an officer who is
+    # a member: their own record, not their branch's), as a report on them would count.
+    keys = [f"attendance.status.{status.value}" for status in AttendanceStatus]
+    found = numbers.in_reach(
+        [*keys, "makeup.outstanding", "reflections.count"],
+        Period.year(year),
+        numbers.own_records(request.user),
+    )
+    recent = (
         Attendance.objects.filter(
             member_id=scope.member_id, activity__status__in=[ActivityStatus.HELD, ActivityStatus.VERIFIED]
         )
         .select_related("activity", "activity__activity_type", "activity__organization")
         .order_by("-activity__held_on", "-id")
     )
-    this_year = rows.filter(activity__held_on__gte=year_start)
-    # order_by() first: the inherited ordering would otherwise split the GROUP BY into one row each.
-    counts = dict(
-        this_year.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    missed = this_year.exclude(status=AttendanceStatus.PRESENT)
     return Panel(
         order=30,
         template="activities/panel_my_record.html",
         context={
-            "my_year": year_start.year,
-            "my_present": counts.get(AttendanceStatus.PRESENT, 0),
-            "my_leave": counts.get(AttendanceStatus.LEAVE, 0),
-            "my_absent": counts.get(AttendanceStatus.ABSENT, 0),
-            "my_makeup_due": missed.filter(makeup_on__isnull=True).count(),
-            "my_recent": list(rows[:8]),
-            "my_reflections": Reflection.objects.filter(
-                member_id=scope.member_id, submitted_on__gte=year_start
-            ).count(),
+            "my_year": year,
+            "my_present": found["attendance.status.present"].value,
+            "my_leave": found["attendance.status.leave"].value,
+            "my_absent": found["attendance.status.absent"].value,
+            "my_makeup_due": found["makeup.outstanding"].value,
+            "my_recent": list(recent[:8]),
+            "my_reflections": found["reflections.count"].value,
         },
     )

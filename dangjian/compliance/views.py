@@ -11,15 +11,9 @@ from django.shortcuts import render
 
 from dangjian.compliance.choices import CellStatus
 from dangjian.compliance.evaluator import Matrix, evaluate
+from dangjian.compliance.figures import warning_figures
 from dangjian.compliance.models import Rule
-from dangjian.compliance.warnings import (
-    collect,
-    lapse_warnings,
-    org_warnings,
-    safe_reverse,
-    scope_roots,
-    term_warnings,
-)
+from dangjian.compliance.warnings import collect, gather, safe_reverse, scope_roots
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.period import Period, period_param
@@ -86,7 +80,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     matrix = evaluate(org, period, user=request.user, on=on)
     summary = matrix.summary()
     judged = summary[CellStatus.DONE] + summary[CellStatus.MISSING]
-    member_warnings = lapse_warnings(org, on, request.user) + term_warnings(org, on, request.user)
+    # The lists and their counts come from one gathering; the counts are the warning figures,
+    # the same as the home panel's and a report's for this organization, period and day.
+    found = gather(org, on=on, user=request.user, period=period, matrix=matrix)
+    counts = {key.removeprefix("warnings."): fig.value for key, fig in warning_figures(found).items()}
     context = {
         "org": org,
         "period": period,
@@ -102,8 +99,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for o in restrict(Organization.objects.all(), request.user).in_tree_order()
         ],
         "period_choices": _period_choices(on),
-        "org_warnings": [w for w in org_warnings(matrix) if w.level == "danger"][:30],
-        "member_warnings": member_warnings,
+        "org_warnings": [w for w in found if w.category == "org" and w.level == "danger"][:30],
+        "member_warnings": [w for w in found if w.category != "org"],
+        "warning_counts": counts,
         "cell_url": safe_reverse("compliance:cell"),
     }
     return render(request, "compliance/dashboard.html", context)

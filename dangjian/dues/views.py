@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from dangjian.core import jobs
+from dangjian.core import jobs, numbers
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
@@ -107,15 +107,50 @@ def month_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dues/month.html", context)
 
 
+COLLECTION = ("dues.due", "dues.paid", "dues.rate")
+
+
+def collection_table(orgs: list[Organization], month: datetime.date, user: Any) -> list[dict[str, Any]]:
+    """Due, paid and rate per organization (its whole subtree) for each month of the year up to
+    ``month`` and the year so far: metrics' dues figures, one grouped read per column."""
+    if not orgs:
+        return []
+    months = [datetime.date(month.year, m, 1) for m in range(1, month.month + 1)]
+    columns = [numbers.per_org(COLLECTION, Period.month(m.year, m.month), user, orgs) for m in months]
+    year = numbers.per_org(
+        COLLECTION, Period.between(months[0], Period.month(month.year, month.month).end), user, orgs
+    )
+
+    def cell(values: dict[str, Any]) -> dict[str, Any]:
+        # Nothing due: no rate to show (the figure reads 0%).
+        rate = values["dues.rate"] if values["dues.due"] else None
+        return {"due": values["dues.due"], "paid": values["dues.paid"], "rate": rate}
+
+    return [
+        {
+            "org": org,
+            "cells": [
+                {"month": m, **cell(column[org.pk])} for m, column in zip(months, columns, strict=True)
+            ],
+            **cell(year[org.pk]),
+        }
+        for org in orgs
+    ]
+
+
 @access(Audience.OFFICERS)
 def overview(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     month = _month(request)
     orgs = _orgs(request)
     branches = [o for o in orgs if o.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)] or orgs
-    table = ledger.collection_by_org(branches, month.year, month)
-    members = restrict(Member.objects.active(), request.user)
-    rows = [r for r in ledger.month_rows(members, month) if r.arrears > 0]
+    table = collection_table(branches, month, request.user)
+    # Who owes is metrics' figure at the month's end; the list shows those members' standing.
+    found = numbers.in_reach(
+        ["dues.in_arrears", "dues.lapsed"], Period.month(month.year, month.month), request.user
+    )
+    owing = restrict(Member.objects.filter(pk__in=found["dues.in_arrears"].evidence_ids), request.user)
+    rows = ledger.month_rows(owing, month)
     rows.sort(key=lambda r: (-r.streak, -r.arrears))
     months = [c["month"] for c in table[0]["cells"]] if table else []
     return render(
@@ -127,7 +162,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "table": table,
             "months": months,
             "arrears_rows": rows,
+            "arrears_count": found["dues.in_arrears"].value,
             "flags": [r for r in rows if r.red_flag],
+            "lapsed_count": found["dues.lapsed"].value,
             "can_run": scope.can_write and scope.whole_agency,
             "lapse_months": LAPSE_MONTHS,
             "lapse_source": LAPSE_SOURCE,
@@ -351,7 +388,7 @@ def run(request: HttpRequest) -> HttpResponse:
 
 
 def home_panel(request: HttpRequest) -> Panel | None:
-    """A member's own dues on the home page: this month's standard, what is owed."""
+    """A member's own dues on the home page: this month's line (standard, due), what is owed."""
     scope = get_scope(request.user)
     if not scope.only_self or scope.member_id is None:
         return None
@@ -360,8 +397,15 @@ def home_panel(request: HttpRequest) -> Panel | None:
         return None
     month = month_start(today())
     rows = ledger.month_rows(Member.objects.filter(pk=member.pk), month)
+    # What is owed in all is metrics' figure over the member's own records, as a report says it.
+    owed = numbers.in_reach(["dues.arrears"], numbers.on_day(), request.user)["dues.arrears"]
     return Panel(
         order=40,
         template="dues/_home_panel.html",
-        context={"member": member, "row": rows[0] if rows else None, "month_label": month_label(month)},
+        context={
+            "member": member,
+            "row": rows[0] if rows else None,
+            "arrears": owed.value,
+            "month_label": month_label(month),
+        },
     )

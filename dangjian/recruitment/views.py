@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dangjian.core import numbers
 from dangjian.core.dates import today
 from dangjian.core.home import Panel
 from dangjian.core.period import Period, period_param
@@ -42,7 +43,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", CaseStatus.OPEN)
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
-    counts = dict(cases.values_list("stage").annotate(n=Count("id")).order_by())
+    # The counts by stage are metrics' figures for today ("all": every status).
+    key = f"cases.{status if status in CaseStatus.values else 'all'}"
+    found = numbers.in_reach([key, *(f"{key}.{s}" for s in Stage.values)], numbers.on_day(), request.user)
     stage = request.GET.get("stage", "")
     if stage in Stage.values:
         cases = cases.filter(stage=stage)
@@ -52,7 +55,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases.order_by("stage", "next_deadline", "name", "id"), 50).get_page(
         request.GET.get("page")
     )
-    tabs = [(s.value, s.label, counts.get(s.value, 0)) for s in Stage]
+    tabs = [(s.value, s.label, found[f"{key}.{s.value}"].value) for s in Stage]
     return render(
         request,
         "recruitment/case_list.html",
@@ -63,7 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": text,
             "statuses": CaseStatus.choices,
-            "total": sum(counts.values()),
+            "total": found[key].value,
             "today": today(),
             "can_write": get_scope(request.user).can_write,
         },
@@ -387,20 +390,19 @@ def _actuals(org: Organization, year: int) -> dict[str, int]:
 
 
 def home_panel(request: HttpRequest) -> Panel | None:
-    """The home page's count of what falls due this month (officers only)."""
+    """The home page's count of what falls due this month (officers only): metrics' figures."""
     if not get_scope(request.user).is_officer:
         return None
-    on = today()
-    end = Period.containing(on, "month").end
-    items = due_items(_cases(request), month_end=end, on=on)
-    open_count = _cases(request).open().count()
+    found = numbers.in_reach(
+        ["cases.items_due", "cases.items_overdue", "cases.open"], numbers.on_day(), request.user
+    )
     return Panel(
         40,
         "recruitment/_home_panel.html",
         {
-            "due": len(items),
-            "overdue": sum(1 for i in items if i.overdue),
-            "open": open_count,
-            "month": on,
+            "due": found["cases.items_due"].value,
+            "overdue": found["cases.items_overdue"].value,
+            "open": found["cases.open"].value,
+            "month": today(),
         },
     )
