@@ -319,12 +319,13 @@ def load_orgs(root: Any, user: Any = None) -> list[OrgRow]:
     return sorted(rows, key=sort_key)
 
 
-def evaluate(org: Any, period: Period | str, *, user: Any = None, on: datetime.date | None = None) -> Matrix:
+def evaluate(org: Any, period: Period, *, user: Any = None, on: datetime.date | None = None) -> Matrix:
     """Judge every organization of ``org``'s subtree against every matrix rule over ``period``."""
     from dangjian.activities.models import ActivityType
     from dangjian.orgs.models import Organization
 
-    period = Period.parse(period)
+    if not isinstance(period, Period):
+        raise TypeError(f"period must be a Period, not {type(period).__name__}")
     on = on or today()
     counter = _QueryCounter()
     with transaction.atomic(), connection.execute_wrapper(counter):

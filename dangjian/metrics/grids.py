@@ -309,15 +309,14 @@ GRIDS: dict[str, GridFn] = {
 }
 
 
-def per_org(
-    keys: Iterable[str], period: Period | str, user: Any, orgs: Iterable[Any] | None = None
-) -> OrgValues:
+def per_org(keys: Iterable[str], period: Period, user: Any, orgs: Iterable[Any] | None = None) -> OrgValues:
     """{organization id: {key: value}} for every organization ``user`` reaches (or each of
     ``orgs``): the value ``metrics.compute`` gives for that organization, read for all of them
     at once. Only figures with a grid here can be asked for."""
     from dangjian.metrics.registry import UnknownFigure
 
-    period = Period.parse(period)
+    if not isinstance(period, Period):
+        raise TypeError(f"period must be a Period, not {type(period).__name__}")
     wanted = list(dict.fromkeys(keys))
     listed = list(orgs) if orgs is not None else None
     out: OrgValues = {}

@@ -96,9 +96,10 @@ def keys() -> list[str]:
     return [*_singles, *(k for family in _families for k in family.keys())]
 
 
-def compute(keys: Iterable[str], org: Any, period: Period | str, user: Any = None) -> dict[str, Figure]:
+def compute(keys: Iterable[str], org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
     """Several figures at once; the members of a family share its one read."""
-    period = Period.parse(period)
+    if not isinstance(period, Period):
+        raise TypeError(f"period must be a Period, not {type(period).__name__}")
     wanted = list(dict.fromkeys(keys))
     out: dict[str, Figure] = {}
     if "attendance.rate" in wanted and "attendance.person_times" in wanted:
@@ -125,7 +126,7 @@ def compute(keys: Iterable[str], org: Any, period: Period | str, user: Any = Non
     return {k: out[k] for k in wanted}
 
 
-def compute_in_reach(keys: Iterable[str], period: Period | str, user: Any) -> dict[str, Figure]:
+def compute_in_reach(keys: Iterable[str], period: Period, user: Any) -> dict[str, Figure]:
     """Figures over everything ``user`` reaches (the home page's panels): over their
     organization's subtree, or over every top-level organization for the whole agency."""
     wanted = list(dict.fromkeys(keys))

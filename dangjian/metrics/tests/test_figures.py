@@ -103,7 +103,7 @@ def test_figures_respect_the_users_scope(bureau, ledger, personas):
 
 
 def test_figure_json_and_registry(bureau, ledger):
-    fig = metrics.compute(["attendance.rate"], bureau.leading_group, "2022")["attendance.rate"]
+    fig = metrics.compute(["attendance.rate"], bureau.leading_group, Period.parse("2022"))["attendance.rate"]
     data = fig.to_json()
     assert set(data) == {"key", "label", "value", "unit", "evidence"}
     assert data["evidence"] == {"model": "activities.attendance", "ids": fig.evidence_ids}
