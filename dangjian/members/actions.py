@@ -11,43 +11,35 @@ from django.db import transaction
 from dangjian.core import audit
 from dangjian.core.dates import today
 from dangjian.members.choices import ACTIVE_STATUSES, MemberStatus, TransferDirection
+from dangjian.members.history import record_status_change
 from dangjian.members.models import Member, Post, StatusChange, Transfer
 from dangjian.orgs.models import Organization
 
 
 @transaction.atomic
 def do_create_member(*, acting_user: Any, via: str = "web", **fields: Any) -> Member:
-    """Add a member to the roster, with the first entry of their status history."""
+    """Add a member to the roster, with the first entry of their status history.
+
+    ``status_since`` follows from the history's dating rule.
+    """
     with audit.acting(acting_user, via):
         member = Member(**fields)
-        member.full_clean()
-        member.save()
-        StatusChange.objects.create(
-            member=member,
-            to_status=member.status,
-            date=member.status_since or member.confirmation_date or member.admission_date or today(),
-            reason="录入花名册",
-        )
+        record_status_change(member, member.status, from_status="", reason="录入花名册")
     return member
 
 
 @transaction.atomic
 def do_update_member(member: Member, *, acting_user: Any, via: str = "web", **fields: Any) -> Member:
-    """Edit roster fields; a status change made here is dated today in the history."""
+    """Edit roster fields; a status change is dated by the history's rule."""
     with audit.acting(acting_user, via):
         old_status = Member.objects.filter(pk=member.pk).values_list("status", flat=True).get()
         for name, value in fields.items():
             setattr(member, name, value)
-        member.full_clean()
-        member.save()
         if member.status != old_status:
-            StatusChange.objects.create(
-                member=member,
-                from_status=old_status,
-                to_status=member.status,
-                date=member.status_since or today(),
-                reason="修改党员信息",
-            )
+            record_status_change(member, member.status, from_status=old_status, reason="修改党员信息")
+        else:
+            member.full_clean()
+            member.save()
     return member
 
 
@@ -61,15 +53,9 @@ def do_change_status(
     if status == member.status:
         raise ValidationError({"status": f"该党员已是“{member.get_status_display()}”状态。"})
     with audit.acting(acting_user, via):
-        change = StatusChange.objects.create(
-            member=member, from_status=member.status, to_status=status, date=date, reason=reason
-        )
-        member.status = status
-        member.status_since = date
         if status == MemberStatus.FULL and not member.confirmation_date:
             member.confirmation_date = date
-        member.full_clean()
-        member.save()
+        change = record_status_change(member, status, from_status=member.status, reason=reason, on=date)
     return change
 
 
@@ -100,16 +86,15 @@ def do_transfer_out(
         )
         transfer.full_clean()
         transfer.save()
-        StatusChange.objects.create(
-            member=member,
+        # Not re-validated: a transfer must go through even for a record with old gaps in it.
+        record_status_change(
+            member,
+            MemberStatus.TRANSFERRED_OUT,
             from_status=member.status,
-            to_status=MemberStatus.TRANSFERRED_OUT,
-            date=date,
             reason=f"转出至{transfer.counterpart}",
+            on=date,
+            validate=False,
         )
-        member.status = MemberStatus.TRANSFERRED_OUT
-        member.status_since = date
-        member.save()
         audit.record(member, "转出", {"counterpart": transfer.counterpart, "date": date})
     return transfer
 
