@@ -10,6 +10,7 @@ from django.db import transaction
 
 from dangjian.core import audit
 from dangjian.core.dates import today
+from dangjian.members import extensions
 from dangjian.members.choices import ACTIVE_STATUSES, MemberStatus, TransferDirection
 from dangjian.members.history import record_status_change
 from dangjian.members.models import Member, Post, StatusChange, Transfer
@@ -20,17 +21,21 @@ from dangjian.orgs.models import Organization
 def do_create_member(*, acting_user: Any, via: str = "web", **fields: Any) -> Member:
     """Add a member to the roster, with the first entry of their status history.
 
-    ``status_since`` follows from the history's dating rule.
+    Fields kept by other apps (the dues base, see ``members.extensions``) may be passed along
+    and are written through their app; ``status_since`` follows from the history's dating rule.
     """
+    extra = extensions.split(fields)
     with audit.acting(acting_user, via):
         member = Member(**fields)
         record_status_change(member, member.status, from_status="", reason="录入花名册")
+        extensions.save(member, extra, acting_user=acting_user, via=via)
     return member
 
 
 @transaction.atomic
 def do_update_member(member: Member, *, acting_user: Any, via: str = "web", **fields: Any) -> Member:
-    """Edit roster fields; a status change is dated by the history's rule."""
+    """Edit roster fields (and fields kept by other apps); a status change is dated by the history's rule."""
+    extra = extensions.split(fields)
     with audit.acting(acting_user, via):
         old_status = Member.objects.filter(pk=member.pk).values_list("status", flat=True).get()
         for name, value in fields.items():
@@ -40,6 +45,7 @@ def do_update_member(member: Member, *, acting_user: Any, via: str = "web", **fi
         else:
             member.full_clean()
             member.save()
+        extensions.save(member, extra, acting_user=acting_user, via=via)
     return member
 
 

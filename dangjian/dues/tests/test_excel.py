@@ -199,3 +199,42 @@ def test_a_payment_date_without_its_day_is_refused_on_its_row_and_column(bases, 
     )
     assert errors(report) == ["第2行 E列（交纳日期）：交纳日期须写到日，如 2026-11-05。"]
     assert not DuesPayment.objects.exists()
+
+
+def test_roster_and_dues_read_an_officers_own_sheet_the_same_way(bureau) -> None:  # type: ignore[no-untyped-def]
+    """One reader and one set of parsers: title rows, header variants, padded names, full-width ID
+    numbers and dotted dates mean the same thing to the roster import and to the dues base import."""
+    from dangjian.members.roster_import import import_roster
+    from dangjian.members.tests.roster_helpers import make_id
+
+    id_number = make_id("19850312", "456")
+    header = ["序号", "党员姓名", "性别", "出生年月", "公民身份号码", "所属支部", "人员类别", "入党日期", "转正日期",
+              "党费基数（元/月）", "起始月份"]  # fmt: skip
+    rows = [
+        ["江临市财政局机关党员花名册"],
+        ["填报日期：2026年11月"],
+        header,
+        [1, "张  三", "男", "1985.03", "".join(chr(ord(c) + 0xFEE0) for c in id_number), " 第一党支部 ",
+         "正式党员", "2010.7.1", "2011年7月1日", "５０００", "2026.11"],
+    ]  # fmt: skip
+    data = sheet(rows).getvalue()
+    roster = import_roster(data, filename="花名册.xlsx")
+    assert roster.ok, [str(p) for p in roster.errors + roster.file_errors]
+    dues = excel.import_bases(
+        io.BytesIO(data),
+        members=Member.objects.all(),
+        default_month=datetime.date(2027, 1, 1),
+        acting_user=None,
+    )
+    assert dues.ok, errors(dues)
+    assert type(dues) is type(roster)  # one report for every import
+    assert (
+        (dues.sheet, dues.header_row, dues.rows)
+        == (roster.sheet, roster.header_row, roster.rows)
+        == ("Sheet", 3, 1)
+    )
+    zhang = Member.objects.get(id_number=id_number)
+    assert zhang.name == "张三" and zhang.birth_date == datetime.date(1985, 3, 12)
+    bases = dict(zhang.dues_bases.values_list("effective_month", "amount"))
+    # The roster's base from the admission month; the dues list's from its 起始月份.
+    assert bases == {datetime.date(2010, 7, 1): D("5000.00"), datetime.date(2026, 11, 1): D("5000.00")}

@@ -14,6 +14,8 @@ from dangjian.members.actions import do_change_status, do_create_member, do_tran
 from dangjian.members.choices import MemberStatus
 from dangjian.members.history import status_change_date
 from dangjian.members.models import Member, StatusChange
+from dangjian.members.roster_import import import_roster
+from dangjian.members.tests.roster_helpers import make_id, row, xlsx
 from dangjian.metrics.figures import member_counts
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,28 @@ def test_a_member_added_by_the_form_is_dated_by_the_rule(bureau, personas, login
     assert client.post(reverse("members:create"), post).status_code == 302
     probationary = Member.objects.get(name="表单预备")
     assert history(probationary) == [("", "probationary", D(2026, 3, 2))]
+
+
+def test_imported_members_are_dated_by_the_rule_new_and_changed(bureau):
+    pid, fid, gone = make_id("19950101", "333"), make_id("19900101", "444"), make_id("19800101", "555")
+    admitted, confirmed = today() - datetime.timedelta(days=400), today() - datetime.timedelta(days=1)
+    probationary = {"身份证号": pid, "出生日期": "1995-01-01", "入党时间": admitted.isoformat()}
+    rows = [
+        row(**probationary, 党员状态="预备党员", 转正时间=""),
+        row(身份证号=fid, 出生日期="1990-01-01", 姓名="正式新", 入党时间="2012-07-01", 转正时间="2013-07-01"),
+        row(身份证号=gone, 出生日期="1980-01-01", 姓名="已去世", 党员状态="已去世"),
+    ]
+    assert import_roster(xlsx(rows), filename="a.xlsx").ok
+    assert history(Member.objects.get(id_number=pid)) == [("", "probationary", admitted)]
+    assert history(Member.objects.get(id_number=fid)) == [("", "full", D(2013, 7, 1))]
+    assert history(Member.objects.get(id_number=gone)) == [("", "deceased", today())]
+    assert Member.objects.get(id_number=fid).status_since == D(2013, 7, 1)
+    # Confirmed by a later import: dated by the confirmation date, not the day of the import.
+    report = import_roster(xlsx([row(**probationary, 转正时间=confirmed.isoformat())]), filename="b.xlsx")
+    assert report.ok and report.updated == 1, [str(p) for p in report.errors]
+    member = Member.objects.get(id_number=pid)
+    assert history(member) == [("", "probationary", admitted), ("probationary", "full", confirmed)]
+    assert member.status_since == confirmed
 
 
 def test_status_changes_and_transfers_keep_their_own_date(bureau, personas):
@@ -138,3 +162,16 @@ def test_the_demo_bureaus_dated_history_agrees_with_its_status_column_today():
     for member in Member.objects.all():
         last = member.status_changes.order_by("date", "id").last()
         assert last.to_status == member.status and last.date <= today() and last.date == member.status_since
+
+
+def test_members_recorded_every_way_agree_with_the_metrics_today(bureau, personas):
+    do_change_status(
+        bureau.member_1, MemberStatus.DECEASED, date=D(2026, 2, 3), reason="病故", acting_user=None
+    )
+    do_transfer_out(bureau.members[1], date=D(2026, 4, 5), counterpart="外单位党委", acting_user=None)
+    rows = [
+        row(),
+        row(姓名="已出党", 身份证号=make_id("19800101", "555"), 出生日期="1980-01-01", 党员状态="已出党"),
+    ]
+    assert import_roster(xlsx(rows), filename="a.xlsx").ok
+    assert counts_by_history(bureau.leading_group) == counts_by_column(bureau.leading_group)
