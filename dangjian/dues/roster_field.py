@@ -30,8 +30,10 @@ def bases_in_force(member_ids: Sequence[int], month: datetime.date | None = None
     """Each member's base in force in ``month`` (default: this month), in one query."""
     month = month_start(month or today())
     found: dict[int, DuesBase] = {}
-    rows = DuesBase.objects.filter(member_id__in=list(member_ids), effective_month__lte=month).order_by(
-        "member_id", "effective_month"
+    rows = (
+        DuesBase.objects.filter(member_id__in=list(member_ids), effective_month__lte=month)
+        .order_by("member_id", "effective_month")
+        .only("member_id", "effective_month", "category", "amount", "standard", "rate", "rates_from")
     )
     for row in rows:
         found[row.member_id] = row  # the latest effective month wins

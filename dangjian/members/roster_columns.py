@@ -7,6 +7,7 @@ they belong by ``columns()``.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -109,8 +110,13 @@ TEXT_KEYS = ("id_number", "phone")  # written as text so Excel keeps every digit
 
 def columns() -> tuple[Column, ...]:
     """Every roster column in sheet order: the Member's own, with other apps' fields after theirs."""
+    return _columns(extensions.registered())
+
+
+@functools.cache
+def _columns(fields: tuple[extensions.MemberField, ...]) -> tuple[Column, ...]:
     out = list(MEMBER_COLUMNS)
-    for field in extensions.registered():
+    for field in fields:
         keys = [c.key for c in out]
         out.insert(keys.index(field.after) + 1 if field.after in keys else len(out), field.column)
     return tuple(out)
@@ -145,6 +151,8 @@ STATUSES = choice_map(
     {"预备": MemberStatus.PROBATIONARY, "正式": MemberStatus.FULL, "转出": MemberStatus.TRANSFERRED_OUT},
 )
 DUES_CATEGORIES = choice_map(DuesCategory, DUES_CATEGORY_WORDS)
+_EDUCATION_LABELS = choice_labels(Education)
+_DUES_CATEGORY_LABELS = choice_labels(DuesCategory)
 
 # How each plain column's cell is read (dates, organization and cell need more: see roster_import).
 PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -152,13 +160,13 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "gender": lambda v: parse_choice(v, GENDERS, "性别", "男、女"),
     "ethnicity": lambda v: clean_text(v).replace(" ", ""),
     "native_place": clean_text,
-    "education": lambda v: parse_choice(v, EDUCATIONS, "学历", choice_labels(Education)),
+    "education": lambda v: parse_choice(v, EDUCATIONS, "学历", _EDUCATION_LABELS),
     "id_number": parse_id_number,
     "phone": lambda v: clean_text(v).replace(" ", "").replace("-", ""),
     "department": clean_text,
     "job_title": clean_text,
     "status": lambda v: parse_choice(v, STATUSES, "党员状态", "预备党员、正式党员"),
-    "dues_category": lambda v: parse_choice(v, DUES_CATEGORIES, "党费类别", choice_labels(DuesCategory)),
+    "dues_category": lambda v: parse_choice(v, DUES_CATEGORIES, "党费类别", _DUES_CATEGORY_LABELS),
     "is_mobile": parse_bool,
     "note": clean_text,
 }

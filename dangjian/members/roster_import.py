@@ -217,7 +217,8 @@ class _Checker:
         ids: set[str] = set()
         for row in self.table.rows:
             try:
-                ids.add(parse_id_number(self.table.value(row, "id_number")))
+                # Only to look members up: a wrong check digit finds no one and is reported by check().
+                ids.add(parse_id_number(self.table.value(row, "id_number"), check=False))
             except CellProblem:
                 pass
         ids.discard("")
