@@ -91,7 +91,7 @@ def roster_file(data: dict, batch: int) -> bytes:
 
 
 def direct(data: dict, content: bytes) -> tuple[float, float]:
-    from dangjian.members.roster import import_roster
+    from dangjian.members.roster_import import import_roster
 
     start, cpu = time.perf_counter(), time.process_time()
     report = import_roster(content, filename="bench.xlsx", user=data["officer"], via="web")

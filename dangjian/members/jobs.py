@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
+from dangjian.core.import_report import ImportReport
 from dangjian.core.jobs import Job, JobRun, job_kind
-from dangjian.members.roster import ImportReport, import_roster
+from dangjian.members.roster_import import import_roster
 
 
 def _report_context(job: Job) -> dict[str, Any]:

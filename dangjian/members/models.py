@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -105,14 +103,6 @@ class Member(AuditedModel):
     confirmation_date = models.DateField("转正时间", null=True, blank=True)
     dues_category = models.CharField(
         "党费类别", max_length=20, choices=DuesCategory.choices, default=DuesCategory.IN_SERVICE
-    )
-    dues_base = models.DecimalField(
-        "党费交纳基数（元/月）",
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     is_mobile = models.BooleanField("流动党员", default=False)
     user = models.OneToOneField(

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
-from dangjian.members import actions
+from dangjian.members import actions, extensions
 from dangjian.members.choices import ACTIVE_STATUSES, AGE_BANDS, Education, Gender, MemberStatus
 from dangjian.members.filters import FILTER_KEYS, filter_roster
 from dangjian.members.forms import MemberForm, PostEndForm, PostForm, StatusForm, TransferOutForm
@@ -118,6 +118,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_badge": STATUS_BADGE.get(member.status, ""),
         "can_write": scope.can_write,
         "org_path": [*member.organization.ancestors(), member.organization],
+        "kept_elsewhere": extensions.shown(member),
     }
     return render(request, "members/detail.html", context)
 
@@ -131,7 +132,7 @@ def create(request: HttpRequest) -> HttpResponse:
         )
     form = MemberForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+        fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
         try:
             member = actions.do_create_member(acting_user=request.user, **fields)
         except ValidationError as exc:

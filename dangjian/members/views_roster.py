@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.core import jobs
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
+from dangjian.core.import_report import ImportReport, Problem
 from dangjian.core.scope import Audience, access, restrict
 from dangjian.members.filters import filter_roster
 from dangjian.members.models import Member
-from dangjian.members.roster import ImportReport, Problem, export_roster, import_roster, template_workbook
+from dangjian.members.roster_export import export_roster, template_workbook
+from dangjian.members.roster_import import import_roster
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dangjian.members.models import Member
-from dangjian.members.roster import export_roster, import_roster
+from dangjian.members.roster_export import export_roster
+from dangjian.members.roster_import import import_roster
 from dangjian.members.tests.roster_helpers import HEADER, make_id, read_xlsx, row, xlsx
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.models import Member
-from dangjian.members.roster import export_roster, import_roster
+from dangjian.members.roster_export import export_roster
+from dangjian.members.roster_import import import_roster
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
