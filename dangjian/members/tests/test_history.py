@@ -16,7 +16,7 @@ from dangjian.members.history import status_change_date
 from dangjian.members.models import Member, StatusChange
 from dangjian.members.roster_import import import_roster
 from dangjian.members.tests.roster_helpers import make_id, row, xlsx
-from dangjian.metrics.figures import member_counts
+from dangjian.metrics.figures.members import member_counts
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -140,7 +140,7 @@ def test_a_status_changed_through_an_edit_is_dated_by_the_rule(bureau):
 
 
 def counts_by_history(root) -> dict[str, set[int]]:  # type: ignore[no-untyped-def]
-    figures = member_counts(root, Period.parse(str(today().year)))
+    figures = member_counts(root, Period.year(today().year))
     return {s.value: set(figures[f"members.status.{s.value}"].evidence_ids) for s in MemberStatus}
 
 

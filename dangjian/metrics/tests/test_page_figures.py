@@ -172,7 +172,7 @@ def test_dues_arrears_and_lapse_by_hand(dues_ledger):
         if not MonthlyDue.objects.filter(member=m, paid__gt=0).exists() and m.pk in owed
     )
     found = metrics.compute(
-        ["dues.arrears", "dues.in_arrears", "dues.lapsed"], bureau.leading_group, "2026-11"
+        ["dues.arrears", "dues.in_arrears", "dues.lapsed"], bureau.leading_group, Period.parse("2026-11")
     )
     assert found["dues.in_arrears"].evidence_ids == sorted(owed) and found["dues.in_arrears"].value == 5
     assert found["dues.arrears"].value == sum(owed.values())
@@ -216,13 +216,19 @@ def test_cases_by_status_and_stage_on_a_day(bureau, open_case, walk, personas):
 
 def test_items_due_recounted_from_the_due_list(bureau, open_case):
     from dangjian.core.dates import add_months
-    from dangjian.recruitment.due import due_items, month_bounds
+    from dangjian.core.period import Period
+    from dangjian.recruitment.due import due_items
     from dangjian.recruitment.models import Case
 
     open_case(start=today().replace(day=1) - datetime.timedelta(days=70), name="吴小青")  # talk overdue
     # The talk falls due by the end of this month (细则第七条: within a month).
-    open_case(start=add_months(month_bounds(today())[1], -1), name="郑小红", born=D(1999, 2, 2), seq="456")
-    items = due_items(Case.objects.all(), month_end=month_bounds(today())[1], on=today())
+    open_case(
+        start=add_months(Period.containing(today(), "month").end, -1),
+        name="郑小红",
+        born=D(1999, 2, 2),
+        seq="456",
+    )
+    items = due_items(Case.objects.all(), month_end=Period.containing(today(), "month").end, on=today())
     found = metrics.compute(["cases.items_due", "cases.items_overdue"], bureau.leading_group, on(today()))
     assert found["cases.items_due"].value == len(items) == 2
     assert found["cases.items_due"].evidence_ids == sorted({i.case.pk for i in items})
