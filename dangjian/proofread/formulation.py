@@ -193,6 +193,24 @@ def _ignorable_diff(a: str, b: str) -> bool:
     return True
 
 
+# Head nouns that stand for one another in mis-stated names (…思想 → …理论, …理念 → …观念); a
+# different word at the end of a formulation is another, correct phrase unless it swaps these
+# (推动/推进/促进 国家治理体系…, …现代化大都市 are sibling wordings).
+_HEAD_NOUNS = ("思想", "理论", "主义", "精神", "理念", "观念", "观点", "学说", "体系", "路线", "战略", "方略")
+
+
+def _head_noun_swap(f: str, found: str) -> bool:
+    return any(f.endswith(a) for a in _HEAD_NOUNS) and any(
+        found.endswith(b) for b in _HEAD_NOUNS if not f.endswith(b)
+    )
+
+
+def _leading_verb_only(f: str, found: str) -> bool:
+    """The two differ only in the first two characters, the verb that leads the formulation
+    (推进/推动/促进国家治理体系和治理能力现代化): a sibling wording."""
+    return len(f) >= 8 and len(found) >= 8 and f[2:] == found[2:] and f[:2] != found[:2]
+
+
 def _truncated(f: str, found: str) -> bool:
     """found is f cut short at one end (党、全面从严治党 inside 管党治党、全面从严治党): another
     phrase that shares part of the formulation, not a mis-stated copy of it."""
@@ -285,6 +303,10 @@ def _tolerant(text: str) -> Iterator[Raw]:
                 continue
             if _ignorable_diff(f, found) or found in idx.siblings or _truncated(f, found):
                 continue
+            if _leading_verb_only(f, found):
+                continue
+            if _boundary_word_swap(f, found) and not _head_noun_swap(f, found):
+                continue
             # another formulation or an attested sibling wording covers the span
             if any(sib in text[max(0, s - 4) : e + 4] for sib in _siblings_near(idx, found)):
                 continue
@@ -348,7 +370,7 @@ def _check_list(name: str, items: list[str], tokrx: re.Pattern[str], m: re.Match
     order = [items.index(t) for t in names]
     if len(set(order)) != len(order):
         yield (start, end, "formulation", None, f"“{name}”的成员重复")
-    elif order != sorted(order):
+    elif order != sorted(order) and len(names) >= 3:
         sug = "、".join(sorted(names, key=items.index))
         yield (start, end, "formulation", sug, f"“{name}”的成员顺序应为“{'、'.join(items)}”")
     elif len(names) >= 3 and len(names) < len(items) and canon:

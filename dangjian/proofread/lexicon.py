@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 # Words at least this frequent in jieba's counts are the ones whose misspellings we look for.
 TARGET_MIN_FREQ = 800
 # A lexicon entry this much rarer than a confusable neighbour is treated as a misspelling.
@@ -168,6 +168,9 @@ def build() -> Lexicon:
                 conf[ch] |= {c for c in group if c in common}
     for ch in conf:
         conf[ch].discard(ch)
+    # the language-model checks may also propose function characters (所再地 → 所在地): they
+    # verify every candidate in context, where the variant map below cannot
+    confusables = {ch: "".join(sorted(cs - {"的", "地", "得"})) for ch, cs in conf.items() if cs}
     # the commonest function characters are handled by rules (的/地/得) or are too ambiguous
     # to be anyone's confusable (的二 is not a slip for 第二)
     for ch in _FUNCTION_CHARS:
@@ -261,7 +264,6 @@ def build() -> Lexicon:
                     alts.append(v)
         if alts:
             realword[w] = tuple(sorted(alts))
-    confusables = {ch: "".join(sorted(cs)) for ch, cs in conf.items() if cs}
     return Lexicon(logp, floor, anchors, corrections, max(len(w) for w in logp), wrong, confusables, realword)
 
 
