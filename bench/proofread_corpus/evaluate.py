@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/proofread_corpus/evaluate.py --split heldout            # figures
     .venv/bin/python bench/proofread_corpus/evaluate.py --split heldout --pending  # to judge
+    .venv/bin/python bench/proofread_corpus/evaluate.py --split heldout --engine /tmp/old  # an older
+        checkout (git worktree add /tmp/old a9be1a9: the proofreader before issue 12)
 
 Every finding on the split's documents (var/proofread-corpus, built by build.py) is looked up in
 verdicts.tsv, where a person recorded whether it is
@@ -29,7 +31,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+# --engine DIR runs another checkout's proofreader (e.g. the one before issue 12) on the same texts
+_ENGINE = sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else str(ROOT)
+sys.path.insert(0, _ENGINE)
 CORPUS = ROOT / "var" / "proofread-corpus"
 VERDICTS = Path(__file__).with_name("verdicts.tsv")
 FIELDS = ["doc", "start", "kind", "text", "suggestion", "verdict", "note"]
@@ -61,6 +65,7 @@ def main() -> None:
     ap.add_argument("--split", default="heldout", choices=("dev-eval", "heldout"))
     ap.add_argument("--pending", action="store_true", help="print unjudged findings as TSV rows")
     ap.add_argument("--severity", default="error", choices=("error", "all"))
+    ap.add_argument("--engine", help="checkout whose dangjian.proofread to run (default: this one)")
     args = ap.parse_args()
     verdicts = load_verdicts()
     chars = 0
