@@ -56,6 +56,8 @@ COMPLETED_WORD_LOGP = -15.0
 COVER_LOGP = -16.0
 # a bigram seen fewer times than this (weighted counts of the model) is a suspect
 RARE_PAIR = 3
+# the likeliest characters (by bigram counts) tried as a dropped one at a position
+MAX_INSERTIONS = 12
 # at most this many candidates of one position are scored by the language model
 MAX_LM_CANDIDATES = 4
 
@@ -456,10 +458,10 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue  # 通辽市, 过敏性: the pair sits inside a word
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
-        cands = [x for x in cands if _completes_word(text, i, x, lex)]
+        cands.sort(key=lambda x: -known[a + x] * known[x + b] / max(model.count(x), 1))
+        cands = [x for x in cands[:MAX_INSERTIONS] if _completes_word(text, i, x, lex)]
         if not cands:
             continue
-        cands.sort(key=lambda x: -known[a + x] * known[x + b] / max(model.count(x), 1))
         best = max(cands[:MAX_LM_CANDIDATES], key=lambda x: lm_gain(model, text, i + 1, i + 1, x))
         if lm_gain(model, text, i + 1, i + 1, best) >= LM_GAIN_DROPPED and not looks_like_name(
             text, i, i + 2
