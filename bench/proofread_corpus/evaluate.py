@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # --engine DIR runs another checkout's proofreader (e.g. the one before issue 12) on the same texts
 _ENGINE = sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else str(ROOT)
 sys.path.insert(0, _ENGINE)
+sys.path.insert(0, str(Path(__file__).parent))
 CORPUS = ROOT / "var" / "proofread-corpus"
 VERDICTS = Path(__file__).with_name("verdicts.tsv")
 FIELDS = ["doc", "start", "kind", "text", "suggestion", "verdict", "note"]
@@ -50,7 +51,10 @@ def load_verdicts() -> dict[tuple[str, int, str, str], dict]:
 
 
 def findings(split: str, engine: str = "current"):
-    from dangjian.proofread import check
+    if "--peer" in sys.argv:
+        from peer import check
+    else:
+        from dangjian.proofread import check
 
     manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
     for d in manifest:
@@ -66,6 +70,7 @@ def main() -> None:
     ap.add_argument("--pending", action="store_true", help="print unjudged findings as TSV rows")
     ap.add_argument("--severity", default="error", choices=("error", "all"))
     ap.add_argument("--engine", help="checkout whose dangjian.proofread to run (default: this one)")
+    ap.add_argument("--peer", action="store_true", help="score the peer (peer.py: pycorrector, offline mode)")
     args = ap.parse_args()
     verdicts = load_verdicts()
     chars = 0

@@ -31,7 +31,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+# --engine DIR measures another checkout's proofreader on the same slips (see evaluate.py)
+sys.path.insert(0, sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
 CORPUS = ROOT / "var" / "proofread-corpus"
 KINDS = ("homophone", "realword", "shape", "dropped", "doubled", "particle")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -137,7 +139,10 @@ def make_slip(kind, para, rng, res):
 
 
 def run(split: str, n: int, seed: int, show: bool) -> dict[str, tuple[int, int]]:
-    from dangjian.proofread import check
+    if "--peer" in sys.argv:
+        from peer import check
+    else:
+        from dangjian.proofread import check
 
     res = resources()
     paras = paragraphs(split)
@@ -179,6 +184,8 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--engine", help="checkout whose dangjian.proofread to run (default: this one)")
+    ap.add_argument("--peer", action="store_true", help="score the peer (peer.py: pycorrector, offline mode)")
     args = ap.parse_args()
     r = run(args.split, args.n, args.seed, args.misses)
     found = sum(f for f, _ in r.values())

@@ -25,9 +25,9 @@ CLOSERS = "。！？；：…”’）》」』】—.!?;:"
 
 # --- placeholder ---------------------------------------------------------------------------
 # x/X/× runs not glued to Latin letters (so "Windows XP", "Xbox", "X光" stay clean).
-_XRUN = r"(?<![A-Za-z])[xX×Ｘｘ]{2,}(?![A-Za-z])"
+_XRUN = r"(?<![A-Za-z])[xX×Ｘｘ]{2,}(?![A-Za-z])|×{2,}"
 _XUNIT = (
-    r"(?<![A-Za-z])[xX×Ｘｘ](?=[年月日号时分秒个名人次项件元万亿%％岁期批届级场篇条家户]|\.\d|[．.][xX])"
+    r"(?<![A-Za-z])[xX×Ｘｘ](?=[年月日号时分秒个名人次项件元万亿%％岁期批届级场篇条家户]|\.\d|[．.][xX]|[—\-～~至到]\d)"
     # a lone X between Chinese characters is a blank (X光, X射线, X轴 are words)
     rf"|(?<={CJK_RE})[xXＸｘ](?={CJK_RE})(?!光|射线|线|轴|型|形|染色体)"
 )
@@ -103,7 +103,12 @@ def _placeholders_in(text: str, ls: int, le: int) -> Iterator[Raw]:
             if len(tok) > 2 and not _PROMPT_WORDS.search(tok):
                 continue
         elif tok == "某某":
-            if s > 0 and text[s - 1] in _SURNAMES:
+            # 张某某 anonymises a person; 田某某万亩 is a blank before a unit
+            if (
+                s > 0
+                and text[s - 1] in _SURNAMES
+                and not re.match(r"[万亿千百个名人次项元%％年月日]", text[e : e + 1])
+            ):
                 continue
         elif first in "*＊":
             # markdown **bold** / * bullet markers are markup, not blanks
