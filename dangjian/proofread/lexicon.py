@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 # Words at least this frequent in jieba's counts are the ones whose misspellings we look for.
 TARGET_MIN_FREQ = 800
 # A lexicon entry this much rarer than a confusable neighbour is treated as a misspelling.
@@ -34,6 +34,8 @@ _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _FUNCTION_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它")
 # four-character words at least this frequent are set expressions whose inner characters are checked
 SET_MIN_FREQ = 200
+# words at least this frequent (jieba counts) tell which character a gap may have lost
+GAP_MIN_FREQ = 300
 # both words of a real-word confusion pair must be at least this frequent
 REALWORD_MIN_FREQ = 200
 # jieba counts of 3 are the floor of its dictionary; such words add memory, not information.
@@ -57,6 +59,9 @@ class Lexicon:
     # a common two-character word → common words of the same reading (权力 → 权利): the
     # real-word errors that only context can tell
     realword: dict[str, tuple[str, ...]]
+    # the two characters around an inner character of a common word of 3–6 characters → the
+    # characters that stood there (民表 → 代): what a dropped character may have been
+    gaps: dict[str, str]
 
 
 def _jieba_dict() -> Path:
@@ -264,7 +269,15 @@ def build() -> Lexicon:
                     alts.append(v)
         if alts:
             realword[w] = tuple(sorted(alts))
-    return Lexicon(logp, floor, anchors, corrections, max(len(w) for w in logp), wrong, confusables, realword)
+    gap_sets: dict[str, set[str]] = {}
+    for w, f in freq.items():
+        if 3 <= len(w) <= 6 and (f >= GAP_MIN_FREQ or w in domain or w in written):
+            for k in range(1, len(w) - 1):
+                gap_sets.setdefault(w[k - 1] + w[k + 1], set()).add(w[k])
+    gaps = {k: "".join(sorted(v)) for k, v in gap_sets.items()}
+    return Lexicon(
+        logp, floor, anchors, corrections, max(len(w) for w in logp), wrong, confusables, realword, gaps
+    )
 
 
 def _dump(lex: Lexicon) -> bytes:
@@ -279,6 +292,7 @@ def _dump(lex: Lexicon) -> bytes:
             lex.misspellings,
             lex.confusables,
             lex.realword,
+            lex.gaps,
         )
     )
 

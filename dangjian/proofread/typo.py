@@ -18,6 +18,7 @@ candidates must in addition win the word-segmentation score of jieba's frequenci
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -320,6 +321,8 @@ class _Pairs:
     count: dict[str, int]
     after: dict[str, str]  # a → the Chinese characters seen after a
     before: dict[str, set[str]]  # b → the Chinese characters seen before b
+    after_set: dict[str, set[str]]
+    unigram: dict[str, int]
 
 
 @cache
@@ -335,7 +338,14 @@ def _pairs(model: lm.Model) -> _Pairs:
         if _is_cjk(a) and _is_cjk(b) and n >= 3:
             after.setdefault(a, []).append(b)
             before.setdefault(b, set()).add(a)
-    return _Pairs(count, {a: "".join(bs) for a, bs in after.items()}, before)
+    unigram = {ch: max(model.uni_count[i], 1) for ch, i in model.ids.items()}
+    return _Pairs(
+        count,
+        {a: "".join(bs) for a, bs in after.items()},
+        before,
+        {a: set(bs) for a, bs in after.items()},
+        unigram,
+    )
 
 
 # one-character short names of China's provinces and of countries (中美, 驻沪, 赴琼, 中斐建交) and
@@ -436,30 +446,30 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     and some character that is often seen after the first and before the second restores it."""
     pairs = _pairs(model)
     known = pairs.count
-    n = len(text)
-    for i in range(n - 1):
-        ab = text[i : i + 2]
-        if known.get(ab, 0) >= RARE_PAIR:
-            continue
-        a, b = ab
+    ucount = pairs.unigram
+    logp = lex.logp
+    # C-speed filter: the pairs official prose has (almost) never seen
+    for i in [i for i in range(len(text) - 1) if known.get(text[i : i + 2], 0) < RARE_PAIR]:
+        a, b = text[i], text[i + 1]
         if not (_is_cjk(a) and _is_cjk(b)):
             continue
-        before_b = pairs.before.get(b)
-        if not before_b:
-            continue
-        cands = [x for x in pairs.after.get(a, "") if x in before_b]
-        if not cands:
+        gap = lex.gaps.get(a + b)
+        if not gap:
             continue
         if (
             _covered(text, i, lex)
             and _covered(text, i + 1, lex)
-            and any(text[k : k + n] in lex.logp for n in (3, 4) for k in range(i - n + 2, i + 1) if k >= 0)
+            and any(text[k : k + m] in logp for m in (3, 4) for k in range(i - m + 2, i + 1) if k >= 0)
         ):
             continue  # 通辽市, 过敏性: the pair sits inside a word
+        cands = [x for x in gap if a + x in known and x + b in known]
+        if not cands:
+            continue
+        ab = a + b
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
-        cands.sort(key=lambda x: -known[a + x] * known[x + b] / max(model.count(x), 1))
-        cands = [x for x in cands[:MAX_INSERTIONS] if _completes_word(text, i, x, lex)]
+        top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known[a + x] * known[x + b] / ucount[x])
+        cands = [x for x in top if _completes_word(text, i, x, lex)]
         if not cands:
             continue
         best = max(cands[:MAX_LM_CANDIDATES], key=lambda x: lm_gain(model, text, i + 1, i + 1, x))
