@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from bisect import bisect_right
 
 from . import formulation, numbering, patterns, typo
@@ -42,16 +43,68 @@ def _as_formulation(r: patterns.Raw) -> patterns.Raw:
     return r
 
 
-def check(text: str, *, date: datetime.date | None = None, layers: str = "all") -> list[Finding]:
+_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+_CN_YEAR = re.compile(
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def _cn_number(s: str) -> int:
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_CN_DIGIT[a] if a else 1) * 10 + (_CN_DIGIT[b] if b else 0)
+    return _CN_DIGIT[s]
+
+
+def document_date(text: str) -> datetime.date | None:
+    """The document's own date: its 成文日期 (a line holding only a date, as GB/T 9704 places it
+    under the signature) or else the latest date mentioned in it; None when it names no date.
+    Dates after today are plans, not the writing date, and are ignored."""
+    today = datetime.date.today()
+    found: list[tuple[bool, datetime.date]] = []
+    for rx, conv in ((_FULL_DATE, int), (_CN_YEAR, None)):
+        for m in rx.finditer(text):
+            try:
+                if conv is None:
+                    y = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
+                    mo, d = _cn_number(m.group(2)), _cn_number(m.group(3))
+                else:
+                    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+                when = datetime.date(y, mo, d)
+            except (ValueError, KeyError):
+                continue
+            if when > today:
+                continue
+            ls = text.rfind("\n", 0, m.start()) + 1
+            le = text.find("\n", m.end())
+            line = text[ls : le if le >= 0 else len(text)].strip()
+            found.append((line == m.group(), when))
+    if not found:
+        return None
+    signed = [d for alone, d in found if alone]
+    return signed[-1] if signed else max(d for _alone, d in found)
+
+
+def check(
+    text: str, *, date: datetime.date | None = None, layers: str = "all", style: bool = False
+) -> list[Finding]:
     """Return the findings for ``text``, ordered by position.
 
     ``date`` is the document's date, used to decide whether a formulation was already outdated
-    when the document was written; without it the formulation is judged against today.
+    when the document was written; without it the document's own date is used (its 成文日期 or
+    latest dated sentence, see document_date), and without that, today.
+    ``style=True`` adds the opt-in style level (severity "style"): house-style rules that
+    authoritative texts do not all follow.
     ``layers="fast"`` runs only the pattern and formulation layers (for benchmarking).
     """
     if not text:
         return []
+    if date is None:
+        date = document_date(text)
     raws = _layers(text, date, fast_only=(layers == "fast"))
+    if not style:
+        raws = [r for r in raws if len(r) < 6 or r[5] != "style"]
     raws = [_as_formulation(r) for r in raws] if any(r[2] == "typo" for r in raws) else raws
     raws.sort(key=lambda r: (r[0], _PRIORITY.get(r[2], 9), -(r[1] - r[0])))
     kept: list[patterns.Raw] = []
@@ -89,5 +142,7 @@ def check(text: str, *, date: datetime.date | None = None, layers: str = "all") 
         starts.append(i + 1)
         i = text.find("\n", i + 1)
     return [
-        Finding(s, e, bisect_right(starts, s), kind, text[s:e], sug, msg) for s, e, kind, sug, msg in kept
+        Finding(s, e, bisect_right(starts, s), r[2], text[s:e], r[3], r[4], r[5] if len(r) > 5 else "error")
+        for r in kept
+        for s, e in [(r[0], r[1])]
     ]

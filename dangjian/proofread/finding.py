@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+SEVERITIES = ("error", "style")
 KINDS = (
     "placeholder",
     "formulation",
@@ -17,7 +18,11 @@ KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem in a text: text == content[start:end]; line is 1-based."""
+    """One problem in a text: text == content[start:end]; line is 1-based.
+
+    severity is "error" (a mistake) or "style" (house style that authoritative texts do not all
+    follow, e.g. no 、 between quoted items; reported only on request and shown apart).
+    """
 
     start: int
     end: int
@@ -26,6 +31,7 @@ class Finding:
     text: str
     suggestion: str | None
     message: str
+    severity: str = "error"
 
     def to_dict(self) -> dict:
         return asdict(self)

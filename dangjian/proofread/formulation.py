@@ -56,11 +56,22 @@ class _Index:
     lists: list[tuple[str, list[str], re.Pattern[str], re.Pattern[str]]]
     outdated: list[tuple[re.Pattern[str], str, datetime.date, str]]
     members: ahocorasick.Automaton
+    # wordings that differ from a formulation but are correct (attested in official texts)
+    siblings: frozenset[str]
+    # a formulation with an inner word dropped (以习近平为核心的党中央, 习近平中国特色社会主义思想)
+    dropped: ahocorasick.Automaton | None
 
 
 @cache
 def _index() -> _Index:
-    forms = [r[0] for r in _rows("formulations.tsv")]
+    rows = _rows("formulations.tsv")
+    forms = [r[0] for r in rows]
+    siblings = {x for r in rows if len(r) > 2 for x in r[2].split("|") if x}
+    siblings |= (
+        {r[0] for r in _rows("formulation_siblings.tsv")}
+        if (DATA / "formulation_siblings.tsv").exists()
+        else set()
+    )
     pieces: dict[str, list[tuple[int, int]]] = {}
     for fid, f in enumerate(forms):
         d = _allowed_edits(len(f))
@@ -99,11 +110,14 @@ def _index() -> _Index:
         # an item-shaped token: shares the list's common suffix (…意识) or prefix (学史…)
         suffix = _common_suffix(items)
         prefix = _common_prefix(items)
+        exact = "|".join(re.escape(x) for x in sorted(items, key=len, reverse=True))
         if suffix:
             lens = [len(x) - len(suffix) for x in items]
             tok = rf"[\u4e00-\u9fff]{{{min(lens)},{max(lens)}}}{re.escape(suffix)}"
         elif prefix:
-            tok = rf"{re.escape(prefix)}[\u4e00-\u9fff]{{1,2}}"
+            # the members themselves first, so a long member (全面建设社会主义现代化国家) is one token
+            lens = [len(x) - len(prefix) for x in items]
+            tok = rf"(?:{exact}|{re.escape(prefix)}[\u4e00-\u9fff]{{{min(lens)},{min(max(lens), 4)}}}?)"
         else:
             tok = "|".join(re.escape(x) for x in items)
             tok = f"(?:{tok})"
@@ -125,7 +139,33 @@ def _index() -> _Index:
     for key, lis in keys.items():
         members.add_word(key, tuple(sorted(lis)))
     members.make_automaton()
-    return _Index(forms, auto, swaps if nswaps else None, lists, outdated, members)
+    dropped = ahocorasick.Automaton()
+    ndropped = 0
+    known_forms = set(forms)
+    for f in forms:
+        if len(f) < 8:
+            continue
+        for k in (2, 3):
+            for i in range(2, len(f) - k - 1):
+                v = f[:i] + f[i + k :]
+                if v in known_forms or v in siblings or any(ch in _IGNORABLE for ch in f[i : i + k]):
+                    continue
+                if dropped.exists(v):
+                    continue
+                dropped.add_word(v, (v, f))
+                ndropped += 1
+    if ndropped:
+        dropped.make_automaton()
+    return _Index(
+        forms,
+        auto,
+        swaps if nswaps else None,
+        lists,
+        outdated,
+        members,
+        frozenset(siblings),
+        dropped if ndropped else None,
+    )
 
 
 def _common_suffix(items: list[str]) -> str:
@@ -151,6 +191,32 @@ def _ignorable_diff(a: str, b: str) -> bool:
         if op.tag == "replace" and not (a[op.src_pos] in _IGNORABLE and b[op.dest_pos] in _IGNORABLE):
             return False
     return True
+
+
+# Head nouns that stand for one another in mis-stated names (…思想 → …理论, …理念 → …观念); a
+# different word at the end of a formulation is another, correct phrase unless it swaps these
+# (推动/推进/促进 国家治理体系…, …现代化大都市 are sibling wordings).
+_HEAD_NOUNS = ("思想", "理论", "主义", "精神", "理念", "观念", "观点", "学说", "体系", "路线", "战略", "方略")
+
+
+def _head_noun_swap(f: str, found: str) -> bool:
+    return any(f.endswith(a) for a in _HEAD_NOUNS) and any(
+        found.endswith(b) for b in _HEAD_NOUNS if not f.endswith(b)
+    )
+
+
+def _leading_verb_only(f: str, found: str) -> bool:
+    """The two differ only in the first two characters, the verb that leads the formulation
+    (推进/推动/促进国家治理体系和治理能力现代化): a sibling wording."""
+    return len(f) >= 8 and len(found) >= 8 and f[2:] == found[2:] and f[:2] != found[:2]
+
+
+def _truncated(f: str, found: str) -> bool:
+    """found is f cut short at one end (党、全面从严治党 inside 管党治党、全面从严治党): another
+    phrase that shares part of the formulation, not a mis-stated copy of it."""
+    core = "".join(ch for ch in found if ch not in _IGNORABLE)
+    full = "".join(ch for ch in f if ch not in _IGNORABLE)
+    return len(core) < len(full) and (full.startswith(core) or full.endswith(core))
 
 
 def _boundary_word_swap(a: str, b: str) -> bool:
@@ -199,6 +265,19 @@ def _align(text: str, f: str, est: int, d: int) -> tuple[int, int, int] | None:
     return best[0][0], best[1], best[2]
 
 
+def _siblings_near(idx: _Index, found: str) -> list[str]:
+    return [x for x in idx.siblings if len(x) >= len(found) - 2 and found[:2] in x]
+
+
+def _dropped(text: str) -> Iterator[Raw]:
+    idx = _index()
+    if idx.dropped is None:
+        return
+    for end, (v, f) in idx.dropped.iter(text):
+        s = end - len(v) + 1
+        yield (s, end + 1, "formulation", f, f"规范表述应为“{f}”")
+
+
 def _tolerant(text: str) -> Iterator[Raw]:
     idx = _index()
     forms = idx.forms
@@ -222,7 +301,14 @@ def _tolerant(text: str) -> Iterator[Raw]:
             found = text[s:e]
             if dist == 0 or "\n" in found or s < reported_until:
                 continue
-            if _ignorable_diff(f, found) or _boundary_word_swap(f, found):
+            if _ignorable_diff(f, found) or found in idx.siblings or _truncated(f, found):
+                continue
+            if _leading_verb_only(f, found):
+                continue
+            if _boundary_word_swap(f, found) and not _head_noun_swap(f, found):
+                continue
+            # another formulation or an attested sibling wording covers the span
+            if any(sib in text[max(0, s - 4) : e + 4] for sib in _siblings_near(idx, found)):
                 continue
             # the formulation may be correct and only abut another word: exact copy nearby
             if f in text[max(0, s - 2) : e + 2]:
@@ -250,7 +336,7 @@ def _check_list(name: str, items: list[str], tokrx: re.Pattern[str], m: re.Match
     toks: list[tuple[str, int, str]] = []  # (token, start, class)
     for t in tokrx.finditer(m.group()):
         tok, ts = t.group(), m.start() + t.start()
-        full = next((x for x in items if tok.endswith(x)), None)
+        full = next((x for x in items if tok.endswith(x) or tok == x), None)
         if full:
             # the run may have swallowed a verb in front (增强政治意识): keep the member
             toks.append((full, ts + len(tok) - len(full), "ok"))
@@ -284,7 +370,7 @@ def _check_list(name: str, items: list[str], tokrx: re.Pattern[str], m: re.Match
     order = [items.index(t) for t in names]
     if len(set(order)) != len(order):
         yield (start, end, "formulation", None, f"“{name}”的成员重复")
-    elif order != sorted(order):
+    elif order != sorted(order) and len(names) >= 3:
         sug = "、".join(sorted(names, key=items.index))
         yield (start, end, "formulation", sug, f"“{name}”的成员顺序应为“{'、'.join(items)}”")
     elif len(names) >= 3 and len(names) < len(items) and canon:
@@ -362,6 +448,7 @@ def fixed_phrases() -> frozenset[str]:
 
 def find_formulations(text: str, date: datetime.date | None = None) -> list[Raw]:
     out = list(_tolerant(text))
+    out.extend(_dropped(text))
     out.extend(_lists(text))
     out.extend(_rules(text, date))
     return out

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
-CACHE_VERSION = 5
+CACHE_VERSION = 8
 # Words at least this frequent in jieba's counts are the ones whose misspellings we look for.
 TARGET_MIN_FREQ = 800
 # A lexicon entry this much rarer than a confusable neighbour is treated as a misspelling.
@@ -32,6 +32,12 @@ RARE_RATIO = 50
 DOMAIN_FREQ = 2000
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _FUNCTION_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它")
+# four-character words at least this frequent are set expressions whose inner characters are checked
+SET_MIN_FREQ = 200
+# words at least this frequent (jieba counts) tell which character a gap may have lost
+GAP_MIN_FREQ = 300
+# both words of a real-word confusion pair must be at least this frequent
+REALWORD_MIN_FREQ = 200
 # jieba counts of 3 are the floor of its dictionary; such words add memory, not information.
 MIN_LEXICON_FREQ = 4
 
@@ -48,6 +54,14 @@ class Lexicon:
     corrections: list[str | tuple[str, ...]]
     max_len: int
     misspellings: dict[str, str]
+    # character → the characters it is confused with (same toneless reading, or near shape)
+    confusables: dict[str, str]
+    # a common two-character word → common words of the same reading (权力 → 权利): the
+    # real-word errors that only context can tell
+    realword: dict[str, tuple[str, ...]]
+    # the two characters around an inner character of a common word of 3–6 characters → the
+    # characters that stood there (民表 → 代): what a dropped character may have been
+    gaps: dict[str, str]
 
 
 def _jieba_dict() -> Path:
@@ -71,6 +85,7 @@ def _inputs() -> list[Path]:
         DATA / "misspellings.tsv",
         DATA / "same_stroke.txt",
         DATA / "typo_allow.txt",
+        DATA / "mined_terms.txt",
         Path(__file__),
     ]
 
@@ -99,6 +114,19 @@ def misspellings() -> dict[str, str]:
     return out
 
 
+def _mined_terms() -> dict[str, int]:
+    """Current official vocabulary mined from the development corpus (data/mined_terms.txt)."""
+    out = {}
+    path = DATA / "mined_terms.txt"
+    if not path.exists():
+        return out
+    for line in _read_lines("mined_terms.txt"):
+        parts = line.split("\t")
+        if len(parts) >= 2 and _CJK.match(parts[0]):
+            out[parts[0]] = int(parts[1])
+    return out
+
+
 def build() -> Lexicon:
     from pypinyin import Style, pinyin
 
@@ -115,6 +143,9 @@ def build() -> Lexicon:
         for w in line.split():
             if _CJK.match(w):
                 freq[w] = max(freq.get(w, 0), DOMAIN_FREQ)
+    mined = _mined_terms()
+    for w, n in mined.items():
+        freq[w] = max(freq.get(w, 0), n)
     allow = {w for line in _read_lines("typo_allow.txt") for w in line.split()}
     for w in allow:
         freq.setdefault(w, 50)
@@ -134,6 +165,7 @@ def build() -> Lexicon:
     for group in by_py.values():
         for ch in group:
             conf[ch] |= group
+    homo = {ch: set(g) - {ch} for ch, g in conf.items()}
     for line in _read_lines("same_stroke.txt"):
         group = [c for c in line.split("\t") if len(c) == 1]
         for ch in group:
@@ -141,6 +173,9 @@ def build() -> Lexicon:
                 conf[ch] |= {c for c in group if c in common}
     for ch in conf:
         conf[ch].discard(ch)
+    # the language-model checks may also propose function characters (所再地 → 所在地): they
+    # verify every candidate in context, where the variant map below cannot
+    confusables = {ch: "".join(sorted(cs - {"的", "地", "得"})) for ch, cs in conf.items() if cs}
     # the commonest function characters are handled by rules (的/地/得) or are too ambiguous
     # to be anyone's confusable (的二 is not a slip for 第二)
     for ch in _FUNCTION_CHARS:
@@ -148,12 +183,17 @@ def build() -> Lexicon:
     for ch in conf:
         conf[ch] -= _FUNCTION_CHARS
 
-    domain = {w for line in _read_lines("domain_words.txt") for w in line.split()}
+    written = {w for line in _read_lines("domain_words.txt") for w in line.split()}
+    domain = written | {w for w in mined if len(w) <= 4}
     targets = [
         w
         for w, f in freq.items()
-        if 2 <= len(w) <= 4 and (f >= TARGET_MIN_FREQ or w in domain) and all(c in common for c in w)
+        if (2 <= len(w) <= 4 and (f >= TARGET_MIN_FREQ or w in domain) or 4 < len(w) <= 8 and w in written)
+        and all(c in common for c in w)
     ]
+    # four-character set expressions (成语, 固定搭配): a dropped inner character is a slip
+    sets4 = {w for w, f in freq.items() if len(w) == 4 and f >= SET_MIN_FREQ and all(c in common for c in w)}
+    targets.extend(w for w in sets4 if w not in domain and freq[w] < TARGET_MIN_FREQ)
     targets.extend(v for v in wrong.values() if v not in targets)
     variants: dict[str, str] = {}
 
@@ -182,7 +222,7 @@ def build() -> Lexicon:
         for i in range(len(w) - 1 if len(w) > 2 else 0):
             if w[i] != w[i + 1]:
                 offer(w[:i] + w[i + 1] + w[i] + w[i + 2 :], w)
-        if len(w) >= 4 and w in domain:
+        if len(w) >= 4 and (w in domain or w in sets4):
             # inner characters only: dropping an end character just finds a shorter correct word
             for i in range(1, len(w) - 1):
                 v = w[:i] + w[i + 1 :]
@@ -217,12 +257,43 @@ def build() -> Lexicon:
             anchors[key] = [old, (entry,)]
         else:
             old[1] = (*old[1], entry)
-    return Lexicon(logp, floor, anchors, corrections, max(len(w) for w in logp), wrong)
+    realword: dict[str, tuple[str, ...]] = {}
+    for w, f in freq.items():
+        if len(w) != 2 or f < REALWORD_MIN_FREQ or w in allow:
+            continue
+        alts = []
+        for i, ch in enumerate(w):
+            for c in homo.get(ch, ()):
+                v = w[:i] + c + w[i + 1 :]
+                if freq.get(v, 0) >= REALWORD_MIN_FREQ:
+                    alts.append(v)
+        if alts:
+            realword[w] = tuple(sorted(alts))
+    gap_sets: dict[str, set[str]] = {}
+    for w, f in freq.items():
+        if 3 <= len(w) <= 6 and (f >= GAP_MIN_FREQ or w in domain or w in written):
+            for k in range(1, len(w) - 1):
+                gap_sets.setdefault(w[k - 1] + w[k + 1], set()).add(w[k])
+    gaps = {k: "".join(sorted(v)) for k, v in gap_sets.items()}
+    return Lexicon(
+        logp, floor, anchors, corrections, max(len(w) for w in logp), wrong, confusables, realword, gaps
+    )
 
 
 def _dump(lex: Lexicon) -> bytes:
     return marshal.dumps(
-        (CACHE_VERSION, lex.logp, lex.floor, lex.anchors, lex.corrections, lex.max_len, lex.misspellings)
+        (
+            CACHE_VERSION,
+            lex.logp,
+            lex.floor,
+            lex.anchors,
+            lex.corrections,
+            lex.max_len,
+            lex.misspellings,
+            lex.confusables,
+            lex.realword,
+            lex.gaps,
+        )
     )
 
 

@@ -25,11 +25,20 @@ _CN_DIGITS = {
 
 
 def cn_to_int(s: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十三 → 23 (enough for heading numbers)."""
+    """一 → 1, 十二 → 12, 二十三 → 23, 一百零八 → 108, 一千二百六十 → 1260."""
     if s.isdigit():
         return int(s)
     if not s:
         return None
+    for unit, mult in (("千", 1000), ("百", 100)):
+        if unit in s:
+            a, _, b = s.partition(unit)
+            head = _CN_DIGITS.get(a) if a else 1
+            b = b.lstrip("零〇")
+            tail = cn_to_int(b) if b else 0
+            if head is None or tail is None:
+                return None
+            return head * mult + tail
     if "十" in s:
         a, _, b = s.partition("十")
         tens = _CN_DIGITS.get(a, None) if a else 1
@@ -44,10 +53,21 @@ def cn_to_int(s: str) -> int | None:
 
 def int_to_cn(n: int) -> str:
     d = "零一二三四五六七八九"
+    if n >= 1000:
+        rest = n % 1000
+        return d[n // 1000] + "千" + ("" if not rest else ("零" if rest < 100 else "") + int_to_cn(rest))
+    if n >= 100:
+        rest = n % 100
+        return d[n // 100] + "百" + ("" if not rest else ("零" if rest < 10 else "") + _tens(rest, True))
+    return _tens(n, False)
+
+
+def _tens(n: int, inside: bool) -> str:
+    d = "零一二三四五六七八九"
     if n < 10:
         return d[n]
     if n < 20:
-        return "十" + (d[n - 10] if n > 10 else "")
+        return ("一" if inside else "") + "十" + (d[n - 10] if n > 10 else "")
     return d[n // 10] + "十" + (d[n % 10] if n % 10 else "")
 
 
@@ -122,6 +142,19 @@ def find_numbering(text: str) -> Iterator[Raw]:
     heads = [_heading(ln) for ln in lines]
     fmt = {lv: f for lv, _rx, f in _LEVELS}
 
+    # the number of the next heading of the same level under the same parent (for resyncing)
+    nxt_same: list[int | None] = [None] * len(heads)
+    pending: dict[int, int] = {}
+    for i, h in enumerate(heads):
+        if h is None:
+            continue
+        level = h[0]
+        for lv in [lv for lv in pending if lv > level]:
+            del pending[lv]
+        if level in pending:
+            nxt_same[pending[level]] = h[1]
+        pending[level] = i
+
     # 1. heading sequences
     last: dict[int, int | None] = {}
     running: dict[int, int] = {}
@@ -151,14 +184,28 @@ def find_numbering(text: str) -> Iterator[Raw]:
                 None if level == 1 and sep != "、" else fmt[level](expected),
                 f"序号不连续：此处应为“{fmt[level](expected)}”",
             )
-        # after a slip, assume the writer meant the expected number when the slip went backwards
-        # (（二）（二）（四）: only the second （二） is wrong), else follow the new number
-        last[level] = expected if (not ok and n < expected) else n
+        # after a slip, go on from whichever reading makes the next heading right: 1 2 2 3 4
+        # is one slip (the second 2; later items follow the written number), （二）（二）（四）
+        # too (the writer meant （三）); one slip is one finding
+        if ok:
+            last[level] = n
+        else:
+            following = nxt_same[i]
+            if following == n + 1:
+                last[level] = n
+            elif following == expected + 1:
+                last[level] = expected
+            else:
+                last[level] = expected if n < expected else n
         running[level] = last[level]
         for lv in range(level + 1, 6):
             last[lv] = None
 
-    # 2. inline item sequences inside one paragraph (一是…二是…四是)
+    # 2. runs of numbered paragraphs: 第X条 (articles, through the whole text), 第X章, 第X节
+    # (within a chapter) and 第一，第二， openers (within a heading's section)
+    yield from _paragraph_runs(lines, offs, heads)
+
+    # 3. inline item sequences inside one paragraph (一是…二是…四是)
     for i, ln in enumerate(lines):
         if heads[i] is not None and heads[i][0] in (3, 4):
             pass
@@ -182,7 +229,7 @@ def find_numbering(text: str) -> Iterator[Raw]:
                 yield (offs[i] + s, offs[i] + e, "numbering", sug, f"序号不连续：此处应为“{sug}”")
             expect = n + 1
 
-    # 3. "做了以下五个方面的工作：" followed by a different number of items
+    # 4. "做了以下五个方面的工作：" followed by a different number of items
     for i, ln in enumerate(lines):
         for m in _COUNT.finditer(ln):
             g = 1 if m.group(1) else 2
@@ -220,6 +267,70 @@ def find_numbering(text: str) -> Iterator[Raw]:
                     None,
                     f"文中称“{num}”{m.group()[len(num) :]}，其后列出{items_n}项，数目不符",
                 )
+
+
+_CN_BIG = "[一二三四五六七八九十百千零〇]{1,8}"
+_RUNS = [
+    # (name, regex at line start, printed form, reset by)
+    ("article", re.compile(rf"\s*第({_CN_BIG})条(?=[\s\u3000])"), "第{}条", ()),
+    ("chapter", re.compile(rf"\s*第({_CN_BIG})章(?=[\s\u3000])"), "第{}章", ()),
+    ("section", re.compile(rf"\s*第({_CN_BIG})节(?=[\s\u3000])"), "第{}节", ("chapter",)),
+    ("opener", re.compile(rf"\s*第({_CNUM})[，,、：:]"), "第{}，", ("chapter", "section", "heading")),
+]
+# a run with more slips than this is not a numbered run (quoted articles of an amendment)
+_MAX_RUN_SLIPS = 2
+
+
+def _paragraph_runs(lines: list[str], offs: list[int], heads: list) -> Iterator[Raw]:
+    items: dict[str, list[list[tuple[int, int, int, int]]]] = {name: [[]] for name, *_ in _RUNS}
+    for i, ln in enumerate(lines):
+        if heads[i] is not None and heads[i][0] <= 2:
+            items["opener"].append([])
+        for name, rx, _fmt, _resets in _RUNS:
+            m = rx.match(ln)
+            if not m:
+                continue
+            n = cn_to_int(m.group(1))
+            if not n:
+                continue
+            items[name][-1].append((n, offs[i] + m.start(1) - 1, offs[i] + m.end(), i))
+            for other, _rx, _f, other_resets in _RUNS:
+                if name in other_resets:
+                    items[other].append([])
+            break
+    for name, _rx, fmt, _resets in _RUNS:
+        for run in items[name]:
+            if len(run) < 3:
+                continue
+            slips = []
+            prev = None
+            for k, (n, s, e, _line) in enumerate(run):
+                if prev is None:
+                    prev = n
+                    continue
+                expected = prev + 1
+                if n == expected:
+                    prev = n
+                    continue
+                following = run[k + 1][0] if k + 1 < len(run) else None
+                shown = fmt.format(int_to_cn(expected))
+                slips.append(
+                    (
+                        s,
+                        e,
+                        "numbering",
+                        shown if e - s == len(shown) else None,
+                        f"序号不连续：此处应为“{shown}”",
+                    )
+                )
+                if following == n + 1:
+                    prev = n
+                elif following == expected + 1:
+                    prev = expected
+                else:
+                    prev = expected if n < expected else n
+            if len(slips) <= _MAX_RUN_SLIPS:
+                yield from slips
 
 
 def _run_len(seq: list[int]) -> int:

@@ -1,20 +1,32 @@
-"""Typo layer: implausible words with a much more plausible confusable neighbour.
+"""Typo layer: slips that are much less likely than a confusable correction.
 
-Candidates come from the variant map built in lexicon.py (homophone, near-shape, swapped and,
-for report vocabulary, dropped characters).  Each candidate is verified in context: the best
-word segmentation of a short window is scored with jieba's word frequencies, once as written and
-once corrected, and only a large gain is reported — so 办公作风 (办公|作风) never becomes 办工作风.
-The 的/地/得 rules are patterns on the words around the particle.
+Candidates come from five generators:
+
+* the variant map built in lexicon.py (homophone, near-shape, swapped and, for report vocabulary
+  and four-character set expressions, dropped characters);
+* non-words: a character whose bigrams with both neighbours never occur in official prose, tried
+  against its homophones and near-shape characters;
+* real-word errors: a common word with a common homophone (权力/权利, 必需/必须 …);
+* doubled content characters (加加强);
+* 的/地/得 between two words.
+
+Every candidate is verified in context by the character trigram model of official prose
+(lm.py): the corrected window must be far more probable than the written one.  Variant-map
+candidates must in addition win the word-segmentation score of jieba's frequencies (so 办公作风,
+办公|作风, never becomes 办工作风).  Person and place names are left alone.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 import ahocorasick
 
+from . import lm
 from .lexicon import Lexicon, load
 
 Raw = tuple[int, int, str, str | None, str]
@@ -29,6 +41,26 @@ NEIGHBOUR_LOGP = -14.0
 # Each single-character token costs this much extra: a run of loose characters is what a
 # misspelt word leaves behind, while correct text segments into words.
 SINGLE_PENALTY = 2.0
+# Required gains of the language model (natural log of the probability ratio, corrected window
+# over written window), per generator; set on the development corpus (bench/proofread_corpus).
+LM_GAIN_VARIANT = 6.0
+LM_GAIN_NONWORD = 12.0
+LM_GAIN_REALWORD = 12.0
+# a real-word correction must be seen with each neighbour at least this often
+REALWORD_SUPPORT = 5
+LM_GAIN_DOUBLED = 5.0
+LM_GAIN_PARTICLE = 5.0
+LM_GAIN_DROPPED = 10.0
+# a word restored by a dropped character must be at least this frequent (jieba count ≈ 20)
+COMPLETED_WORD_LOGP = -15.0
+# a lexicon word at least this probable (jieba count ≈ 10) shields its characters
+COVER_LOGP = -16.0
+# a bigram seen fewer times than this (weighted counts of the model) is a suspect
+RARE_PAIR = 3
+# the likeliest characters (by bigram counts) tried as a dropped one at a position
+MAX_INSERTIONS = 12
+# at most this many candidates of one position are scored by the language model
+MAX_LM_CANDIDATES = 4
 
 
 def _segment_score(s: str, lex: Lexicon) -> float:
@@ -65,7 +97,7 @@ def _verify(text: str, rs: int, re_: int, s: int, e: int, fix: str, lex: Lexicon
     return _segment_score(corr, lex) - _segment_score(orig, lex)
 
 
-def _variant_hits(text: str, lex: Lexicon) -> Iterator[Raw]:
+def _variant_hits(text: str, lex: Lexicon, model: lm.Model | None) -> Iterator[Raw]:
     logp = lex.logp
     corrections = lex.corrections
     anchors = lex.anchors
@@ -86,7 +118,7 @@ def _variant_hits(text: str, lex: Lexicon) -> Iterator[Raw]:
             s = i - off
             if s >= 0 and text.startswith(v, s):
                 hits.append((s, -len(v), ci))
-    hits.sort()
+    hits.sort(key=lambda h: (h[0], -h[1]))  # by start, the shortest variant first
     last_end = -1
     n = len(text)
     for s, negk, ci in hits:
@@ -114,6 +146,10 @@ def _variant_hits(text: str, lex: Lexicon) -> Iterator[Raw]:
             if best is None or gain > best[0]:
                 best = (gain, w)
         if best[0] >= (MIN_GAIN_PAIR if k == 2 else MIN_GAIN):
+            if model is not None and lm_gain(model, text, s, e, best[1]) < LM_GAIN_VARIANT:
+                continue
+            if looks_like_name(text, s, e):
+                continue
             last_end = e
             v = text[s:e]
             yield (s, e, "typo", best[1], f"疑似错别字：“{v}”应为“{best[1]}”")
@@ -163,13 +199,18 @@ _DE_VERB = re.compile(r"(?:取|获|赢|值|觉|使|显|懂|免)(的)(?=[\u4e00-\
 _DOUBLED = re.compile(r"([的了是在和与对把被将从要就也都并及其为有])\1")
 
 
-def _particles(text: str) -> Iterator[Raw]:
+def _particles(text: str, model: lm.Model | None) -> Iterator[Raw]:
+    lex = load()
     for m in _DE_VERB.finditer(text):
         s = m.start()
         if text[s : s + 2] in ("使的", "懂的") and text[s + 2 : s + 3] in "人是":
             continue
+        # 明显的, 避免的, 争取的, 即使的: the character ends another word, and 的 is right
+        if s > 0 and text[s - 1 : s + 1] in lex.logp:
+            continue
+        if model is not None and lm_gain(model, text, s, s + 2, text[s] + "得") < LM_GAIN_PARTICLE / 2:
+            continue
         yield (s, m.end(1), "typo", text[s] + "得", f"应为“{text[s]}得”")
-    lex = load()
     for m in _DOUBLED.finditer(text):
         s = m.start()
         pair = m.group()
@@ -187,7 +228,358 @@ def _particles(text: str) -> Iterator[Raw]:
 
 def find_typos(text: str) -> list[Raw]:
     lex = load()
-    out = list(_variant_hits(text, lex))
-    out.extend(_misspellings(text, lex))
-    out.extend(_particles(text))
+    model = lm.load()
+    # the exact misspelling list first, then the generators in order of precision; a later
+    # candidate overlapping an earlier one is dropped
+    gens = [_misspellings(text, lex), _particles(text, model), _variant_hits(text, lex, model)]
+    if model is not None:
+        gens += [
+            _nonwords(text, lex, model),
+            _realwords(text, lex, model),
+            _doubled(text, lex, model),
+            _dropped(text, lex, model),
+            _particles_lm(text, model),
+        ]
+    out: list[Raw] = []
+    taken: set[int] = set()
+    for gi, gen in enumerate(gens):
+        for r in gen:
+            if gi >= 3 and repeated_in_document(text, r[0], r[1]):
+                continue
+            if not any(i in taken for i in range(r[0], r[1])):
+                out.append(r)
+                taken.update(range(r[0], r[1]))
     return out
+
+
+# --- language-model checks ---------------------------------------------------------------------
+def lm_gain(model: lm.Model, text: str, s: int, e: int, fix: str) -> float:
+    """log P(corrected window) − log P(written window); the window is the span with two
+    characters of context on each side (within the line)."""
+    left = text[max(0, s - 2) : s].rsplit("\n", 1)[-1]
+    right = text[e : e + 2].split("\n", 1)[0]
+    return model.logprob(fix, left, right) - model.logprob(text[s:e], left, right)
+
+
+# Titles and verbs around a person's name, and the suffixes of place names: a slip is not
+# reported inside a name (殷勇同志, 嘎玛泽登主席, 林芝市嘎拉村).
+_NAME_BEFORE = re.compile(
+    r"(?:书记|主任|省长|市长|县长|区长|州长|镇长|乡长|村长|部长|厅长|局长|处长|科长|主席|总理|委员|代表|同志|"
+    r"记者|通讯员|摄影|总经理|董事长|院长|校长|所长|社长|组长|队长|大使|先生|女士|教授|院士|专家|法官|检察官|"
+    r"[，、：（(])$"
+)
+_NAME_AFTER = re.compile(
+    r"^(?:同志|书记|副书记|主任|省长|市长|县长|区长|主席|总理|部长|厅长|局长|委员|代表|指出|强调|表示|说|介绍|"
+    r"主持|出席|会见|参加|讲话|等|先生|女士|教授|院士|一行)"
+)
+_PLACE_AFTER = re.compile(r"^[省市县区州盟旗镇乡村屯寨街道路巷山河江湖海岛湾港峡口关寺庙桥站]")
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "殷孟诸葛欧阳司马上官樊匡魏聂柴祝阎洪滕岳骆尚谷邢裴翟乔戚喻庞卜凌单甘蔺"
+)
+
+
+def repeated_in_document(text: str, s: int, e: int) -> bool:
+    """The written form with a neighbour on each side occurs again in the document: a term or a
+    name the writer means (台址, 中斐建交, 司级), not a slip, which is rarely made twice alike."""
+    form = text[max(0, s - 1) : e + 1]
+    first = text.find(form)
+    return first >= 0 and text.find(form, first + 1) >= 0 or text.count(text[s:e]) >= 3 and e - s >= 2
+
+
+def in_name_list(text: str, s: int, e: int) -> bool:
+    """Inside a list of short names separated by 、 (马琳、陈若琳、黄金宝、方文浩)."""
+    ls = max(text.rfind(ch, 0, s) for ch in "、，：\n") + 1
+    le = min((i for i in (text.find(ch, e) for ch in "、，。\n") if i >= 0), default=len(text))
+    token = text[ls:le]
+    if not (2 <= len(token) <= 4):
+        return False
+    return text[ls - 1 : ls] == "、" or text[le : le + 1] == "、"
+
+
+def looks_like_name(text: str, s: int, e: int) -> bool:
+    """True when text[s:e] sits where a person's or a place's name stands."""
+    if in_name_list(text, s, e):
+        return True
+    after = text[e : e + 4]
+    if _NAME_AFTER.match(after) or _PLACE_AFTER.match(after):
+        # a name is short: the slip must lie within three characters of the title or suffix
+        return True
+    before = text[max(0, s - 6) : s]
+    if _NAME_BEFORE.search(before) and (text[s - 1 : s] in "，、：（(" or e - s <= 3):
+        return _NAME_BEFORE.search(before).group() not in ("，", "、", "：", "（", "(") or (
+            text[s] in _SURNAMES and _NAME_AFTER.match(text[e : e + 4]) is not None
+        )
+    return False
+
+
+@dataclass(eq=False)
+class _Pairs:
+    """Bigrams the model has seen, with their counts, and who may follow / precede whom."""
+
+    count: dict[str, int]
+    after: dict[str, str]  # a → the Chinese characters seen after a
+    before: dict[str, set[str]]  # b → the Chinese characters seen before b
+    after_set: dict[str, set[str]]
+    unigram: dict[str, int]
+
+
+@cache
+def _pairs(model: lm.Model) -> _Pairs:
+    chars = {i: ch for ch, i in model.ids.items()}
+    v = model.v
+    count = {}
+    after: dict[str, list[str]] = {}
+    before: dict[str, set[str]] = {}
+    for k, n in zip(model.bi_keys, model.bi_count, strict=True):
+        a, b = chars[k // v], chars[k % v]
+        count[a + b] = n
+        if _is_cjk(a) and _is_cjk(b) and n >= 3:
+            after.setdefault(a, []).append(b)
+            before.setdefault(b, set()).add(a)
+    unigram = {ch: max(model.uni_count[i], 1) for ch, i in model.ids.items()}
+    return _Pairs(
+        count,
+        {a: "".join(bs) for a, bs in after.items()},
+        before,
+        {a: set(bs) for a, bs in after.items()},
+        unigram,
+    )
+
+
+# one-character short names of China's provinces and of countries (中美, 驻沪, 赴琼, 中斐建交) and
+# the characters that introduce them
+_PLACE_ABBREVIATIONS = set(
+    "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵滇云藏陕秦甘陇青宁新港澳台"
+    "美俄英法德日韩朝越老柬泰缅马菲印巴孟尼埃南非澳加墨古斐乌哈吉塔土伊沙叙黎约以荷比瑞挪芬丹葡西意希波捷匈罗保塞阿智秘委"
+)
+_ABBREV_BEFORE = set("中驻赴访在来离返援对与和同、")
+
+
+# characters of transliterated foreign names (Xinhua's transliteration tables use few others)
+_TRANSLITERATION = set(
+    "阿埃艾安奥巴拜班邦贝本比波伯博布查达戴丹德迪蒂丁杜多厄恩法菲费芬弗福盖冈戈格古哈海汉赫亨胡华霍"
+    "基吉加贾杰金卡凯坎康考科克库夸奎拉莱兰朗劳勒雷里利连林卢鲁伦罗洛马迈曼梅门蒙米明莫姆穆纳奈南内尼"
+    "努诺帕潘佩皮普奇齐乔切琼萨塞桑瑟森沙尚什施舍斯松苏索塔泰坦汤特图托瓦万威韦维温沃乌西希谢辛休雅亚"
+    "扬耶伊因英尤约泽扎詹兹佐夫娃诺别尔"
+)
+_GRAMMAR_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它不有")
+_PLACE_SUFFIX = set("省市县区州盟旗镇乡村屯岛山河江湖海湾港峡岭峰")
+_NAME_LEAD = set("的、，和与同及队员长将由向被让请：“\n ")
+
+
+def _covered(text: str, j: int, lex: Lexicon) -> bool:
+    """A word of 2–4 characters of the lexicon (jieba, the reports' and the corpus's vocabulary)
+    contains position j."""
+    logp = lex.logp
+    for length in (2, 3, 4, 5, 6):
+        for start in range(max(0, j - length + 1), j + 1):
+            if logp.get(text[start : start + length], -99.0) > COVER_LOGP:
+                return True
+    return False
+
+
+def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
+    """A character in a rare bigram, outside any known word, with a confusable that official
+    prose finds far more likely in its place."""
+    pairs = _pairs(model)
+    known = pairs.count
+    conf = lex.confusables
+    n = len(text)
+    # positions i where the pair text[i:i+2] is unknown (C-speed filter; most text is known pairs)
+    unknown = {i for i in range(n - 1) if known.get(text[i : i + 2], 0) < RARE_PAIR}
+    if not unknown:
+        return
+    last = -1
+    # a slip makes a rare pair with at least one neighbour: both characters of a rare pair are
+    # suspects; the lexicon then shields the characters that belong to a word
+    for j in sorted({k for i in unknown for k in (i, i + 1)}):
+        if j < 1 or j >= n - 1 or j <= last:
+            continue
+        ch = text[j]
+        if ch in _GRAMMAR_CHARS:
+            continue  # 是, 在, 和 …: written on purpose far more often than by a slip
+        a, b = text[j - 1], text[j + 1]
+        if not (_is_cjk(ch) and _is_cjk(a) and _is_cjk(b)):
+            continue
+        if _covered(text, j, lex):
+            continue  # part of a word the lexicon knows (拨乱反正, 真挚, 颐养): not a slip
+        if sum(1 for c in text[max(0, j - 2) : j + 3] if c in _TRANSLITERATION) >= 3:
+            continue  # 别洛乌索夫, 加格达奇: a transliterated name
+        if ch in _PLACE_SUFFIX or any(
+            text[k] in _SURNAMES and (k == 0 or text[k - 1] in _NAME_LEAD) for k in (j - 1, j - 2) if k >= 0
+        ):
+            continue  # 黑瞎子岛; 的樊振东: a place's or a person's name
+        if a in _ABBREV_BEFORE and ch in _PLACE_ABBREVIATIONS:
+            continue  # 中埃合作, 驻津单位: one-character names of countries and provinces
+        cands = [c for c in conf.get(ch, "") if a + c in known and c + b in known]
+        if not cands or looks_like_name(text, j, j + 1) or looks_like_name(text, j - 1, j + 1):
+            continue
+        cands.sort(key=lambda c: -known[a + c] * known[c + b])
+        best = max(cands[:MAX_LM_CANDIDATES], key=lambda c: lm_gain(model, text, j, j + 1, c))
+        gain = lm_gain(model, text, j, j + 1, best)
+        if gain >= LM_GAIN_NONWORD:
+            last = j + 1
+            yield (j, j + 1, "typo", best, f"疑似错别字：“{ch}”应为“{best}”（{a}{best}{b}）")
+
+
+def _completes_word(text: str, i: int, x: str, lex: Lexicon) -> bool:
+    """Some word of 3–6 characters of the lexicon spans text[i] + x + text[i+1], while the
+    written text there is no word."""
+    logp = lex.logp
+    for left in range(0, 4):
+        for right in range(0, 4):
+            if 3 + left + right > 6:
+                continue
+            s, e = i - left, i + 2 + right
+            if s < 0 or e > len(text):
+                continue
+            w = text[s : i + 1] + x + text[i + 1 : e]
+            if logp.get(w, -99.0) > COMPLETED_WORD_LOGP and text[s:e] not in logp:
+                return True
+    return False
+
+
+def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
+    """A character missing between two others (人民代表大会 → 人民表大会): the pair is unseen,
+    and some character that is often seen after the first and before the second restores it."""
+    pairs = _pairs(model)
+    known = pairs.count
+    ucount = pairs.unigram
+    logp = lex.logp
+    # C-speed filter: the pairs official prose has (almost) never seen
+    for i in [i for i in range(len(text) - 1) if known.get(text[i : i + 2], 0) < RARE_PAIR]:
+        a, b = text[i], text[i + 1]
+        if not (_is_cjk(a) and _is_cjk(b)):
+            continue
+        gap = lex.gaps.get(a + b)
+        if not gap:
+            continue
+        if (
+            _covered(text, i, lex)
+            and _covered(text, i + 1, lex)
+            and any(text[k : k + m] in logp for m in (3, 4) for k in range(i - m + 2, i + 1) if k >= 0)
+        ):
+            continue  # 通辽市, 过敏性: the pair sits inside a word
+        cands = [x for x in gap if a + x in known and x + b in known]
+        if not cands:
+            continue
+        ab = a + b
+        # the restored character must complete a word of three or more characters (人民代表大会):
+        # a dropped character inside a word, not a guess between two words
+        top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known[a + x] * known[x + b] / ucount[x])
+        cands = [x for x in top if _completes_word(text, i, x, lex)]
+        if not cands:
+            continue
+        best = max(cands[:MAX_LM_CANDIDATES], key=lambda x: lm_gain(model, text, i + 1, i + 1, x))
+        if lm_gain(model, text, i + 1, i + 1, best) >= LM_GAIN_DROPPED and not looks_like_name(
+            text, i, i + 2
+        ):
+            yield (i, i + 2, "typo", a + best + b, f"疑似漏字：“{ab}”应为“{a}{best}{b}”")
+
+
+@cache
+def _realword_automaton(lex: Lexicon) -> ahocorasick.Automaton | None:
+    if not lex.realword:
+        return None
+    auto = ahocorasick.Automaton()
+    for w, alts in lex.realword.items():
+        auto.add_word(w, (w, alts))
+    auto.make_automaton()
+    return auto
+
+
+def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
+    """A real word that is wrong in its context (权力 for 权利): only a large gain counts."""
+    auto = _realword_automaton(lex)
+    if auto is None:
+        return
+    vocabulary = _report_vocabulary()
+    for end, (w, alts) in auto.iter(text):
+        s = end - 1
+        e = end + 1
+        if w in vocabulary:
+            continue  # 四史, 党建: the reports' own vocabulary is meant
+        tri = model.trigram_count
+        left, right = text[s - 1 : s], text[e : e + 1]
+        # official prose never has the word with either neighbour, and has a homophone with both
+        # of them: only then is the language model asked
+        if not (left and right) or tri(left + w) or tri(w + right):
+            continue
+        alts = [v for v in alts if min(tri(left + v), tri(v + right)) >= REALWORD_SUPPORT]
+        if not alts:
+            continue
+        best = max(alts, key=lambda v: lm_gain(model, text, s, e, v))
+        gain = lm_gain(model, text, s, e, best)
+        if gain >= LM_GAIN_REALWORD and not looks_like_name(text, s, e):
+            yield (s, e, "typo", best, f"疑似用词错误：“{w}”应为“{best}”")
+
+
+# what follows 得 when it introduces a complement (GB 现代汉语: 动词 + 得 + 补语)
+_COMPLEMENT_START = set("不很更较最太挺十非好到上下起出进来去快慢多少了紧实住有越真清明")
+_COMPLEMENT_WORDS = {"非常", "十分", "比较", "相当", "特别", "有声", "井井", "扎实", "到位", "出色", "及时"}
+_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[的地得](?=[\u4e00-\u9fff])")
+
+
+def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
+    """的/地/得 where official prose clearly uses another one between the same characters."""
+    tri = model.trigram_count
+    for m in _PARTICLE.finditer(text):
+        i = m.start()
+        a, x, b = text[i - 1], text[i], text[i + 1]
+        own = tri(a + x + b)
+        c = text[i + 2 : i + 3]
+        # the alternative must win the trigram around the particle and not lose the one after it
+        # (处理得不好: 得不好 settles it, whatever 理的不 says)
+        # 的 ↔ 地, and 得 → 的 unless a complement follows; 的 → 得 is left to the rules in
+        # _particles (the statutes the model counts seldom use 得 at all)
+        if x == "得" and (b in _COMPLEMENT_START or text[i + 1 : i + 3] in _COMPLEMENT_WORDS):
+            continue  # 处理得不好, 做得很实: 得 before a complement is right
+        y = {"的": "地", "地": "的", "得": "的"}.get(x)
+        alts = (
+            [y] if y and tri(a + y + b) > 2 * own + 2 and (not c or tri(y + b + c) >= tri(x + b + c)) else []
+        )
+        if not alts:
+            continue
+        best = max(alts, key=lambda y: lm_gain(model, text, i, i + 1, y))
+        if lm_gain(model, text, i, i + 1, best) >= LM_GAIN_PARTICLE:
+            yield (i, i + 1, "typo", best, f"“{x}”应为“{best}”")
+
+
+@cache
+def _report_vocabulary() -> frozenset[str]:
+    from .lexicon import _mined_terms, _read_lines
+
+    words = {w for line in _read_lines("domain_words.txt") for w in line.split()}
+    return frozenset(words | set(_mined_terms()))
+
+
+# measure words: reduplicated they mean "every" (座座军营, 一册册, 条条, 件件)
+_MEASURE_WORDS = set("个座条件本册张位名家项次户株棵片层道声天年月日人处间台辆艘架杯碗盘块段句篇首幅")
+_DOUBLE_CJK = re.compile(r"([\u4e00-\u9fff])\1")
+
+
+def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
+    """A content character typed twice (加加强), unless the pair is a word (常常, 人人)."""
+    for m in _DOUBLE_CJK.finditer(text):
+        s = m.start()
+        pair = m.group()
+        # 高高, 常常 are words; 原原本本 is a pattern; 全运会|会旗 is a boundary: at least one copy
+        # must be cut off from its neighbour
+        if lex.logp.get(pair, -99.0) > NEIGHBOUR_LOGP or text[s + 2 : s + 4][:1] == text[s + 3 : s + 4] != "":
+            continue
+        # 浩浩汤汤 (AABB), 赤裸裸 (ABB), 一册册 / 座座军营 (every one), 魏钱钱 (a given name)
+        if s >= 2 and text[s - 2] == text[s - 1] or text[s - 1 : s + 2] in lex.logp:
+            continue
+        if pair[0] in _MEASURE_WORDS or s >= 1 and text[s - 1] in _SURNAMES:
+            continue
+        if _DOUBLE_CJK.search(text, max(0, s - 6), s) or _DOUBLE_CJK.search(text, s + 2, s + 8):
+            continue  # 红红脸、出出汗, 说说笑笑: reduplication in parallel, a figure of speech
+        logp = lex.logp
+        ends_word = any(text[k : s + 1] in logp for k in range(max(0, s - 3), s))
+        starts_word = any(text[s + 1 : s + 1 + k] in logp for k in range(2, 5))
+        if ends_word and starts_word:
+            continue  # 全运会|会旗, 有机物|物料, 日本|本州: two words sharing a character
+        if lm_gain(model, text, s, s + 2, pair[0]) >= LM_GAIN_DOUBLED:
+            yield (s, s + 2, "typo", pair[0], f"“{pair[0]}”字重复")

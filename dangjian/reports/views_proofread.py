@@ -78,14 +78,31 @@ def fix_text(text: str, findings: list[Finding]) -> str:
 def _context(text: str, findings: list[Finding], **extra: object) -> dict[str, object]:
     counts: dict[str, int] = {}
     for finding in findings:
+        if finding.severity != "error":
+            continue
         counts[KIND_LABELS.get(finding.kind, finding.kind)] = (
             counts.get(KIND_LABELS.get(finding.kind, finding.kind), 0) + 1
         )
     rows = [
         {"index": i, "f": f, "label": KIND_LABELS.get(f.kind, f.kind)}
         for i, f in sorted(enumerate(findings), key=lambda pair: pair[1].start)
+        if f.severity == "error"
     ]
-    return {"text": text, "rows": rows, "marked": marked_html(text, findings), "counts": counts, **extra}
+    # the opt-in style level (格式建议): listed apart, not counted as errors, not marked in the text
+    style_rows = [
+        {"index": i, "f": f, "label": KIND_LABELS.get(f.kind, f.kind)}
+        for i, f in sorted(enumerate(findings), key=lambda pair: pair[1].start)
+        if f.severity != "error"
+    ]
+    errors = [f for f in findings if f.severity == "error"]
+    return {
+        "text": text,
+        "rows": rows,
+        "style_rows": style_rows,
+        "marked": marked_html(text, errors),
+        "counts": counts,
+        **extra,
+    }
 
 
 @access(Audience.MEMBERS)
@@ -116,7 +133,7 @@ def proofread(request: HttpRequest) -> HttpResponse:
         else:
             text = form.cleaned_data["text"].replace("\r\n", "\n")
         if not form.errors:
-            findings = check(text)
+            findings = check(text, style=True)
             return render(
                 request,
                 "reports/proofread.html",
@@ -128,7 +145,7 @@ def proofread(request: HttpRequest) -> HttpResponse:
 def _apply(request: HttpRequest) -> HttpResponse:
     text = request.POST.get("text", "").replace("\r\n", "\n")
     token, suffix = request.POST.get("token", ""), request.POST.get("suffix", ".txt")
-    findings = check(text)
+    findings = check(text, style=True)
     chosen = {int(i) for i in request.POST.getlist("accept") if i.isdigit()}
     accepted = [f for i, f in enumerate(findings) if i in chosen and f.suggestion is not None]
     fixed = fix_text(text, accepted)
@@ -149,7 +166,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
                 document.paragraph(line.strip())
         _token_path(out_token, ".docx").write_bytes(render_docx(document))
     messages.success(request, f"已接受{len(accepted)}处修改。")
-    remaining = check(fixed)
+    remaining = check(fixed, style=True)
     return render(
         request,
         "reports/proofread.html",
@@ -176,7 +193,7 @@ def draft_proofread(request: HttpRequest, pk: int) -> HttpResponse:
     document = Document.from_json(version.document)
     # Offsets map onto blocks: line 0 is the title, line 1 blank, then one line per block.
     text = document.plain_text()
-    findings = check(text)
+    findings = check(text, style=True)
     if request.method == "POST":
         chosen = {int(i) for i in request.POST.getlist("accept") if i.isdigit()}
         accepted = [f for i, f in enumerate(findings) if i in chosen and f.suggestion is not None]

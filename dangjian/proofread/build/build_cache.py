@@ -3,15 +3,15 @@
     .venv/bin/python -m dangjian.proofread.build.build_cache
 
 Reads jieba's dict.txt and the files in dangjian/proofread/data/, writes
-$DANGJIAN_VAR_DIR/proofread-cache/lexicon-<hash>.marshal (default <repo>/var/…) and prints its
-size. Run it in deployment images so the first web request does not pay the ~5 s build.
+$DANGJIAN_VAR_DIR/proofread-cache/lexicon-<hash>.marshal and ngram-<hash>.marshal (the language
+model's arrays; default <repo>/var/…) and prints their size. Run it in deployment images so the first web request does not pay the ~5 s build.
 """
 
 from __future__ import annotations
 
 import time
 
-from dangjian.proofread import lexicon
+from dangjian.proofread import lexicon, lm
 
 
 def main() -> None:
@@ -23,6 +23,10 @@ def main() -> None:
         f"lexicon: {len(lex.logp):,} words, {len(lex.corrections):,} variants, "
         f"{len(lex.anchors):,} anchors; {size:.1f} MB at {path}; {time.perf_counter() - t:.1f} s"
     )
+    t = time.perf_counter()
+    model = lm.load()
+    if model is not None:
+        print(f"language model: {len(model.tri_keys):,} trigrams; {time.perf_counter() - t:.1f} s")
 
 
 if __name__ == "__main__":

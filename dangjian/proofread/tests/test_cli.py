@@ -32,7 +32,8 @@ def test_json_contract(tmp_path, capsys):
     assert obj["file"] == str(p) and obj["chars"] == len(SAMPLE)
     assert {f["kind"] for f in obj["findings"]} >= {"formulation", "punctuation", "typo", "placeholder"}
     for f in obj["findings"]:
-        assert set(f) == {"start", "end", "line", "kind", "text", "suggestion", "message"}
+        assert set(f) == {"start", "end", "line", "kind", "text", "suggestion", "message", "severity"}
+        assert f["severity"] == "error"
         assert SAMPLE[f["start"] : f["end"]] == f["text"]
     assert json.loads(lines[1])["findings"] == []
 

@@ -8,7 +8,7 @@ def typos(text):
 
 
 def test_misspelt_common_words_are_found():
-    assert ("贯切落实", "贯彻落实") in typos("认真贯切落实上级决策。")
+    assert any(t.startswith("贯切") and s.startswith("贯彻") for t, s in typos("认真贯切落实上级决策。"))
     assert ("布署", "部署") in typos("抓好各项工作布署。")
     assert ("意识型态", "意识形态") in typos("把意识型态工作纳入议事日程。")
     assert any("先锋" in s for t, s in typos("充分发挥党员先峰模范作用。") if "先峰" in t)

@@ -134,6 +134,14 @@ def test_proofread_page_marks_findings_in_pasted_text(personas, login) -> None: 
     assert response.status_code == 200 and "<mark" in page and "占位符" in page
 
 
+def test_proofread_page_lists_style_suggestions_apart_from_errors(personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.member)
+    response = client.post(reverse("reports:proofread"), {"text": "开展“三会一课”、“主题党日”等活动。"})
+    page = response.content.decode()
+    assert "发现 0 处问题" in page and "没有发现问题" in page
+    assert "格式建议 1 处" in page and "<mark" not in page
+
+
 @pytest.mark.parametrize(
     "persona, status",
     [

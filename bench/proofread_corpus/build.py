@@ -1,0 +1,244 @@
+"""Build the proofreader's real-text evaluation corpus from public repositories.
+
+    .venv/bin/python bench/proofread_corpus/build.py [--mirrors /work/.mirror]
+
+The raw texts are not part of the project (they were written by others): this script rebuilds
+them from git mirrors of the repositories listed in SOURCES, each read at a fixed commit, and
+writes them under var/proofread-corpus/ (git-ignored):
+
+    var/proofread-corpus/docs/<id>.txt     one published text per file
+    var/proofread-corpus/manifest.json     id, split, genre, repo, commit, path, chars, sha256
+
+and the committed, text-free statistics to bench/proofread_corpus/manifest.tsv.
+
+A mirror is a bare git directory at <mirrors>/<owner>+<name>/repo (what the search tool's fetch
+leaves); `git clone --bare https://github.com/<owner>/<name> <mirrors>/<owner>+<name>/repo`
+followed by a checkout of the pinned commit gives the same input.
+
+Splits are deterministic: documents are grouped (versions of one law, one province's report,
+one day of news), groups are ordered by the SHA-1 of their key, and each genre fills the
+held-out quota first, then the dev-eval quota; all remaining groups are dev-train.  The n-gram
+model and the mined vocabulary are built from dev-train + dev-eval only; held-out documents are
+never used to tune anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "var" / "proofread-corpus"
+
+SOURCES = {
+    "laws": {
+        "repo": "LawRefBook/Laws",
+        "commit": "2f4c5c23716267af9dbebbbbd6cbbf732b101981",
+        "what": "Chinese laws, administrative regulations, departmental rules, local regulations "
+        "(the State constitution included), one Markdown file per version",
+    },
+    "reports": {
+        "repo": "johncodes404/china-provincial-gov-reports-2026",
+        "commit": "ad4c815c4acefe47240a3afaece74e1eb2011dd3",
+        "what": "2026 government work reports of the 31 provincial governments, as published on "
+        "news sites (page residue left in)",
+    },
+    "news": {
+        "repo": "caijing666666/xinwenlianbo",
+        "commit": "f5c4be47893b2a5d099dae7c5c041c3b3523e198",
+        "what": "新闻联播 / Xinhua news texts, 2025-10-31 to 2025-12-11 (Party, government and "
+        "economic news)",
+    },
+}
+# characters per genre: held-out first, then dev-eval
+QUOTA = {"heldout": 70_000, "dev-eval": 50_000}
+# the State constitution is named in the issue: it is always held out
+PINNED_HELDOUT = {"laws:宪法/宪法.md"}
+LAW_SKIP = ("案例/", "scripts/", "其他/", ".github/")
+
+
+def git(mirror: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "--git-dir", str(mirror), *args], capture_output=True, check=True).stdout
+
+
+def mirror_of(base: Path, repo: str) -> Path:
+    path = base / repo.replace("/", "+") / "repo"
+    if not path.exists():
+        sys.exit(f"missing mirror {path}: fetch {repo} first (see this script's docstring)")
+    return path
+
+
+def read_many(mirror: Path, commit: str, paths: list[str]) -> dict[str, str]:
+    spec = "".join(f"{commit}:{p}\n" for p in paths).encode()
+    out = subprocess.run(
+        ["git", "--git-dir", str(mirror), "cat-file", "--batch"], input=spec, capture_output=True, check=True
+    ).stdout
+    texts: dict[str, str] = {}
+    pos = 0
+    for p in paths:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].split()
+        size = int(header[2])
+        texts[p] = out[nl + 1 : nl + 1 + size].decode("utf-8", errors="replace")
+        pos = nl + 1 + size + 1
+    return texts
+
+
+def ls(mirror: Path, commit: str) -> list[str]:
+    raw = git(mirror, "-c", "core.quotepath=off", "ls-tree", "-r", "--name-only", commit)
+    return raw.decode("utf-8").splitlines()
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def clean_law(md: str) -> str:
+    lines = []
+    for line in _COMMENT.sub("", md).splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        line = re.sub(r"^#+\s*", "", line)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def laws(base: Path) -> list[dict]:
+    src = SOURCES["laws"]
+    mirror = mirror_of(base, src["repo"])
+    paths = [
+        p
+        for p in ls(mirror, src["commit"])
+        if p.endswith(".md")
+        and not p.endswith("_index.md")
+        and "/" in p
+        and not p.startswith(LAW_SKIP)
+        and not p.startswith(("README", "法律法规模版"))
+    ]
+    texts = read_many(mirror, src["commit"], paths)
+    docs = []
+    for p in paths:
+        name = p.rsplit("/", 1)[1][:-3]
+        group = re.sub(r"[（(]\d{4}[-年].*?[)）]$", "", name)
+        docs.append({"genre": "laws", "path": p, "group": "laws:" + group, "text": clean_law(texts[p])})
+    return docs
+
+
+def reports(base: Path) -> list[dict]:
+    src = SOURCES["reports"]
+    mirror = mirror_of(base, src["repo"])
+    paths = [
+        p
+        for p in ls(mirror, src["commit"])
+        if re.search(r"output/2026_raw_text/2026_.+_政府工作报告\.csv$", p)
+    ]
+    texts = read_many(mirror, src["commit"], paths)
+    docs = []
+    csv.field_size_limit(10**8)
+    for p in paths:
+        row = next(csv.DictReader(io.StringIO(texts[p].lstrip("\ufeff"))))
+        text = "\n".join(line.strip() for line in row["full_text"].splitlines() if line.strip()) + "\n"
+        docs.append({"genre": "reports", "path": p, "group": "reports:" + row["province"], "text": text})
+    return docs
+
+
+def news(base: Path) -> list[dict]:
+    src = SOURCES["news"]
+    mirror = mirror_of(base, src["repo"])
+    paths = [p for p in ls(mirror, src["commit"]) if re.fullmatch(r"data/news/\d{4}-\d\d-\d\d-\d+\.json", p)]
+    texts = read_many(mirror, src["commit"], paths)
+    docs = []
+    for p in paths:
+        obj = json.loads(texts[p])
+        body = "\n".join(
+            s.strip() for s in re.split(r"[\u3000\n]{2,}|\n", obj.get("content", "")) if s.strip()
+        )
+        if len(body) < 40:
+            continue
+        text = obj.get("title", "").strip() + "\n" + body + "\n"
+        docs.append({"genre": "news", "path": p, "group": "news:" + obj.get("date", p), "text": text})
+    return docs
+
+
+def split(docs: list[dict]) -> None:
+    by_genre: dict[str, dict[str, list[dict]]] = {}
+    for d in docs:
+        by_genre.setdefault(d["genre"], {}).setdefault(d["group"], []).append(d)
+    for _genre, groups in sorted(by_genre.items()):
+        order = sorted(groups, key=lambda g: hashlib.sha1(g.encode()).hexdigest())
+        filled = {"heldout": 0, "dev-eval": 0}
+        for key in order:
+            members = groups[key]
+            pinned = any(f"{m['genre']}:{m['path']}" in PINNED_HELDOUT for m in members)
+            size = sum(len(m["text"]) for m in members)
+            if pinned:
+                part = "heldout"
+            elif size > 40_000:
+                part = "dev-train"  # one very long law would fill a whole quota
+            elif filled["heldout"] < QUOTA["heldout"]:
+                part = "heldout"
+            elif filled["dev-eval"] < QUOTA["dev-eval"]:
+                part = "dev-eval"
+            else:
+                part = "dev-train"
+            if part != "dev-train":
+                filled[part] += size
+            for m in members:
+                m["split"] = part
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirrors", default="/work/.mirror", type=Path)
+    args = ap.parse_args()
+    docs = laws(args.mirrors) + reports(args.mirrors) + news(args.mirrors)
+    split(docs)
+    (OUT / "docs").mkdir(parents=True, exist_ok=True)
+    for old in (OUT / "docs").glob("*.txt"):
+        old.unlink()
+    manifest = []
+    for d in sorted(docs, key=lambda d: (d["genre"], d["path"])):
+        sha = hashlib.sha256(d["text"].encode()).hexdigest()
+        doc_id = f"{d['genre']}-{hashlib.sha1(d['path'].encode()).hexdigest()[:10]}"
+        (OUT / "docs" / f"{doc_id}.txt").write_text(d["text"], "utf-8")
+        src = SOURCES[d["genre"]]
+        manifest.append(
+            {
+                "id": doc_id,
+                "split": d["split"],
+                "genre": d["genre"],
+                "repo": src["repo"],
+                "commit": src["commit"],
+                "path": d["path"],
+                "chars": len(d["text"]),
+                "sha256": sha,
+            }
+        )
+    (OUT / "manifest.json").write_text(
+        json.dumps({"sources": SOURCES, "docs": manifest}, ensure_ascii=False, indent=1), "utf-8"
+    )
+    rows = ["id\tsplit\tgenre\trepo\tcommit\tpath\tchars\tsha256"]
+    rows += [
+        "\t".join(str(m[k]) for k in ("id", "split", "genre", "repo", "commit", "path", "chars", "sha256"))
+        for m in manifest
+        if m["split"] != "dev-train"
+    ]
+    (Path(__file__).with_name("manifest.tsv")).write_text("\n".join(rows) + "\n", "utf-8")
+    totals: dict[tuple[str, str], list[int]] = {}
+    for m in manifest:
+        t = totals.setdefault((m["split"], m["genre"]), [0, 0])
+        t[0] += 1
+        t[1] += m["chars"]
+    for (part, genre), (n, chars) in sorted(totals.items()):
+        print(f"{part:<10}{genre:<9}{n:>6} docs {chars:>12,} chars")
+
+
+if __name__ == "__main__":
+    main()

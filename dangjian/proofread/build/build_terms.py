@@ -1,0 +1,142 @@
+"""Mine current official vocabulary and sibling wordings from the development corpus.
+
+Writes data/mined_terms.txt and data/formulation_siblings.tsv.
+
+    .venv/bin/python -m dangjian.proofread.build.build_terms
+
+jieba's dictionary dates from about 2012 and lacks the policy terms and set expressions of recent
+years (赋能, 多措并举, 新质生产力 …); without them a correct new word looks like a slip of a
+common old one.  This script finds them the usual unsupervised way, from the development part of
+var/proofread-corpus (its dev-train part, reports and news only: the statutes add little new
+vocabulary; dev-eval and held-out documents are never read):
+
+* a 2–6 character run of Chinese characters seen at least MIN_COUNT times in at least MIN_DOCS
+  documents,
+* cohesive: at every split point the string is much more frequent than its halves would be by
+  chance (pointwise mutual information ≥ MIN_PMI),
+* free: varied left and right neighbours (boundary entropy ≥ MIN_ENTROPY on both sides),
+* not already a jieba word, and not a longer string that only extends a mined term by a
+  function character.
+
+Sibling wordings: the formulation layer is run (without siblings) over every dev-train document,
+laws included; a flagged wording that published texts use at least MIN_SIBLING times in at least
+two documents is correct in their usage (党风廉政建设和反腐败工作 beside …斗争) and is accepted.
+
+Each line of mined_terms.txt is "term<TAB>frequency", the frequency put on jieba's scale (SCALE × the count) so the
+lexicon can score it like any other word.  The file is data derived from the corpus (words and
+counts, no sentences).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from dangjian.proofread.lexicon import DATA, _jieba_dict
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPUS = ROOT / "var" / "proofread-corpus"
+MIN_COUNT = 6
+MIN_DOCS = 3
+MIN_PMI = 3.0
+MIN_ENTROPY = 1.0
+SCALE = 4
+MIN_SIBLING = 2
+_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_FUNCTION = set("的了和与及是在对把被将从向以于为之其这那个们也都就又还而且但并或等")
+
+
+def _entropy(c: Counter) -> float:
+    total = sum(c.values())
+    return -sum(n / total * math.log(n / total) for n in c.values())
+
+
+def main() -> None:
+    t = time.perf_counter()
+    manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
+    counts: Counter[str] = Counter()
+    docs: defaultdict[str, set[str]] = defaultdict(set)
+    left: defaultdict[str, Counter] = defaultdict(Counter)
+    right: defaultdict[str, Counter] = defaultdict(Counter)
+    chars = 0
+    for d in manifest:
+        if d["split"] != "dev-train" or d["genre"] == "laws":
+            continue
+        text = (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8")
+        for m in _RUN.finditer(text):
+            run = m.group()
+            chars += len(run)
+            padded = "^" + run + "$"
+            for k in range(1, 7):
+                for i in range(1, len(padded) - k):
+                    g = padded[i : i + k]
+                    counts[g] += 1
+                    if k >= 2:
+                        docs[g].add(d["id"])
+                        left[g][padded[i - 1]] += 1
+                        right[g][padded[i + k]] += 1
+    total = sum(v for k, v in counts.items() if len(k) == 1)
+    jieba = set()
+    with _jieba_dict().open(encoding="utf-8") as fh:
+        for line in fh:
+            jieba.add(line.split(" ", 1)[0])
+    terms: dict[str, int] = {}
+    for g, n in counts.items():
+        if len(g) < 2 or n < MIN_COUNT or len(docs[g]) < MIN_DOCS or g in jieba:
+            continue
+        if g[0] in _FUNCTION or g[-1] in _FUNCTION:
+            continue
+        pmi = min(math.log(n * total / (counts[g[:i]] * counts[g[i:]])) for i in range(1, len(g)))
+        if pmi < MIN_PMI:
+            continue
+        if _entropy(left[g]) < MIN_ENTROPY or _entropy(right[g]) < MIN_ENTROPY:
+            continue
+        terms[g] = n
+    lines = [
+        "# Current official vocabulary mined from the development corpus (reports and news);\n",
+        "# built by dangjian/proofread/build/build_terms.py — do not edit by hand.\n",
+        f"# {chars:,} characters; term<TAB>frequency on jieba's scale ({SCALE} × count)\n",
+    ]
+    lines += [f"{g}\t{n * SCALE}\n" for g, n in sorted(terms.items(), key=lambda x: (-x[1], x[0]))]
+    (DATA / "mined_terms.txt").write_text("".join(lines), "utf-8")
+    print(f"{len(terms):,} terms from {chars:,} characters in {time.perf_counter() - t:.0f} s")
+    siblings(manifest)
+
+
+def siblings(manifest: list[dict]) -> None:
+    from dangjian.proofread import formulation
+
+    path = DATA / "formulation_siblings.tsv"
+    header = [
+        "# Wordings close to a formulation of formulations.tsv that official texts use correctly\n",
+        "# (sibling wordings), with how often the development corpus has them and in how many\n",
+        "# documents. Built by dangjian/proofread/build/build_terms.py - do not edit by hand.\n",
+    ]
+    path.write_text("".join(header), "utf-8")
+    formulation._index.cache_clear()
+    seen: Counter[str] = Counter()
+    where: defaultdict[str, set[str]] = defaultdict(set)
+    for d in manifest:
+        if d["split"] != "dev-train":
+            continue
+        text = (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8")
+        for r in (*formulation._tolerant(text), *formulation._dropped(text)):
+            found = text[r[0] : r[1]]
+            seen[found] += 1
+            where[found].add(d["id"])
+    rows = [
+        f"{w}\t{n}\t{len(where[w])}\n"
+        for w, n in seen.most_common()
+        if n >= MIN_SIBLING and len(where[w]) >= 2
+    ]
+    path.write_text("".join(header + rows), "utf-8")
+    formulation._index.cache_clear()
+    print(f"{len(rows)} sibling wordings")
+
+
+if __name__ == "__main__":
+    main()
