@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dangjian.core.database import database_settings
 from dangjian.core.env import env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,22 +18,15 @@ DEBUG = env_bool("DANGJIAN_DEBUG", False)
 ALLOWED_HOSTS = env_list("DANGJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DANGJIAN_CSRF_TRUSTED_ORIGINS", [])
 
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            env_str("DANGJIAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}"),
-            conn_max_age=env_int("DANGJIAN_DB_CONN_MAX_AGE", 60),
-        )
-    }
-except ValueError as exc:
-    raise ImproperlyConfigured(f"DANGJIAN_DATABASE_URL is not a valid database URL: {exc}") from exc
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while an import writes; the timeout rides out short locks.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+DATABASES = {
+    "default": database_settings(
+        env_str("DANGJIAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}"),
+        conn_max_age=env_int("DANGJIAN_DB_CONN_MAX_AGE", 60),
+        sqlite_timeout=env_int("DANGJIAN_SQLITE_BUSY_TIMEOUT", 20),
+        pg_statement_timeout_ms=env_int("DANGJIAN_PG_STATEMENT_TIMEOUT_MS", 30_000),
+        pg_lock_timeout_ms=env_int("DANGJIAN_PG_LOCK_TIMEOUT_MS", 5_000),
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"].setdefault("TEST", {})
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.AuditActorMiddleware",
     "dangjian.core.middleware.LoginRequiredMiddleware",
+    "dangjian.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"

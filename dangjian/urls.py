@@ -8,6 +8,7 @@ from dangjian.core import views as core_views
 
 admin.site.site_header = "党建台账 系统管理"
 admin.site.site_title = "党建台账"
+handler500 = "dangjian.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -75,3 +76,23 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(object_id=object_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page": page, "model": kind, "object": object_id})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a busy database that surfaced outside a view (a session save) is still a 503.
+
+    Django calls this inside its ``except`` block, so the exception is at hand in sys.exc_info().
+    """
+    from dangjian.core.database import is_busy_error
+    from dangjian.core.middleware import busy_response
+
+    if is_busy_error(sys.exc_info()[1]):
+        try:
+            return busy_response(request)
+        except Exception:  # the page shell itself needs the database; fall back to the plain page
+            pass
+    return HttpResponse(
+        "<!doctype html><meta charset=utf-8><title>服务器错误 · 党建台账</title>"
+        "<h1>服务器内部错误</h1><p>已记录此错误，请稍后重试；如反复出现，请联系系统管理员。</p>",
+        status=500,
+    )
