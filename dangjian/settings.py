@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from dangjian.core.database import database_settings
-from dangjian.core.env import env_bool, env_int, env_list, env_str, secret_key
+from dangjian.core.env import cache_settings, env_bool, env_int, env_list, env_str, secret_key
+from dangjian.core.net import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DANGJIAN_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangjian.core.net.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangjian.core.throttle.DeviceCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.AuditActorMiddleware",
@@ -101,12 +104,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DANGJIAN_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Login throttling: this many failures per username (and per address) lock it for the window.
+AUTHENTICATION_BACKENDS = ["dangjian.core.throttle.ThrottledModelBackend"]
+# Login throttling (policy in dangjian/core/throttle.py): failures within the window lock an
+# account from one address (or one known browser), an account from anywhere at a higher count,
+# and, past a much higher count, the failed names from one address.
 LOGIN_MAX_FAILURES = env_int("DANGJIAN_LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("DANGJIAN_LOGIN_MAX_FAILURES_PER_ACCOUNT", 20)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("DANGJIAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
 LOGIN_LOCKOUT_SECONDS = env_int("DANGJIAN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
-# One process serves the site (waitress, threads), so an in-process cache holds login throttles.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks); from any
+# other peer those headers are dropped (dangjian/core/net.py).
+TRUSTED_PROXIES = env_list("DANGJIAN_TRUSTED_PROXIES", [])
+parse_networks(TRUSTED_PROXIES)  # fail at start-up on a typo, not at the first request
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Several server processes share one cache (the ledger version that keys derived caches must
+# move for all of them): files under var/cache by default, or Redis (DANGJIAN_CACHE_URL).
+CACHES = {"default": cache_settings(env_str("DANGJIAN_CACHE_URL", f"file://{VAR_DIR / 'cache'}"))}
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -8,12 +8,14 @@ from dangjian.core import views as core_views
 
 admin.site.site_header = "党建台账 系统管理"
 admin.site.site_title = "党建台账"
+admin.site.login_form = core_views.ThrottledAdminAuthenticationForm
 handler500 = "dangjian.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", core_views.PasswordChangeView.as_view(), name="password-change"),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
