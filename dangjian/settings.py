@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.AuditActorMiddleware",
+    "dangjian.core.middleware.DownloadAuditMiddleware",
     "dangjian.core.middleware.LoginRequiredMiddleware",
     "dangjian.core.middleware.DatabaseBusyMiddleware",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 
 from dangjian.core.audit import acting
 
@@ -75,3 +76,59 @@ class DatabaseBusyMiddleware:
             return None
         logger.warning("database busy on %s %s: %s", request.method, request.path, exception)
         return busy_response(request)
+
+
+def _download_name(disposition: str) -> str:
+    """The file name from a Content-Disposition header (RFC 6266 filename* first)."""
+    name = ""
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        value = value.strip().strip('"')
+        if key.lower() == "filename*" and "''" in value:
+            return unquote(value.split("''", 1)[1])
+        if key.lower() == "filename":
+            name = value
+    return name
+
+
+class DownloadAuditMiddleware:
+    """Every file a user downloads (roster, dues lists, reports, documents) goes into the audit log.
+
+    Exports carry personal data; logging them here, by the response's Content-Disposition,
+    covers every export view, present and future, without each remembering to do it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        # Attachments, and stored files shown inline (a scanned sign-in sheet opened as a PDF).
+        is_file = disposition.lower().startswith("attachment") or (
+            disposition and isinstance(response, FileResponse)
+        )
+        if response.status_code == 200 and is_file:
+            from django.contrib.auth import get_user_model
+
+            from dangjian.core.audit import record_event
+            from dangjian.core.net import client_address
+
+            user = request.user
+            size = response.get("Content-Length") or (
+                len(response.content) if not response.streaming else None
+            )
+            record_event(
+                get_user_model(),
+                user.pk,
+                user.get_username(),
+                "下载文件",
+                {
+                    "文件": _download_name(disposition),
+                    "网址": request.get_full_path()[:500],
+                    "大小（字节）": int(size) if size is not None else None,
+                    "地址": client_address(request),
+                },
+                actor=user,
+            )
+        return response
