@@ -132,3 +132,28 @@ class DownloadAuditMiddleware:
                 actor=user,
             )
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send the Content-Security-Policy header (settings.CONTENT_SECURITY_POLICY) on every page.
+
+    Django has no CSP of its own. The policy allows scripts only from our static files, so the
+    templates carry no inline <script> and no on…= handlers (tests/test_csp.py keeps it so).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+        self.header = (
+            "Content-Security-Policy-Report-Only"
+            if settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+            else "Content-Security-Policy"
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy and self.header not in response:
+            response[self.header] = self.policy
+        return response
