@@ -8,6 +8,7 @@ from django import forms
 
 from dangjian.activities.choices import ActivityStatus, AttachmentKind
 from dangjian.activities.models import Activity, ActivityType, Reflection
+from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
@@ -103,7 +104,8 @@ class PlanForm(forms.ModelForm):
             self.initial.setdefault("organization", orgs.first().pk)
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(EditConflictMixin, forms.ModelForm):
+    conflict_on_any_change = True  # attendance lives beside the form
     also_counts_as = TypeMultipleChoiceField(ActivityType.objects.none(), required=False, label="同时计为")
     guests = forms.CharField(
         label="列席人员",
