@@ -60,7 +60,7 @@ def database_settings(
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             }
         )
-        # A SQLite connection is a file handle: cheap to open, and a kept one pins a WAL snapshot.
+        # A SQLite connection is a file handle: cheap to open per request.
         config["CONN_MAX_AGE"] = 0
     elif engine in ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis"):
         pg_options = [
