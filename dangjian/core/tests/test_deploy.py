@@ -28,6 +28,7 @@ def test_check_deploy_is_clean_with_the_production_variables(tmp_path):
         "DANGJIAN_DEBUG": "0",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the Playwright tests in this process
     result = subprocess.run(
         [sys.executable, "-m", "dangjian", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
