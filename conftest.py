@@ -20,6 +20,15 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # Jobs run inside the request that starts them (django-tasks' ImmediateBackend), so a view
+    # test sees the finished job; tests of the worker itself switch to the database backend.
+    # Their files go to the test's own folder, never to var/.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.JOBS_DIR = tmp_path / "jobs"
+
+
+@pytest.fixture(autouse=True)
 def _clear_login_throttle(settings):  # type: ignore[no-untyped-def]
     # The site's cache is a directory shared by its server processes (var/cache); a test run
     # must neither read what a running dev server cached nor clear it, so tests get an
@@ -35,6 +44,11 @@ def _clear_login_throttle(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def bureau(db):  # type: ignore[no-untyped-def]
     """党组 → 机关党委 → 第一党支部 (with 2 党小组) and 第二党支部, with a few members each."""
+    return build_bureau()
+
+
+def build_bureau() -> SimpleNamespace:
+    """The ``bureau`` fixture's organizations and members, for fixtures of a wider scope."""
     from dangjian.members.models import Member
     from dangjian.orgs.choices import OrgKind
     from dangjian.orgs.models import Organization

@@ -136,7 +136,7 @@ def build(scale: float, seed: int = 20240601) -> dict[str, int]:
 
     from dangjian.activities.choices import BUILTIN_TYPES
     from dangjian.activities.models import Activity, ActivityCredit, ActivityType, Attendance
-    from dangjian.members.models import Member
+    from dangjian.members.models import Member, StatusChange
     from dangjian.orgs.models import Organization, Term
 
     rng = random.Random(seed)
@@ -287,6 +287,7 @@ def build(scale: float, seed: int = 20240601) -> dict[str, int]:
         )
         roster: dict[int, list[int]] = {}
         cell_roster: dict[int, list[int]] = {}
+        history: list[tuple[int, str, str, datetime.date]] = []  # (member, from, to, date)
 
         def member_rows() -> Iterator[tuple[Any, ...]]:
             mid = 0
@@ -306,6 +307,13 @@ def build(scale: float, seed: int = 20240601) -> dict[str, int]:
                     born = datetime.date(
                         admitted.year - rng.randint(20, 35), rng.randint(1, 12), rng.randint(1, 28)
                     )
+                    # The history the roster writes: the entry on the roll, and the transfer out.
+                    if status == "transferred_out":
+                        history.append((mid, "", "full", confirmed or admitted))
+                        left = datetime.date(years[rng.randint(0, 2)], rng.randint(1, 12), rng.randint(1, 28))
+                        history.append((mid, "full", status, min(left, today)))
+                    else:
+                        history.append((mid, "", status, confirmed or admitted))
                     yield (
                         mid,
                         f"党员{mid}",
@@ -322,6 +330,18 @@ def build(scale: float, seed: int = 20240601) -> dict[str, int]:
                     ) + member_defaults
 
         counts["members"] = loader.load(Member._meta.db_table, member_cols, member_rows())
+        change_cols, change_defaults = model_columns(
+            StatusChange,
+            ["id", "member_id", "from_status", "to_status", "date", "reason", "created_at", "updated_at"],
+        )
+        counts["status changes"] = loader.load(
+            StatusChange._meta.db_table,
+            change_cols,
+            (
+                (i, member, before, after, day, "录入花名册", now, now) + change_defaults
+                for i, (member, before, after, day) in enumerate(history, start=1)
+            ),
+        )
 
         # -- activities, credits, attendance (streamed: three generators fed from one walk)
         act_cols, act_defaults = model_columns(
@@ -614,6 +634,60 @@ def measure(runs: int) -> None:
     msecs, _, mcpu = timed(lambda: compute(keys, bureau, year), 3)
     print(
         f"  one bureau  metrics.compute({len(keys)} figures): {msecs * 1000:8.1f} ms wall, {mcpu * 1000:6.1f} ms CPU"
+    )
+    measure_pages(root, bureau, runs)
+
+
+def measure_pages(root: Any, bureau: Any, runs: int) -> None:
+    """The reads behind the numbers pages show (issue 9): the tree's head counts for every
+    organization, the home panel's roll, the warning counts, the dues overview's columns."""
+    from django.db.models import Count
+
+    from dangjian.core.period import Period
+    from dangjian.members.models import Member
+    from dangjian.metrics import compute
+    from dangjian.metrics.grids import per_org
+
+    day = Period.between(datetime.date.today(), datetime.date.today())
+    heads = ["members.active", "members.direct"]
+
+    def head_counts() -> Any:
+        from django.core.cache import cache
+
+        cache.clear()  # the roll is cached under the ledger version: time the read itself
+        return per_org(heads, day, None)
+
+    secs, grid, cpu = timed(head_counts, runs)
+    print(
+        f"  whole tree  head counts (per_org members.*): {secs * 1000:8.0f} ms wall, {cpu * 1000:6.0f} ms CPU, {len(grid)} orgs"
+    )
+    csecs, _, ccpu = timed(lambda: per_org(heads, day, None), runs)
+    print(f"  whole tree  head counts, cached: {csecs * 1000:8.1f} ms wall, {ccpu * 1000:6.1f} ms CPU")
+
+    def status_column_counts() -> list[Any]:
+        # What the tree counted before: the status column, one GROUP BY (for comparison).
+        return list(
+            Member.objects.filter(status__in=["full", "probationary"])
+            .values_list("organization_id", "cell_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+    osecs, _, ocpu = timed(status_column_counts, runs)
+    print(
+        f"  whole tree  status-column GROUP BY (the old tree): {osecs * 1000:8.0f} ms wall, {ocpu * 1000:6.0f} ms CPU"
+    )
+    roll = ["members.active", "members.status.full", "members.status.probationary"]
+    for label, org in (("whole tree", root), ("one bureau", bureau)):
+        rsecs, _, rcpu = timed(lambda org=org: compute(roll, org, day), runs)
+        print(
+            f"  {label}  metrics.compute(members.*): {rsecs * 1000:8.1f} ms wall, {rcpu * 1000:6.1f} ms CPU"
+        )
+    year = Period.year(datetime.date.today().year - 1)
+    wsecs, found, wcpu = timed(lambda: compute(["warnings.total"], bureau, year), 3)
+    print(
+        f"  one bureau  metrics.compute(warnings.total): {wsecs * 1000:8.1f} ms wall, {wcpu * 1000:6.1f} ms CPU"
+        f" ({found['warnings.total'].value} warnings)"
     )
 
 

@@ -91,7 +91,7 @@ def build() -> None:
             """
             INSERT INTO members_member (created_at, updated_at, name, pinyin_initials, gender, ethnicity,
                 birth_date, native_place, education, phone, department, job_title, status, admission_date,
-                confirmation_date, dues_category, dues_base, is_mobile, note, organization_id)
+                confirmation_date, dues_category, is_mobile, note, organization_id)
             SELECT now(), now(), '党员' || g, 'dy', CASE WHEN mod(g, 2) = 0 THEN 'male' ELSE 'female' END, '汉族',
                 DATE '1960-01-01' + (mod(g, 12000)), '', 'bachelor', '', '', '',
                 CASE WHEN mod(g, 50) = 0 THEN 'probationary' ELSE 'full' END,
@@ -99,7 +99,7 @@ def build() -> None:
                 CASE WHEN mod(g, 50) = 0 THEN NULL ELSE DATE '1991-01-01' + (mod(g, 10000)) END,
                 CASE WHEN mod(g, 100) < 90 THEN 'in_service' WHEN mod(g, 100) < 98 THEN 'retired'
                      WHEN mod(g, 100) = 98 THEN 'farmer' ELSE 'student' END,
-                NULL, false, '', (%s::bigint[])[1 + mod(g, %s)]
+                false, '', (%s::bigint[])[1 + mod(g, %s)]
             FROM generate_series(1, %s) AS g
             """,
             [branch_ids, BRANCHES, MEMBERS],

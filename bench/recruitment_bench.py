@@ -141,9 +141,10 @@ def measure() -> None:
 
     from dangjian.core.dates import today
     from dangjian.core.models import Role
+    from dangjian.core.period import Period
     from dangjian.core.scope import restrict
     from dangjian.orgs.models import Organization
-    from dangjian.recruitment.due import due_items, month_bounds
+    from dangjian.recruitment.due import due_items
     from dangjian.recruitment.models import Case
 
     user = get_user_model().objects.create_user("jgdw_bench", password="x")
@@ -151,7 +152,7 @@ def measure() -> None:
         user=user, kind="agency_officer", organization=Organization.objects.get(kind="organ_committee")
     )
     on = today()
-    _start, end = month_bounds(on)
+    end = Period.containing(on, "month").end
 
     def list_once() -> int:
         return len(due_items(restrict(Case.objects.all(), user), month_end=end, on=on))

@@ -42,6 +42,7 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Count
 
+    from dangjian.core.period import Period
     from dangjian.orgs.models import Organization
     from dangjian.reports.build import build
     from dangjian.reports.models import Genre
@@ -63,7 +64,7 @@ def main() -> None:
     targets = [("bureau", bureau, 1.0)]
     if args.province:
         targets.append(("province", roots.order_by("id").first(), 10.0))
-    period = f"{args.year}"
+    period = Period.year(args.year)
     for label, org, limit in targets:
         print(f"\n{label}: {org.name} — {period}, median of {args.runs} runs (limit {limit:.0f} s)")
         for genre in Genre.objects.filter(is_builtin=True).order_by("id"):

@@ -244,7 +244,7 @@ def import_file(data: dict) -> bytes:
 
 def bench_import(data: dict) -> list[tuple[str, float, str]]:
     from dangjian.members.models import Member
-    from dangjian.members.roster import import_roster
+    from dangjian.members.roster_import import import_roster
 
     content = import_file(data)
     print(f"  file: {IMPORT_ROWS:,} rows, {len(content) / 1024:.0f} KB")
@@ -286,7 +286,7 @@ def main() -> None:
     start = time.perf_counter()
     data = build()
     with connection.cursor() as cursor:
-        # Statistics, as PostgreSQL's autovacuum and an import (members.roster) leave them.
+        # Statistics, as PostgreSQL's autovacuum and an import (members.roster_import) leave them.
         cursor.execute("ANALYZE")
     print(f"built {BRANCHES:,} branches and {MEMBERS:,} members in {time.perf_counter() - start:.1f} s")
     people = users(data)

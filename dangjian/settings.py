@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "dangjian.core",
     "dangjian.orgs",
     "dangjian.members",
@@ -45,6 +47,11 @@ INSTALLED_APPS = [
     "dangjian.compliance",
     "dangjian.dues",
     "dangjian.recruitment",
+    "dangjian.duties",
+    "dangjian.campaigns",
+    "dangjian.rectification",
+    "dangjian.honours",
+    "dangjian.integrity",
     "dangjian.reports",
     "dangjian.demo",
 ]
@@ -171,6 +178,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 # Photos and scanned sign-in sheets kept with an activity.
 ACTIVITY_ATTACHMENT_MAX_BYTES = env_int("DANGJIAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+# Long work (roster imports, report drafts and PDFs, the dues run) runs as jobs: a row in the
+# database that `dangjian worker` (started by `dangjian serve`) picks up, so a restart loses none.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Uploaded inputs and produced files of jobs (personal data: kept only JOB_KEEP_DAYS after the end).
+JOBS_DIR = VAR_DIR / "jobs"
+JOB_KEEP_DAYS = env_int("DANGJIAN_JOB_KEEP_DAYS", 7)
+# A running job's worker writes a heartbeat this often; a job silent for JOB_STALE_SECONDS is
+# taken for dead (its worker was killed or the server restarted) and shown as failed, with a retry.
+JOB_HEARTBEAT_SECONDS = env_int("DANGJIAN_JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("DANGJIAN_JOB_STALE_SECONDS", 120)
+if JOB_STALE_SECONDS < 3 * JOB_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("DANGJIAN_JOB_STALE_SECONDS must be at least three heartbeats long")
 
 DEMO_PASSWORD = env_str("DANGJIAN_DEMO_PASSWORD", "demo-pass-2024")
 

@@ -1,245 +1,232 @@
-"""The access matrix: every role × every organization/member page, edit and export → the expected answer.
+"""The access matrix, generated from urls.py: every URL × every persona × a record inside and
+outside the persona's reach, GET and POST, held to the ``@access`` declaration kept next to each
+view (dangjian/core/scope.py documents the one 403/404 rule).
 
-Read a row as "this URL, for this persona, answers …":
+A URL without a declaration fails here. The expected answer is worked out from the declaration
+and from who reaches which record (tests/access_world.py, written from the rules, not from the
+scope helper under test):
 
-- 200  allowed (a page or a file);
-- 404  outside the user's scope: answered as if the record did not exist;
-- 403  inside the scope but the role is read-only (纪检, 党员) or has no role, and the URL writes;
-- LOGIN  anonymous: redirected to the login page.
+- anonymous → the login page (public pages excepted);
+- a persona outside the page's audience → 403;
+- a record (in the path or the query) outside the persona's reach → 404;
+- a write (or a write-only form) by a read-only role, or a supervisor's step by someone who does
+  not oversee the organization → 403;
+- otherwise an answer that is neither 403, 404 nor 500.
 
-Targets: ``branch_1`` (where zb1 is secretary and dy1 a member), ``branch_2`` (outside zb1's
-subtree), ``member_1`` (= dy1 himself), ``colleague`` (another member of branch 1),
-``member_of_branch_2``. Write URLs are requested with GET (the form): the check must come
-before any form is shown; a POST test below makes sure nothing is written either.
+Refused answers never carry the record's data and write nothing; 纪检 never sees a full ID number,
+on pages or in downloads. Django's own admin (/admin/) has its own staff check and is covered by
+the login tests.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from django.urls import reverse
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-LOGIN = "login"
-ROLES = ["admin", "agency_officer", "secretary_of_branch_1", "discipline", "member", "outsider", "anonymous"]
+from dangjian.core.scope import Access, Audience, get_access
+from tests.access_world import ID_NUMBERS, PERSONAS, World, build_world
 
-# fmt: off
-MATRIX = [
-    # url name              target                 admin agency  zb1   jj    dy1  outsider anon
-    ("orgs:tree",           None,                  200,  200,   200,  200,  200,  200,  LOGIN),
-    ("orgs:detail",         "branch_1",            200,  200,   200,  200,  200,  404,  LOGIN),
-    ("orgs:detail",         "cell_1",              200,  200,   200,  200,  200,  404,  LOGIN),
-    ("orgs:detail",         "branch_2",            200,  200,   404,  200,  404,  404,  LOGIN),
-    ("orgs:detail",         "organ_committee",     200,  200,   404,  200,  404,  404,  LOGIN),
-    ("orgs:create",         None,                  200,  200,   200,  403,  403,  403,  LOGIN),
-    ("orgs:edit",           "branch_1",            200,  200,   200,  403,  403,  404,  LOGIN),
-    ("orgs:edit",           "branch_2",            200,  200,   404,  403,  404,  404,  LOGIN),
-    ("orgs:term-add",       "branch_1",            200,  200,   200,  403,  403,  404,  LOGIN),
-    ("orgs:term-add",       "branch_2",            200,  200,   404,  403,  404,  404,  LOGIN),
-    ("members:list",        None,                  200,  200,   200,  200,  200,  200,  LOGIN),
-    ("members:list",        "?org=branch_2",       200,  200,   404,  200,  404,  404,  LOGIN),
-    ("members:detail",      "member_1",            200,  200,   200,  200,  200,  404,  LOGIN),
-    ("members:detail",      "colleague",           200,  200,   200,  200,  404,  404,  LOGIN),
-    ("members:detail",      "member_of_branch_2",  200,  200,   404,  200,  404,  404,  LOGIN),
-    ("members:create",      None,                  200,  200,   200,  403,  403,  403,  LOGIN),
-    ("members:edit",        "member_1",            200,  200,   200,  403,  403,  404,  LOGIN),
-    ("members:edit",        "member_of_branch_2",  200,  200,   404,  403,  404,  404,  LOGIN),
-    ("members:transfer-out", "member_1",           200,  200,   200,  403,  403,  404,  LOGIN),
-    ("members:transfer-out", "member_of_branch_2", 200,  200,   404,  403,  404,  404,  LOGIN),
-    ("members:status",      "member_1",            200,  200,   200,  403,  403,  404,  LOGIN),
-    ("members:status",      "member_of_branch_2",  200,  200,   404,  403,  404,  404,  LOGIN),
-    ("members:post-add",    "?org=branch_1",       200,  200,   200,  403,  403,  404,  LOGIN),
-    ("members:post-add",    "?org=branch_2",       200,  200,   404,  403,  404,  404,  LOGIN),
-    ("members:export",      None,                  200,  200,   200,  200,  200,  404,  LOGIN),
-    ("members:export",      "?org=branch_2",       200,  200,   404,  200,  404,  404,  LOGIN),
-    ("members:import",      None,                  200,  200,   200,  403,  403,  403,  LOGIN),
-    ("members:import-template", None,              200,  200,   200,  403,  403,  403,  LOGIN),
-]
-# fmt: on
-
-CASES = [
-    pytest.param(name, target, role, expected, id=f"{name}[{target or ''}]-{role}")
-    for name, target, *codes in MATRIX
-    for role, expected in zip(ROLES, codes, strict=True)
-]
+SKIP_NAMESPACES = {"admin"}
 
 
-def _targets(bureau):  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    kwargs: tuple[str, ...]
+    view: Any
+
+
+def _routes() -> list[Route]:
+    found: list[Route] = []
+
+    def walk(patterns: Any, namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in SKIP_NAMESPACES:
+                    continue
+                ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.append(Route(namespace + entry.name, tuple(entry.pattern.converters), entry.callback))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+ROUTES = _routes()
+
+
+def test_every_url_declares_who_may_open_it() -> None:
+    missing = [r.name for r in ROUTES if get_access(r.view) is None]
+    assert missing == [], f"add @access(...) to: {', '.join(missing)}"
+
+
+def test_every_declared_target_names_a_model_the_world_builds(world, db) -> None:  # type: ignore[no-untyped-def]
+    for route in ROUTES:
+        declared = get_access(route.view)
+        labels = [declared.target] if declared.target else []
+        labels += [label for _key, label in declared.query]
+        for label in labels:
+            assert label in world.inside, f"{route.name}: tests/access_world.py builds no {label}"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """One world for the whole module (built once: ~1 s); every request below runs in a savepoint
+    that is rolled back, so no test sees another's writes, and the world goes at the end."""
+    from conftest import build_bureau
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world(build_bureau())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+# ---- one request and its expected answer --------------------------------------------------------
+
+
+def _variants(route: Route, declared: Access) -> list[tuple[str, str | None]]:
+    """(where, label) pairs to try: the target inside and outside, or each query parameter."""
+    if "pk" in route.kwargs:
+        return [("inside", declared.target), ("outside", declared.target)]
+    if declared.query:
+        return [(None, None), *[(w, None) for w in ("inside", "outside")]]  # type: ignore[list-item]
+    return [(None, None)]
+
+
+def _url(route: Route, declared: Access, world: World, where: str | None) -> str:
+    kwargs = {k: world.samples[k] for k in route.kwargs if k != "pk"}
+    if "pk" in route.kwargs:
+        kwargs["pk"] = getattr(world, where)[declared.target].pk  # type: ignore[arg-type]
+    params = [world.queries[route.name]] if route.name in world.queries else []
+    if where and "pk" not in route.kwargs and declared.query:
+        params += [f"{key}={getattr(world, where)[label].pk}" for key, label in declared.query]
+    url = reverse(route.name, kwargs=kwargs)
+    return f"{url}?{'&'.join(params)}" if params else url
+
+
+def _expected(declared: Access, world: World, persona: str, where: str | None, method: str) -> str:
+    """ "login", 403, 404, 405 or "ok" for this persona, record and method."""
+    if declared.audience == Audience.PUBLIC:
+        return "public"
+    if persona == "anonymous":
+        return "login"
+    if not _in_audience(declared.audience, persona):
+        return 403
+    if declared.post_only and method == "GET":
+        return 405  # answered before anything is looked up: it tells nothing about a record
+    labels = [declared.target] if declared.target and where else []
+    labels += [label for _key, label in declared.query] if where else []
+    if where and any(not world.reaches(persona, label, where) for label in labels if label):
+        return 404
+    writing = declared.get_writes or (declared.writes and method == "POST")
+    if writing and not world.writes(persona):
+        return 403
+    if where is None and declared.query_required:
+        return 404
+    if declared.oversee and method == "POST" and not world.oversees(persona, where or ""):
+        return 403
+    return "ok"
+
+
+def _in_audience(audience: Audience, persona: str) -> bool:
     return {
-        "branch_1": bureau.branch_1,
-        "branch_2": bureau.branch_2,
-        "cell_1": bureau.cell_1,
-        "organ_committee": bureau.organ_committee,
-        "member_1": bureau.member_1,
-        "colleague": bureau.members[1],
-        "member_of_branch_2": bureau.member_of_branch_2,
-    }
+        Audience.ANYONE: True,
+        Audience.MEMBERS: persona != "outsider",
+        Audience.OFFICERS: persona not in ("outsider", "member"),
+        Audience.SUPERVISORS: persona in ("agency_officer", "admin"),
+        Audience.ADMIN: persona == "admin",
+    }[audience]
 
 
-def _url(name: str, target: str | None, bureau) -> str:  # type: ignore[no-untyped-def]
-    if target is None:
-        return reverse(name)
-    if target.startswith("?"):
-        key, _, obj = target[1:].partition("=")
-        return f"{reverse(name)}?{key}={_targets(bureau)[obj].pk}"
-    return reverse(name, args=[_targets(bureau)[target].pk])
+def _body(response: Any) -> str:
+    """The text a user gets: the page, or the text inside a downloaded .xlsx/.docx/file."""
+    data = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = " ".join(
+                archive.read(n).decode("utf-8", "replace") for n in archive.namelist() if n.endswith(".xml")
+            )
+        return re.sub(r"<[^>]+>", " ", xml)
+    return data.decode("utf-8", "replace")
 
 
-@pytest.fixture
-def as_role(personas, client):  # type: ignore[no-untyped-def]
-    def _as(role: str):  # type: ignore[no-untyped-def]
-        if role != "anonymous":
-            client.force_login(getattr(personas, role))
-        return client
-
-    return _as
-
-
-@pytest.mark.parametrize(("name", "target", "role", "expected"), CASES)
-def test_access_matrix(as_role, bureau, name, target, role, expected):
-    url = _url(name, target, bureau)
-    response = as_role(role).get(url)
-    if expected == LOGIN:
-        assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("login")), response["Location"]
-    else:
-        assert response.status_code == expected, f"{role} GET {url}"
+def _secrets(world: World, where: str | None, declared: Access) -> list[str]:
+    """Text that must not appear in a refusal: the names of the records the URL named."""
+    if not where:
+        return []
+    labels = [declared.target] if declared.target else [label for _k, label in declared.query]
+    found = []
+    for label in labels:
+        record = getattr(world, where)[label]
+        name = getattr(record, "name", "") or getattr(record, "topic", "") or getattr(record, "title", "")
+        if label == "orgs.Organization":
+            continue  # organization names appear in every page's navigation of officers
+        if name:
+            found.append(str(name))
+    return found
 
 
-def test_matrix_covers_every_role_and_url():
-    assert all(len(row) == 2 + len(ROLES) for row in MATRIX)
-    names = {row[0] for row in MATRIX}
-    for required in [
-        "orgs:tree", "orgs:detail", "orgs:edit", "orgs:term-add", "members:list", "members:detail",
-        "members:create", "members:edit", "members:transfer-out", "members:status", "members:export",
-    ]:  # fmt: skip
-        assert required in names
-
-
-# What each role sees on the pages it may open -------------------------------------------------
-
-ALL = {"赵一明", "钱二华", "孙三立", "李四清", "周五平"}
-VISIBLE = {
-    "admin": ALL,
-    "agency_officer": ALL,
-    "secretary_of_branch_1": {"赵一明", "钱二华", "孙三立"},
-    "discipline": ALL,
-    "member": {"赵一明"},
-    "outsider": set(),
-}
-
-
-@pytest.mark.parametrize("role", list(VISIBLE))
-def test_roster_page_lists_only_members_in_scope(as_role, bureau, role):
-    page = as_role(role).get(reverse("members:list") + "?status=all").content.decode()
-    shown = {name for name in ALL if name in page}
-    assert shown == VISIBLE[role]
-
-
-@pytest.mark.parametrize("role", [r for r in VISIBLE if r != "outsider"])
-def test_export_contains_only_members_in_scope(as_role, bureau, role):
-    from openpyxl import load_workbook
-
-    response = as_role(role).get(reverse("members:export") + "?status=all")
-    data = b"".join(response.streaming_content) if response.streaming else response.content
-    sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    cells = {str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None}
-    assert {name for name in ALL if name in cells} == VISIBLE[role]
-
-
-@pytest.mark.parametrize("role", ["admin", "agency_officer", "secretary_of_branch_1", "discipline", "member"])
-def test_tree_shows_only_organizations_in_scope(as_role, bureau, role):
-    page = as_role(role).get(reverse("orgs:tree")).content.decode()
-    assert ("第一党支部" in page) is True
-    assert ("第二党支部" in page) is (role in ("admin", "agency_officer", "discipline"))
-
-
-ID_NUMBER = "11010519491231002X"
-
-
-@pytest.mark.parametrize(
-    ("role", "unmasked"),
-    [
-        ("admin", True),
-        ("agency_officer", True),
-        ("secretary_of_branch_1", True),
-        ("discipline", False),  # 纪检 reads the roster with ID numbers masked
-        ("member", True),  # their own record
-    ],
-)
-def test_id_number_is_masked_unless_the_role_covers_personal_data(as_role, bureau, role, unmasked):
-    from dangjian.members.models import Member
-
-    Member.objects.filter(pk=bureau.member_1.pk).update(id_number=ID_NUMBER)
-    page = as_role(role).get(reverse("members:detail", args=[bureau.member_1.pk])).content.decode()
-    assert (ID_NUMBER in page) is unmasked
-    if not unmasked:
-        assert "110***********002X" in page
-
-
-# Writes refused are writes not made --------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("role", "target", "expected"),
-    [
-        ("discipline", "member_1", 403),
-        ("member", "member_1", 403),
-        ("outsider", "member_1", 404),
-        ("secretary_of_branch_1", "member_of_branch_2", 404),
-    ],
-)
-def test_refused_member_edit_writes_nothing(as_role, bureau, role, target, expected):
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_access_matrix(route: Route, world: World, client, db) -> None:  # type: ignore[no-untyped-def]
     from dangjian.core.models import AuditLog
-    from dangjian.members.models import Member
 
-    member = _targets(bureau)[target]
-    before = AuditLog.objects.count()
-    response = as_role(role).post(
-        reverse("members:edit", args=[member.pk]), {"name": "改过的名字", "phone": "13900009999"}
-    )
-    assert response.status_code == expected
-    member.refresh_from_db()
-    assert member.name != "改过的名字"
-    assert AuditLog.objects.count() == before
-    assert not Member.objects.filter(name="改过的名字").exists()
-
-
-@pytest.mark.parametrize(
-    ("role", "target", "expected"),
-    [
-        ("discipline", "member_1", 403),
-        ("member", "member_1", 403),
-        ("secretary_of_branch_1", "member_of_branch_2", 404),
-    ],
-)
-def test_refused_transfer_out_writes_nothing(as_role, bureau, role, target, expected):
-    from dangjian.members.models import Transfer
-
-    member = _targets(bureau)[target]
-    response = as_role(role).post(
-        reverse("members:transfer-out", args=[member.pk]), {"date": "2025-01-01", "counterpart": "某单位"}
-    )
-    assert response.status_code == expected
-    member.refresh_from_db()
-    assert member.status == "full"
-    assert not Transfer.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("role", "target", "expected"),
-    [
-        ("discipline", "branch_1", 403),
-        ("member", "branch_1", 403),
-        ("secretary_of_branch_1", "branch_2", 404),
-    ],
-)
-def test_refused_organization_edit_writes_nothing(as_role, bureau, role, target, expected):
-    org = _targets(bureau)[target]
-    response = as_role(role).post(
-        reverse("orgs:edit", args=[org.pk]),
-        {"name": "改名党支部", "kind": "branch", "parent": bureau.organ_committee.pk},
-    )
-    assert response.status_code == expected
-    org.refresh_from_db()
-    assert org.name != "改名党支部"
+    declared = get_access(route.view)
+    assert declared is not None, f"{route.name} has no @access declaration"
+    world.put_files()
+    problems: list[str] = []
+    for where, _label in _variants(route, declared):
+        url = _url(route, declared, world, where)
+        methods = (
+            ["GET", "POST"] if (declared.writes or declared.post_only) and not declared.download else ["GET"]
+        )
+        for method in methods:
+            for persona in PERSONAS:
+                expected = _expected(declared, world, persona, where, method)
+                if expected == "public":
+                    continue
+                client.logout()
+                if world.users[persona] is not None:
+                    client.force_login(world.users[persona])
+                before = AuditLog.objects.count()
+                with transaction.atomic():
+                    response = client.post(url, {}) if method == "POST" else client.get(url)
+                    written = AuditLog.objects.count() - before
+                    transaction.set_rollback(True)
+                status = response.status_code
+                where_text = f"{persona} {method} {url}"
+                if expected == "login":
+                    if status != 302 or not response["Location"].startswith(reverse("login")):
+                        problems.append(f"{where_text}: {status}, expected the login page")
+                elif expected == "ok":
+                    if status in (403, 404, 405) or status >= 500:
+                        problems.append(f"{where_text}: {status}, expected an answer")
+                elif status != expected:
+                    problems.append(f"{where_text}: {status}, expected {expected}")
+                if expected == 404:
+                    body = _body(response)
+                    problems += [
+                        f"{where_text}: refusal shows “{s}”"
+                        for s in _secrets(world, where, declared)
+                        if s in body
+                    ]
+                if status in (403, 404) and expected != "ok":
+                    if written:
+                        problems.append(f"{where_text}: refused but wrote {written} audit rows")
+                if persona == "discipline" and status == 200:
+                    body = _body(response)
+                    problems += [
+                        f"{where_text}: 纪检 sees the full ID number {n}" for n in ID_NUMBERS if n in body
+                    ]
+    assert problems == [], "\n".join(problems)

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +30,15 @@ from dangjian.activities.models import (
 )
 from dangjian.activities.roster import member_votes_on, roster, secretary_ids
 from dangjian.core import audit
-from dangjian.core.choices import RoleKind
 from dangjian.core.dates import today
-from dangjian.core.scope import get_scope, require_write, restrict
+from dangjian.core.scope import (
+    check_oversee,
+    check_supervisor,
+    check_write,
+    get_scope,
+    require_write,
+    restrict,
+)
 from dangjian.members.models import Member
 from dangjian.members.voting import motion_passed, quorum_met  # noqa: F401 - re-exported
 from dangjian.orgs.choices import OrgKind
@@ -58,39 +64,12 @@ RECORDABLE_BY_SUPERVISOR = (
 # ---- who may do what -------------------------------------------------------------------------
 
 
-def can_write_org(user: Any, org: Organization) -> bool:
-    """May ``user`` write records of ``org`` (a writing role whose reach covers it)?"""
-    scope = get_scope(user)
-    if not scope.can_write:
-        return False
-    if scope.reach == "all":
-        return True
-    return bool(scope.reach == "subtree" and scope.org_path and org.path.startswith(scope.org_path))
-
-
-def can_supervise(user: Any, org: Organization) -> bool:
-    """May ``user`` approve, return, verify or reopen ``org``'s activities (三会一课审批督导)?
-
-    The 机关党委 (agency officers) and administrators may; an officer of an organization only for
-    organizations strictly below their own, so a branch secretary never approves their own plan.
-    """
-    scope = get_scope(user)
-    if scope.kind in (RoleKind.ADMIN, RoleKind.AGENCY_OFFICER):
-        return True
-    if scope.kind == RoleKind.ORG_OFFICER and scope.org_path:
-        return org.path.startswith(scope.org_path) and org.path != scope.org_path
-    return False
-
-
 def _require_org_write(user: Any, org: Organization) -> None:
-    require_write(user)
-    if not can_write_org(user, org):
-        raise PermissionDenied(f"您无权登记{org.name}的组织生活。")
+    check_write(user, org, "登记")
 
 
 def _require_supervise(user: Any, org: Organization, what: str) -> None:
-    if not can_supervise(user, org):
-        raise PermissionDenied(f"您无权{what}{org.name}的组织生活，须由机关党委（或上级党组织）办理。")
+    check_oversee(user, org, what)
 
 
 def _require_status(activity: Activity, allowed: Iterable[str], what: str) -> None:
@@ -279,7 +258,7 @@ def do_record(
         _require_org_write(acting_user, org)
         if activity.status == ActivityStatus.VERIFIED:
             raise ValidationError("该活动已审核，修改须先由机关党委退回重新登记。")
-        allowed = RECORDABLE_BY_SUPERVISOR if can_supervise(acting_user, org) else RECORDABLE
+        allowed = RECORDABLE_BY_SUPERVISOR if get_scope(acting_user).oversees(org) else RECORDABLE
         if activity.status not in allowed:
             raise ValidationError(
                 f"该活动当前状态为“{activity.get_status_display()}”，须经机关党委审批后才能登记召开情况。"
@@ -289,13 +268,8 @@ def do_record(
             setattr(activity, name, value)
         if not activity.held_at:
             raise ValidationError({"held_at": "请填写召开时间。"})
-        if activity.held_at > timezone.now():
-            raise ValidationError({"held_at": "召开时间不能晚于现在（不能登记尚未召开的活动）。"})
+        activity.clean()  # the dates, before the roster of that day is read
         day = _day(activity.held_at)
-        if org.established_on and day < org.established_on:
-            raise ValidationError(
-                {"held_at": f"召开时间早于该党组织成立日期（{org.established_on:%Y-%m-%d}）。"}
-            )
         activity.topic = (activity.topic or "").strip()
 
         also = check_also_counts_as(
@@ -361,12 +335,15 @@ def _check_attendance(
     valid = set(AttendanceStatus.values)
     for pk, (status, reason) in attendance.items():
         member = by_id[int(pk)]
-        reason = (reason or "").strip()
+        reason = (reason or "").strip()[:100]
         if status not in valid:
             errors.append(f"{member.name}：出勤情况无效。")
-        elif status == AttendanceStatus.LEAVE and not reason:
-            errors.append(f"{member.name}：请假须填写事由。")
-        rows[int(pk)] = (status, reason[:100])
+        else:
+            try:
+                Attendance(activity=activity, member=member, status=status, leave_reason=reason).clean()
+            except ValidationError as exc:
+                errors.extend(f"{member.name}：{message}" for message in exc.messages)
+        rows[int(pk)] = (status, reason)
     if activity.activity_type.takes_attendance:
         missing = [m.name for pk, m in by_id.items() if pk not in rows]
         if missing:
@@ -512,7 +489,9 @@ def do_record_talk(
         errors["topic"] = "请填写谈话主题。"
     if errors:
         raise ValidationError(errors)
-    org = party_a.organization if can_write_org(acting_user, party_a.organization) else party_b.organization
+    org = (
+        party_a.organization if get_scope(acting_user).covers(party_a.organization) else party_b.organization
+    )
     _require_org_write(acting_user, org)
     talk_type = ActivityType.objects.get(code=TALK)
     noon = timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(12, 0)))
@@ -643,8 +622,7 @@ def do_delete_attachment(attachment: Attachment, *, acting_user: Any, via: str =
 
 
 def _require_type_admin(user: Any) -> None:
-    if get_scope(user).kind not in (RoleKind.ADMIN, RoleKind.AGENCY_OFFICER):
-        raise PermissionDenied("只有机关党委或系统管理员可以维护活动类型。")
+    check_supervisor(user, "维护活动类型")
 
 
 @transaction.atomic

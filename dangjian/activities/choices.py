@@ -57,4 +57,16 @@ BUILTIN_TYPES: list[tuple[str, str, bool, bool, tuple[str, ...]]] = [
     ("volunteer_service", "志愿服务", False, True, ()),
     ("field_research", "调研", False, True, ()),
     ("biweekly_forum", "双周讲坛", True, True, ()),
+    # Records behind the duties ledgers (issue 10): a leader's visit to the branch they liaise with,
+    # the 党组 hearing branch reports, integrity talks (talks of their own kinds), campaign meetings.
+    ("liaison_visit", "挂点联系", False, False, ()),
+    ("report_hearing", "听取党建工作汇报", False, False, ()),
+    ("integrity_talk", "廉政谈话", False, False, ()),
+    ("reminder_talk", "提醒谈话", False, False, ()),
+    ("admonishment_talk", "诫勉谈话", False, False, ()),
+    ("integrity_meeting", "党风廉政建设工作会议", False, True, ()),
+    ("mobilization_meeting", "动员部署会", False, True, ()),
+    ("site_visit", "红色教育现场教学", True, True, ()),
 ]
+# Types recorded as a talk between two people (谈话人, 谈话对象) rather than a meeting.
+TALK_TYPES = ("talk", "integrity_talk", "reminder_talk", "admonishment_talk")

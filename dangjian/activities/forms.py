@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from dangjian.activities.choices import ActivityStatus, AttachmentKind
+from dangjian.activities.choices import ActivityStatus, AttachmentKind, AttendanceStatus
 from dangjian.activities.models import Activity, ActivityType, Reflection
+from dangjian.activities.roster import member_votes_on, roster
 from dangjian.core.concurrency import EditConflictMixin
+from dangjian.core.dates import today
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
@@ -164,6 +168,77 @@ class RecordForm(EditConflictMixin, forms.ModelForm):
 
     def guest_names(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("guests", "").splitlines() if line.strip()]
+
+
+class AttendanceGridForm(forms.Form):
+    """The attendance grid of a record: one status and leave reason per member on the day's roster.
+
+    The roster is the organization's (or the chosen cells', or the committee's) on the day the
+    activity was held, read from the submitted 召开时间 when there is one. The form only collects;
+    the rules (a reason for leave, nobody left out, quorum) are checked once, in ``do_record``.
+    """
+
+    def __init__(self, data: Any = None, *, activity: Activity) -> None:
+        super().__init__(data)
+        self.activity = activity
+        self.day = self._day(data)
+        self.members = roster(
+            activity.organization, self.day, list(activity.cells.all()), activity.activity_type.code
+        )
+        existing = {a.member_id: a for a in activity.attendances.filter(member__isnull=False)}
+        for member in self.members:
+            row = existing.get(member.pk)
+            self.fields[f"att-{member.pk}"] = forms.ChoiceField(
+                choices=AttendanceStatus.choices,
+                initial=row.status if row else AttendanceStatus.PRESENT,
+                required=False,
+                label=member.name,
+            )
+            self.fields[f"reason-{member.pk}"] = forms.CharField(
+                initial=row.leave_reason if row else "", required=False, max_length=100
+            )
+
+    def _day(self, data: Any) -> datetime.date:
+        activity = self.activity
+        when = activity.held_at or activity.planned_at or timezone.now()
+        if data is not None:
+            for fmt in (DATETIME_FORMAT, "%Y-%m-%d %H:%M"):
+                try:
+                    when = timezone.make_aware(datetime.datetime.strptime(data.get("held_at", ""), fmt))
+                    break
+                except ValueError:
+                    continue
+        return timezone.localdate(when) if when <= timezone.now() else today()
+
+    def _value(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(name, "") or "")
+        return str(self.fields[name].initial or "")
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per member for the template: who, the chosen status, the reason, a vote."""
+        return [
+            {
+                "member": m,
+                "status": self._value(f"att-{m.pk}") or AttendanceStatus.PRESENT,
+                "reason": self._value(f"reason-{m.pk}"),
+                "voter": member_votes_on(m, self.day),
+            }
+            for m in self.members
+        ]
+
+    def attendance(self) -> dict[int, tuple[str, str]]:
+        """member id → (status, leave reason) as submitted, for ``do_record`` to check and write.
+
+        Every ``att-<id>`` posted is passed on, also for someone not on the roster, so that the
+        action refuses it with a message instead of the form dropping it unseen.
+        """
+        found: dict[int, tuple[str, str]] = {}
+        for key in self.data:
+            if key.startswith("att-") and key[4:].isdigit():
+                found[int(key[4:])] = (self.data.get(key, ""), self.data.get(f"reason-{key[4:]}", ""))
+        return found
 
 
 class ReasonForm(forms.Form):

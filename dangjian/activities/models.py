@@ -24,6 +24,7 @@ class ActivityType(AuditedModel):
     name = models.CharField("名称", max_length=40, unique=True)
     counts_as_org_life = models.BooleanField("计入组织生活", default=True)
     takes_attendance = models.BooleanField("登记出勤", default=True)
+    is_talk = models.BooleanField("谈话类", default=False, help_text="按谈话人、谈话对象登记，不登记出勤")
     may_also_count_as = models.ManyToManyField(
         "self", symmetrical=False, blank=True, verbose_name="可同时计为", related_name="+"
     )
@@ -155,10 +156,13 @@ class Activity(AuditedModel):
 
     def clean(self) -> None:
         if self.held_at and self.held_at > timezone.now():
-            raise ValidationError({"held_at": "召开时间不能晚于现在。"})
+            raise ValidationError({"held_at": "召开时间不能晚于现在（不能登记尚未召开的活动）。"})
         if self.organization_id and self.organization.established_on and self.held_at:
-            if timezone.localdate(self.held_at) < self.organization.established_on:
-                raise ValidationError({"held_at": "召开时间早于该党组织成立日期。"})
+            established = self.organization.established_on
+            if timezone.localdate(self.held_at) < established:
+                raise ValidationError(
+                    {"held_at": f"召开时间早于该党组织成立日期（{established:%Y-%m-%d}）。"}
+                )
 
 
 class ActivityCredit(models.Model):

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from dangjian.activities import actions
 from dangjian.activities.choices import ActivityStatus, AttendanceStatus
 from dangjian.activities.forms import (
     ActivityTypeForm,
     AttachmentForm,
+    AttendanceGridForm,
     DrawForm,
     MakeupForm,
     PlanForm,
@@ -36,10 +34,10 @@ from dangjian.activities.forms import (
 )
 from dangjian.activities.ics import build_calendar
 from dangjian.activities.models import Activity, ActivityType, Attachment, Attendance, Reflection
-from dangjian.activities.roster import member_votes_on, roster
 from dangjian.core.dates import add_months, today
 from dangjian.core.models import AuditLog
-from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
+from dangjian.core.period import Period, period_param
+from dangjian.core.scope import Audience, access, get_in_scope, get_scope, require_write, restrict
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
@@ -69,29 +67,6 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 # ---- periods ------------------------------------------------------------------------------
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{1,2})|[Qq]([1-4])|[Hh]([12]))?$")
-
-
-def parse_period(text: str) -> tuple[datetime.date, datetime.date] | None:
-    """ "2024" / "2024-05" / "2024Q2" / "2024H1" → (first day, last day); None when not understood."""
-    match = _PERIOD.match((text or "").strip())
-    if not match:
-        return None
-    year = int(match.group(1))
-    if match.group(2):
-        month = int(match.group(2))
-        if not 1 <= month <= 12:
-            return None
-        start = datetime.date(year, month, 1)
-        months = 1
-    elif match.group(3):
-        start, months = datetime.date(year, 3 * int(match.group(3)) - 2, 1), 3
-    elif match.group(4):
-        start, months = datetime.date(year, 6 * int(match.group(4)) - 5, 1), 6
-    else:
-        start, months = datetime.date(year, 1, 1), 12
-    return start, add_months(start, months) - datetime.timedelta(days=1)
-
 
 def _date_in(start: datetime.date, end: datetime.date) -> Q:
     """Held in the range, or (not yet held) planned in it."""
@@ -106,24 +81,21 @@ def _date_in(start: datetime.date, end: datetime.date) -> Q:
 # ---- list, detail -----------------------------------------------------------------------------
 
 
+@access(Audience.MEMBERS, query={"org": "orgs.Organization"})
 def activity_list(request: HttpRequest) -> HttpResponse:
     qs = _activities(request.user).prefetch_related("also_counts_as")
     orgs = restrict(Organization.objects.exclude(kind=OrgKind.CELL), request.user)
     f = {k: request.GET.get(k, "").strip() for k in ("org", "type", "status", "period", "q")}
-    if f["org"].isdigit():
-        org = orgs.filter(pk=f["org"]).first()
-        qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+    if f["org"]:
+        org = get_in_scope(orgs, request.user, pk=f["org"])
+        qs = qs.filter(organization__path__startswith=org.path)
     if f["type"]:
         qs = qs.filter(credits__activity_type__code=f["type"]).distinct()
     if f["status"] in ActivityStatus.values:
         qs = qs.filter(status=f["status"])
-    period_error = ""
-    if f["period"]:
-        bounds = parse_period(f["period"])
-        if bounds:
-            qs = qs.filter(_date_in(*bounds))
-        else:
-            period_error = "期间格式应为 2024、2024-05、2024Q2 或 2024H1。"
+    period, period_error = period_param(request.GET)
+    if period is not None:
+        qs = qs.filter(_date_in(period.start, period.end))
     if f["q"]:
         qs = qs.filter(topic__contains=f["q"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -139,11 +111,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "types": ActivityType.objects.all(),
             "statuses": ActivityStatus.choices,
             "can_write": scope.can_write,
-            "can_supervise_any": scope.kind in ("admin", "agency_officer") or scope.kind == "org_officer",
         },
     )
 
 
+@access(Audience.MEMBERS, target="activities.Activity")
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope(
         _activities(request.user).prefetch_related("credits__activity_type", "cells"), request.user, pk=pk
@@ -155,14 +127,14 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             F("member").asc(nulls_last=True), "member__name", "guest_name"
         )
     )
-    if scope.reach == "self":
+    if scope.only_self:
         # A member sees their own line only, never the others' (leave reasons are personal).
         attendances = [a for a in attendances if a.member_id == scope.member_id]
     counts = {
         s: sum(1 for a in attendances if a.member_id and a.status == s) for s in AttendanceStatus.values
     }
-    may_write = actions.can_write_org(user, activity.organization)
-    may_supervise = actions.can_supervise(user, activity.organization)
+    may_write = scope.can_write_in(activity.organization)
+    may_supervise = scope.can_write and scope.oversees(activity.organization)
     record_ok = activity.status in (actions.RECORDABLE_BY_SUPERVISOR if may_supervise else actions.RECORDABLE)
     logs = AuditLog.objects.filter(
         content_type=ContentType.objects.get_for_model(Activity), object_id=str(activity.pk), action="action"
@@ -187,7 +159,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_supervise": may_supervise,
             "may_record": may_write and record_ok,
             "may_submit": may_write and activity.status in actions.PLANNABLE,
-            "logs": logs if scope.reach != "self" else [],
+            "logs": [] if scope.only_self else logs,
             "attachments": activity.attachments.all(),
             "attachment_form": AttachmentForm(),
             "draw_rows": draw_rows,
@@ -203,8 +175,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- plan & workflow --------------------------------------------------------------------------
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="activities.Activity")
 def plan(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require_write(request.user)
     activity = get_in_scope(_activities(request.user), request.user, pk=pk) if pk else None
     if activity and activity.status not in actions.PLANNABLE:
         messages.error(request, f"该活动当前状态为“{activity.get_status_display()}”，不能修改计划。")
@@ -231,10 +203,9 @@ def plan(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "activities/plan_form.html", {"form": form, "activity": activity})
 
 
-@require_POST
+@access(Audience.OFFICERS, writes=True, target="activities.Activity", post_only=True)
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope(_activities(request.user), request.user, pk=pk)
-    require_write(request.user)
     try:
         actions.do_plan(
             activity,
@@ -252,7 +223,6 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     activity = get_in_scope(_activities(request.user), request.user, pk=pk)
-    require_write(request.user)
     reason = request.POST.get("reason", "")
     done = {
         "approve": ("已审批通过。", lambda: actions.do_approve(activity, acting_user=request.user)),
@@ -275,37 +245,32 @@ def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect(activity)
 
 
-@require_POST
+@access(Audience.OFFICERS, oversee=True, target="activities.Activity", post_only=True)
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "approve")
 
 
-@require_POST
+@access(Audience.OFFICERS, oversee=True, target="activities.Activity", post_only=True)
 def return_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "return")
 
 
-@require_POST
+@access(Audience.OFFICERS, oversee=True, target="activities.Activity", post_only=True)
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "verify")
 
 
-@require_POST
+@access(Audience.OFFICERS, oversee=True, target="activities.Activity", post_only=True)
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "reopen")
 
 
+@access(Audience.OFFICERS, get_writes=True)
 def approvals(request: HttpRequest) -> HttpResponse:
     """The 机关党委's queue: plans to approve and records to verify, within what the user supervises."""
-    scope = get_scope(request.user)
-    if not scope.can_write:
-        raise PermissionDenied("只有党务干部可以审批。")
+    scope = require_write(request.user)
     qs = _activities(request.user).filter(status__in=[ActivityStatus.PLANNED, ActivityStatus.HELD])
-    rows = [
-        a
-        for a in qs.order_by("planned_at", "held_at", "id")
-        if actions.can_supervise(request.user, a.organization)
-    ]
+    rows = [a for a in qs.order_by("planned_at", "held_at", "id") if scope.oversees(a.organization)]
     return render(
         request,
         "activities/approvals.html",
@@ -320,37 +285,13 @@ def approvals(request: HttpRequest) -> HttpResponse:
 # ---- record -----------------------------------------------------------------------------------
 
 
-def _parse_datetime(text: str) -> datetime.datetime | None:
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
-        try:
-            return timezone.make_aware(datetime.datetime.strptime(text, fmt))
-        except ValueError:
-            continue
-    return None
-
-
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="activities.Activity")
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope(_activities(request.user), request.user, pk=pk)
-    require_write(request.user)
-    if not actions.can_write_org(request.user, activity.organization):
-        raise PermissionDenied(f"您无权登记{activity.organization.name}的组织生活。")
-    form = RecordForm(request.POST or None, instance=activity, user=request.user)
-    when = activity.held_at or activity.planned_at or timezone.now()
-    if request.method == "POST":
-        when = _parse_datetime(request.POST.get("held_at", "")) or when
-    day = timezone.localdate(when) if when <= timezone.now() else today()
-    members = roster(activity.organization, day, list(activity.cells.all()), activity.activity_type.code)
-    existing = {a.member_id: a for a in activity.attendances.filter(member__isnull=False)}
-    attendance: dict[int, tuple[str, str]] = {}
-    if request.method == "POST":
-        for key, value in request.POST.items():
-            if key.startswith("att-") and key[4:].isdigit():
-                attendance[int(key[4:])] = (value, request.POST.get(f"reason-{key[4:]}", ""))
-    grid = []
-    for m in members:
-        row = existing.get(m.pk)
-        status, reason = attendance.get(m.pk) or ((row.status, row.leave_reason) if row else ("present", ""))
-        grid.append({"member": m, "status": status, "reason": reason, "voter": member_votes_on(m, day)})
+    actions.check_write(request.user, activity.organization, "登记")
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(data, instance=activity, user=request.user)
+    grid = AttendanceGridForm(data, activity=activity)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in actions.RECORD_FIELDS}
         try:
@@ -358,7 +299,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
                 actions.do_record(
                     activity,
                     acting_user=request.user,
-                    attendance=attendance,
+                    attendance=grid.attendance(),
                     guests=form.guest_names(),
                     also_counts_as=form.cleaned_data["also_counts_as"],
                     **fields,
@@ -375,7 +316,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "a": activity,
-            "grid": grid,
+            "grid": grid.rows,
             "statuses": AttendanceStatus.choices,
             "is_general_meeting": activity.activity_type.code == actions.GENERAL_MEETING,
             "quorum_source": actions.QUORUM_SOURCE,
@@ -383,10 +324,10 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="activities.Activity")
 def makeup(request: HttpRequest, pk: int) -> HttpResponse:
     """Make-up study for those who missed an activity: one small form per absentee."""
     activity = get_in_scope(_activities(request.user), request.user, pk=pk)
-    require_write(request.user)
     missed = (
         activity.attendances.filter(member__isnull=False)
         .exclude(status=AttendanceStatus.PRESENT)
@@ -394,10 +335,11 @@ def makeup(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = MakeupForm(request.POST or None, initial={"makeup_on": today()})
     if request.method == "POST":
-        row = missed.filter(pk=request.POST.get("attendance") or 0).first()
-        if row is None:
-            raise Http404("没有这条缺勤记录。")
-        if form.is_valid():
+        wanted = request.POST.get("attendance", "")
+        row = missed.filter(pk=wanted).first() if wanted.isdigit() else None
+        if form.is_valid() and row is None:
+            form.add_error(None, "请从名单中选择要登记补学的党员。")
+        elif form.is_valid():
             try:
                 actions.do_record_makeup(
                     row,
@@ -416,10 +358,9 @@ def makeup(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- attachments ------------------------------------------------------------------------------
 
 
-@require_POST
+@access(Audience.OFFICERS, writes=True, target="activities.Activity", post_only=True)
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope(_activities(request.user), request.user, pk=pk)
-    require_write(request.user)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择要上传的文件。")
@@ -437,6 +378,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(activity.get_absolute_url() + "#attachments")
 
 
+@access(Audience.MEMBERS, target="activities.Attachment", download=True)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_in_scope(Attachment.objects.select_related("activity"), request.user, pk=pk)
     try:
@@ -454,12 +396,11 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@require_POST
+@access(Audience.OFFICERS, writes=True, target="activities.Attachment", post_only=True)
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_in_scope(
         Attachment.objects.select_related("activity__organization"), request.user, pk=pk
     )
-    require_write(request.user)
     activity = attachment.activity
     try:
         actions.do_delete_attachment(attachment, acting_user=request.user)
@@ -471,8 +412,8 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- talks, draws, reflections --------------------------------------------------------------
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True)
 def talk_new(request: HttpRequest) -> HttpResponse:
-    require_write(request.user)
     form = TalkForm(request.POST or None, user=request.user, initial={"held_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -493,10 +434,9 @@ def talk_new(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/talk_form.html", {"form": form, "recent": recent})
 
 
-@require_POST
+@access(Audience.OFFICERS, writes=True, target="activities.Activity", post_only=True)
 def draw(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_in_scope(_activities(request.user), request.user, pk=pk)
-    require_write(request.user)
     form = DrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, "抽取人数应为1至50之间的整数。")
@@ -510,6 +450,7 @@ def draw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(activity.get_absolute_url() + "#draws")
 
 
+@access(Audience.MEMBERS, writes=True)
 def reflections(request: HttpRequest) -> HttpResponse:
     qs = restrict(
         Reflection.objects.select_related("member", "activity", "member__organization"), request.user
@@ -525,8 +466,6 @@ def reflections(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "心得体会已登记。")
                 return redirect("activities:reflections")
-    elif request.method == "POST":
-        require_write(request.user)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "activities/reflections.html", {"page": page, "form": form})
 
@@ -534,20 +473,15 @@ def reflections(request: HttpRequest) -> HttpResponse:
 # ---- types -----------------------------------------------------------------------------------
 
 
-def _require_type_admin(request: HttpRequest) -> None:
-    require_write(request.user)
-    if get_scope(request.user).kind not in ("admin", "agency_officer"):
-        raise PermissionDenied("只有机关党委或系统管理员可以维护活动类型。")
-
-
+@access(Audience.MEMBERS)
 def types(request: HttpRequest) -> HttpResponse:
     listed = ActivityType.objects.prefetch_related("may_also_count_as").annotate(used=Count("credits"))
-    may_edit = get_scope(request.user).kind in ("admin", "agency_officer")
+    may_edit = get_scope(request.user).is_supervisor
     return render(request, "activities/types.html", {"types": listed, "may_edit": may_edit})
 
 
+@access(Audience.SUPERVISORS, writes=True, get_writes=True, target="activities.ActivityType")
 def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_type_admin(request)
     instance = ActivityType.objects.filter(pk=pk).first() if pk else None
     if pk and instance is None:
         raise Http404("没有这个活动类型。")
@@ -569,9 +503,8 @@ def type_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "activities/type_form.html", {"form": form, "instance": instance})
 
 
-@require_POST
+@access(Audience.SUPERVISORS, writes=True, target="activities.ActivityType", post_only=True)
 def type_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_type_admin(request)
     instance = ActivityType.objects.filter(pk=pk).first()
     if instance is None:
         raise Http404("没有这个活动类型。")
@@ -616,16 +549,11 @@ def _calendar_org(request: HttpRequest) -> Organization | None:
     return orgs.filter(kind=OrgKind.BRANCH).order_by("path").first() or orgs.order_by("path").first()
 
 
-def _month(text: str) -> datetime.date:
-    match = re.match(r"^(\d{4})-(\d{1,2})$", text or "")
-    if match and 1 <= int(match.group(2)) <= 12:
-        return datetime.date(int(match.group(1)), int(match.group(2)), 1)
-    return today().replace(day=1)
-
-
+@access(Audience.MEMBERS, query={"org": "orgs.Organization"})
 def calendar_view(request: HttpRequest) -> HttpResponse:
     org = _calendar_org(request)
-    first = _month(request.GET.get("month", ""))
+    month, _ = period_param(request.GET, "month", Period.containing(today(), "month"))
+    first = Period.containing(month.start, "month").start
     last = add_months(first, 1) - datetime.timedelta(days=1)
     by_day: dict[datetime.date, list[Activity]] = {}
     events: list[Activity] = []
@@ -671,7 +599,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
+@access(Audience.PUBLIC)
 def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A calendar client's subscription: the signed token names the user and the organization,
     and the feed shows only what that user may see today (a changed role changes the feed)."""
@@ -702,37 +630,39 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 def my_record_panel(request: HttpRequest) -> Any:
     """A member's own attendance and study record this year, on the home page."""
+    from dangjian.core import numbers
     from dangjian.core.home import Panel
+    from dangjian.core.period import Period
 
     scope = get_scope(request.user)
     if not scope.member_id:
         return None
-    year_start = today().replace(month=1, day=1)
-    rows = (
+    year = today().year
+    # The counts are metrics' figures over the member's own records (also for an officer who is
+    # a member: their own record, not their branch's), as a report on them would count.
+    keys = [f"attendance.status.{status.value}" for status in AttendanceStatus]
+    found = numbers.in_reach(
+        [*keys, "makeup.outstanding", "reflections.count"],
+        Period.year(year),
+        numbers.own_records(request.user),
+    )
+    recent = (
         Attendance.objects.filter(
             member_id=scope.member_id, activity__status__in=[ActivityStatus.HELD, ActivityStatus.VERIFIED]
         )
         .select_related("activity", "activity__activity_type", "activity__organization")
         .order_by("-activity__held_on", "-id")
     )
-    this_year = rows.filter(activity__held_on__gte=year_start)
-    # order_by() first: the inherited ordering would otherwise split the GROUP BY into one row each.
-    counts = dict(
-        this_year.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    missed = this_year.exclude(status=AttendanceStatus.PRESENT)
     return Panel(
         order=30,
         template="activities/panel_my_record.html",
         context={
-            "my_year": year_start.year,
-            "my_present": counts.get(AttendanceStatus.PRESENT, 0),
-            "my_leave": counts.get(AttendanceStatus.LEAVE, 0),
-            "my_absent": counts.get(AttendanceStatus.ABSENT, 0),
-            "my_makeup_due": missed.filter(makeup_on__isnull=True).count(),
-            "my_recent": list(rows[:8]),
-            "my_reflections": Reflection.objects.filter(
-                member_id=scope.member_id, submitted_on__gte=year_start
-            ).count(),
+            "my_year": year,
+            "my_present": found["attendance.status.present"].value,
+            "my_leave": found["attendance.status.leave"].value,
+            "my_absent": found["attendance.status.absent"].value,
+            "my_makeup_due": found["makeup.outstanding"].value,
+            "my_recent": list(recent[:8]),
+            "my_reflections": found["reflections.count"].value,
         },
     )

@@ -25,7 +25,9 @@ class ComplianceConfig(AppConfig):
     verbose_name = "合规检查"
 
     def ready(self) -> None:
+        from dangjian.compliance import figures
         from dangjian.compliance.panels import register
 
         register()
+        figures.register()  # the warning counts join metrics' catalogue
         post_migrate.connect(restore_rules_after_flush, sender=self)

@@ -22,7 +22,8 @@ from dangjian.compliance.choices import MATRIX_KINDS, CellStatus, Frequency, Rul
 from dangjian.compliance.models import Rule
 from dangjian.core.dates import today
 from dangjian.core.period import Period
-from dangjian.metrics import figures
+from dangjian.metrics import grids
+from dangjian.metrics.base import scoped
 from dangjian.metrics.sql import month_key, parse_ids
 from dangjian.orgs.choices import OrgKind
 
@@ -291,7 +292,7 @@ def _rule_specs(period_start: datetime.date, period_end: datetime.date) -> tuple
 def load_orgs(root: Any, user: Any = None) -> list[OrgRow]:
     from dangjian.orgs.models import Organization
 
-    qs = figures.scoped(Organization.objects.subtree(root), user).order_by("path")
+    qs = scoped(Organization.objects.subtree(root), user).order_by("path")
     fields = [
         "id",
         "name",
@@ -318,12 +319,13 @@ def load_orgs(root: Any, user: Any = None) -> list[OrgRow]:
     return sorted(rows, key=sort_key)
 
 
-def evaluate(org: Any, period: Period | str, *, user: Any = None, on: datetime.date | None = None) -> Matrix:
+def evaluate(org: Any, period: Period, *, user: Any = None, on: datetime.date | None = None) -> Matrix:
     """Judge every organization of ``org``'s subtree against every matrix rule over ``period``."""
     from dangjian.activities.models import ActivityType
     from dangjian.orgs.models import Organization
 
-    period = Period.parse(period)
+    if not isinstance(period, Period):
+        raise TypeError(f"period must be a Period, not {type(period).__name__}")
     on = on or today()
     counter = _QueryCounter()
     with transaction.atomic(), connection.execute_wrapper(counter):
@@ -375,7 +377,7 @@ def evaluate(org: Any, period: Period | str, *, user: Any = None, on: datetime.d
             else:
                 bucket[month] = (n, ids)
 
-        def add(rows: list[figures.GridRow]) -> None:
+        def add(rows: list[grids.GridRow]) -> None:
             for org_id, type_id, month, n, ids in rows:
                 put((org_id, type_id), month, n, ids)
 
@@ -386,7 +388,7 @@ def evaluate(org: Any, period: Period | str, *, user: Any = None, on: datetime.d
             )
             lecture = type_ids.get("party_lecture")
             flag = lecture is not None and any(s.kind == RuleKind.SECRETARY_LECTURE for s in specs)
-            for row in figures.activity_grid(
+            for row in grids.activity_grid(
                 org,
                 span_start,
                 span_end,
@@ -406,14 +408,14 @@ def evaluate(org: Any, period: Period | str, *, user: Any = None, on: datetime.d
                 if OrgKind.CELL in r.org_kinds and r.activity_type_code in type_ids
             ]
             if cell_types and any(o.kind == OrgKind.CELL for o in orgs):
-                add(figures.cell_grid(org, span_start, span_end, cell_types, user))
+                add(grids.cell_grid(org, span_start, span_end, cell_types, user))
             for spec in specs:
                 if spec.kind != RuleKind.TALK_COVERAGE:
                     continue
                 for slot in slots[spec.frequency]:
                     if slot.start > on:
                         continue
-                    for org_id, (covered, total, ids) in figures.talk_coverage_by_org(
+                    for org_id, (covered, total, ids) in grids.talk_coverage_by_org(
                         org, slot, talk_type, user, on
                     ).items():
                         talk[(org_id, slot.code)] = (covered, total)

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 
 from dangjian.core.home import NavItem, Panel, register_nav, register_panel
 from dangjian.core.scope import get_scope
 
 
-def can_view(scope: Any) -> bool:
-    """The compliance pages are for roles that oversee organizations, not for ordinary members."""
-    return scope.reach in ("all", "subtree")
-
-
 def warnings_panel(request: HttpRequest) -> Panel | None:
     from dangjian.compliance.warnings import warnings_for_user
 
-    if not can_view(get_scope(request.user)):
+    # The warnings are for the roles that look after organizations, as the compliance pages are.
+    if not get_scope(request.user).is_officer:
         return None
     found = warnings_for_user(request.user)
     if found is None:
@@ -28,4 +22,4 @@ def warnings_panel(request: HttpRequest) -> Panel | None:
 
 def register() -> None:
     register_panel(warnings_panel)
-    register_nav(NavItem(40, "合规检查", "compliance:dashboard", can_view))
+    register_nav(NavItem(40, "合规检查", "compliance:dashboard"))

@@ -6,7 +6,6 @@ import datetime
 import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html_join
@@ -14,20 +13,13 @@ from django.utils.safestring import SafeString
 
 from dangjian.compliance.choices import CellStatus
 from dangjian.compliance.evaluator import Matrix, evaluate
+from dangjian.compliance.figures import warning_figures
 from dangjian.compliance.models import Rule
-from dangjian.compliance.panels import can_view
-from dangjian.compliance.warnings import (
-    collect,
-    lapse_warnings,
-    org_warnings,
-    safe_reverse,
-    scope_roots,
-    term_warnings,
-)
+from dangjian.compliance.warnings import collect, gather, safe_reverse, scope_roots
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
-from dangjian.core.period import Period, PeriodError
-from dangjian.core.scope import get_in_scope, get_scope, restrict
+from dangjian.core.period import Period, period_param
+from dangjian.core.scope import Audience, access, get_in_scope, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -46,20 +38,10 @@ LEGEND = [
 ]
 
 
-def _require_viewer(request: HttpRequest) -> None:
-    if not can_view(get_scope(request.user)):
-        raise PermissionDenied("合规检查仅供党组织管理人员查看。")
-
-
 def _pick(request: HttpRequest) -> tuple[Organization, Period, list[str]]:
     """The organization (in scope, else 404) and period from the query string, with errors."""
-    errors: list[str] = []
-    on = today()
-    try:
-        period = Period.parse(request.GET.get("period") or str(on.year))
-    except PeriodError as exc:
-        errors.append(str(exc))
-        period = Period.year(on.year)
+    period, error = period_param(request.GET, "period", Period.year(today().year))
+    errors = [error] if error else []
     org_id = request.GET.get("org")
     if org_id:
         org = get_in_scope(Organization.objects.all(), request.user, pk=org_id)
@@ -122,14 +104,17 @@ def _sections(matrix: Matrix, cell_url: str = "", back_org: int | None = None) -
     return sections
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require_viewer(request)
     org, period, errors = _pick(request)
     on = today()
     matrix = evaluate(org, period, user=request.user, on=on)
     summary = matrix.summary()
     judged = summary[CellStatus.DONE] + summary[CellStatus.MISSING]
-    member_warnings = lapse_warnings(org, on, request.user) + term_warnings(org, on, request.user)
+    # The lists and their counts come from one gathering; the counts are the warning figures,
+    # the same as the home panel's and a report's for this organization, period and day.
+    found = gather(org, on=on, user=request.user, period=period, matrix=matrix)
+    counts = {key.removeprefix("warnings."): fig.value for key, fig in warning_figures(found).items()}
     context = {
         "org": org,
         "period": period,
@@ -145,8 +130,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for o in restrict(Organization.objects.all(), request.user).in_tree_order()
         ],
         "period_choices": _period_choices(on),
-        "org_warnings": [w for w in org_warnings(matrix) if w.level == "danger"][:30],
-        "member_warnings": member_warnings,
+        "org_warnings": [w for w in found if w.category == "org" and w.level == "danger"][:30],
+        "member_warnings": [w for w in found if w.category != "org"],
+        "warning_counts": counts,
         "cell_url": safe_reverse("compliance:cell"),
     }
     return render(request, "compliance/dashboard.html", context)
@@ -160,16 +146,15 @@ def _period_choices(on: datetime.date) -> list[Period]:
     return found
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, query_required=True)
 def cell_detail(request: HttpRequest) -> HttpResponse:
     """One cell: the rule, its source, the status and the activities that satisfied it."""
     from dangjian.activities.models import Activity
 
-    _require_viewer(request)
     org = get_in_scope(Organization.objects.all(), request.user, pk=request.GET.get("org"))
-    try:
-        slot = Period.parse(request.GET.get("slot", ""))
-    except PeriodError as exc:
-        raise Http404(str(exc)) from exc
+    slot, error = period_param(request.GET, "slot")
+    if slot is None:
+        raise Http404(error or "请指定考核期。")
     matrix = evaluate(org, slot, user=request.user, on=today())
     code = request.GET.get("rule", "")
     try:
@@ -196,10 +181,10 @@ def cell_detail(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, download=True)
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     from dangjian.compliance.excel import matrix_workbook
 
-    _require_viewer(request)
     org, period, errors = _pick(request)
     if errors:
         raise Http404(errors[0])
@@ -209,7 +194,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return attachment(data, XLSX, f"合规检查_{org.name}_{period.code}.xlsx", ascii_name="compliance")
 
 
+@access(Audience.OFFICERS)
 def rule_list(request: HttpRequest) -> HttpResponse:
-    _require_viewer(request)
     rules = Rule.objects.order_by("order", "code", "valid_from")
     return render(request, "compliance/rules.html", {"rules": rules})

@@ -12,11 +12,12 @@ from django.urls import NoReverseMatch, reverse
 
 from dangjian.compliance.choices import CellStatus, RuleKind
 from dangjian.compliance.evaluator import Matrix, evaluate
+from dangjian.compliance.figures import warning_figures
 from dangjian.compliance.models import Rule
 from dangjian.core.dates import add_months, today
 from dangjian.core.period import Period
 from dangjian.core.scope import get_scope
-from dangjian.metrics import figures
+from dangjian.metrics import base
 
 LEVEL_ORDER = {"danger": 0, "warn": 1}
 
@@ -112,13 +113,13 @@ def lapse_warnings(org: Any, on: datetime.date, user: Any = None, rule: Rule | N
         member_id=OuterRef("pk"), direction=TransferDirection.IN, date__gt=lapse_cut
     )
     candidates = (
-        figures.members_without_org_life(org, warn_cut, on, user)
+        base.members_without_org_life(org, warn_cut, on, user)
         .filter(Q(admission_date__isnull=True) | Q(admission_date__lte=lapse_cut))
         .exclude(Exists(recent_in))
         .select_related("organization")
     )
     candidates = list(candidates)
-    last = figures.last_org_life([m.pk for m in candidates], on)
+    last = base.last_org_life([m.pk for m in candidates], on)
     found: list[Warning] = []
     for member in candidates:
         when = last.get(member.pk)
@@ -150,7 +151,7 @@ def term_warnings(org: Any, on: datetime.date, user: Any = None, rule: Rule | No
 
     rule = rule or Rule.objects.active().filter(kind=RuleKind.TERM).order_by("-valid_from").first()
     days = rule.due_soon_days if rule else 90
-    terms = figures.scoped(
+    terms = base.scoped(
         Term.objects.due_within(days, on=on).filter(organization__path__startswith=org.path), user
     ).select_related("organization")
     found: list[Warning] = []
@@ -172,26 +173,37 @@ def term_warnings(org: Any, on: datetime.date, user: Any = None, rule: Rule | No
     return found
 
 
+def gather(
+    org: Any,
+    *,
+    on: datetime.date | None = None,
+    user: Any = None,
+    period: Period | None = None,
+    matrix: Matrix | None = None,
+) -> list[Warning]:
+    """Every warning for ``org``'s subtree, unsorted: the period's (this year's) missing and due
+    cells in tree order, then members, then terms. ``matrix``: the period's matrix if already
+    evaluated (the dashboard's), so it is not evaluated twice."""
+    on = on or today()
+    if matrix is None:
+        matrix = evaluate(org, period or Period.year(on.year), user=user, on=on)
+    return org_warnings(matrix) + lapse_warnings(org, on, user) + term_warnings(org, on, user)
+
+
 def collect(
     org: Any, *, on: datetime.date | None = None, user: Any = None, period: Period | None = None
 ) -> list[Warning]:
-    """Every warning for ``org``'s subtree: this year's missing and due cells, members, terms."""
-    on = on or today()
-    matrix = evaluate(org, period or Period.year(on.year), user=user, on=on)
-    found = org_warnings(matrix) + lapse_warnings(org, on, user) + term_warnings(org, on, user)
-    return sorted(found, key=lambda w: (LEVEL_ORDER.get(w.level, 9), w.category != "org", w.org_name))
+    """Every warning for ``org``'s subtree, most serious first."""
+    return sorted(gather(org, on=on, user=user, period=period), key=_severity)
+
+
+def _severity(w: Warning) -> tuple[int, bool, str]:
+    return (LEVEL_ORDER.get(w.level, 9), w.category != "org", w.org_name)
 
 
 def scope_roots(user: Any) -> list[Any]:
-    """The organizations whose subtrees make up the user's scope (top-level ones for "all")."""
-    from dangjian.orgs.models import Organization
-
-    scope = get_scope(user)
-    if scope.reach == "subtree" and scope.org_id:
-        return list(Organization.objects.filter(pk=scope.org_id))
-    if scope.reach == "all":
-        return list(Organization.objects.filter(depth=0).order_by("order", "name"))
-    return []
+    """The organizations whose subtrees make up an officer's scope (top-level ones for "all")."""
+    return base.reach_roots(user) if get_scope(user).is_officer else []
 
 
 def warnings_for_user(user: Any, on: datetime.date | None = None, limit: int = 8) -> dict[str, Any] | None:
@@ -220,12 +232,14 @@ def _warnings_for_user(user: Any, on: datetime.date, limit: int) -> dict[str, An
         return None
     found: list[Warning] = []
     for root in roots:
-        found.extend(collect(root, on=on, user=user))
-    found.sort(key=lambda w: (LEVEL_ORDER.get(w.level, 9), w.category != "org", w.org_name))
+        found.extend(gather(root, on=on, user=user))
+    found.sort(key=_severity)
+    # The counts are the warning figures (what metrics.compute gives for "warnings.*").
+    counts = warning_figures(found)
     return {
         "warnings": found[:limit],
-        "total": len(found),
-        "danger": sum(1 for w in found if w.level == "danger"),
-        "warn": sum(1 for w in found if w.level == "warn"),
+        "total": counts["warnings.total"].value,
+        "danger": counts["warnings.danger"].value,
+        "warn": counts["warnings.warn"].value,
         "dashboard_url": safe_reverse("compliance:dashboard"),
     }

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.http import HttpRequest
 
 from dangjian.core import throttle
-from dangjian.core.models import AuditLog, LoginFailure, Role
+from dangjian.core.models import AuditLog, Job, LoginFailure, Role
 
 User = get_user_model()
 
@@ -130,4 +130,19 @@ class AuditLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-only: a job is changed by its worker, or retried by its owner on its page."""
+
+    list_display = ["created_at", "title", "kind", "owner", "state", "attempt", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["title", "owner__username"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

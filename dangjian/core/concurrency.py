@@ -156,6 +156,9 @@ class EditConflictMixin:
     # The check -----------------------------------------------------------------------------
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()  # type: ignore[misc]
+        # The version is read from the posted data; views that pass cleaned_data on as model
+        # fields must not see it.
+        cleaned.pop(FIELD, None)
         self._check(self.instance, self._stored, self._stored_version)
         return cleaned
 

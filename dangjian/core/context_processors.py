@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from dangjian.core.home import nav_items
@@ -11,6 +12,6 @@ from dangjian.core.scope import get_scope
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    scope = get_scope(user)
+    # No user on the request (an error page before authentication) is nobody, not the system.
+    scope = get_scope(getattr(request, "user", None) or AnonymousUser())
     return {"scope": scope, "nav_items": nav_items(scope)}

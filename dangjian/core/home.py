@@ -36,13 +36,16 @@ def panels_for(request: HttpRequest) -> list[Panel]:
     return sorted(found, key=lambda p: p.order)
 
 
-# Navigation entries contributed the same way: (order, label, url name, predicate on scope).
+# Navigation entries contributed the same way. Whether a user sees an entry is read from the
+# @access declaration of the view it points to, so the menu and the page never disagree.
 @dataclass(frozen=True)
 class NavItem:
     order: int
     label: str
     url_name: str
-    visible: Callable[[Any], bool] = lambda scope: scope.reach != "none"
+    # Narrower than the page's own audience, for a page a member may open but needs no menu entry
+    # for (the roster shows a member only their own row).
+    audience: Any = None
 
 
 _nav: list[NavItem] = []
@@ -53,5 +56,22 @@ def register_nav(item: NavItem) -> None:
         _nav.append(item)
 
 
+def _audience(url_name: str) -> Any:
+    from django.urls import resolve, reverse
+
+    from dangjian.core.scope import Audience, get_access
+
+    declared = get_access(resolve(reverse(url_name)).func)
+    return declared.audience if declared else Audience.ADMIN
+
+
 def nav_items(scope: Any) -> list[NavItem]:
-    return sorted((item for item in _nav if item.visible(scope)), key=lambda i: i.order)
+    return sorted(
+        (
+            item
+            for item in _nav
+            if scope.allows(_audience(item.url_name))
+            and (item.audience is None or scope.allows(item.audience))
+        ),
+        key=lambda i: i.order,
+    )

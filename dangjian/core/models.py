@@ -146,3 +146,95 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.address}"
+
+
+class Job(models.Model):
+    """A long piece of work run by the job worker: who asked, how far it got, and what came of it.
+
+    Run through ``dangjian.core.jobs`` (see there for why a re-run never applies work twice).
+    Not audited: the work a job does (an import, a draft, the dues run) writes its own audit rows;
+    the job row only follows it. An uploaded input and a produced file live under JOBS_DIR/<id>/
+    and are deleted JOB_KEEP_DAYS after the job ends.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=60)
+    title = models.CharField("任务", max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    arguments = models.JSONField("参数", default=dict, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    # Each retry is a new attempt; a run carries its attempt number and claims only that one.
+    attempt = models.PositiveSmallIntegerField("第几次", default=1)
+    task_id = models.CharField("队列任务编号", max_length=64, blank=True)
+    worker = models.CharField("执行进程", max_length=100, blank=True)
+    input_name = models.CharField("上传文件", max_length=200, blank=True)
+    done = models.PositiveIntegerField("已完成", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    stage = models.CharField("进度说明", max_length=200, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    result_url = models.CharField("结果链接", max_length=300, blank=True)
+    result_label = models.CharField("结果链接文字", max_length=60, blank=True)
+    result_file = models.CharField("结果文件名", max_length=200, blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+        verbose_name = verbose_name_plural = "后台任务"
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_state_display()}）"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, scope: Any) -> models.Q:
+        """Jobs belong to their owner, not to an organization: by reach, only administrators see them.
+
+        Owners read their own through ``jobs.visible_jobs(user)``, which adds them to this.
+        """
+        return models.Q() if scope.is_admin else models.Q(pk__in=[])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def directory(self) -> Any:
+        """Where this job's uploaded input and produced file are kept (a pathlib.Path)."""
+        return settings.JOBS_DIR / str(self.pk)
+
+    @property
+    def input_path(self) -> Any:
+        return self.directory / "input"
+
+    @property
+    def result_path(self) -> Any:
+        return self.directory / "result"
+
+    @property
+    def has_result_file(self) -> bool:
+        return bool(self.result_file) and self.result_path.exists()
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

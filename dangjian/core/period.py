@@ -19,12 +19,14 @@ QUARTER_LABELS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "�
 HALF_WORDS = {1: "上半年", 2: "下半年"}
 FREQUENCIES = ("month", "quarter", "half", "year")
 FREQUENCY_LABELS = {"month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年"}
+PERIOD_KINDS = [("year", "年度"), ("half", "半年"), ("quarter", "季度"), ("month", "月"), ("range", "时间段")]
 FORMAT_HELP = "请写作 2022、2022H1、2022Q3、2022-05 或 2022-03-01..2022-06-30"
 
-_YEAR = re.compile(r"^(\d{4})$")
+_YEAR = re.compile(r"^(\d{4})年?$")
 _HALF = re.compile(r"^(\d{4})[Hh]([12])$")
 _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# Officers' sheets write a month as 2026-11, 2026/11, 2026.11 or 2026年11月.
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _RANGE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})\s*\.\.\s*(\d{4}-\d{1,2}-\d{1,2})$")
 
 
@@ -123,7 +125,9 @@ class Period:
 
     @classmethod
     def parse_month(cls, text: Any) -> Period:
-        """Read a month code ("2026-05"); anything else is a PeriodError naming the input."""
+        """Read a month ("2026-05", "2026年5月", or a date in it); anything else is a PeriodError."""
+        if isinstance(text, datetime.date):
+            return cls.month(text.year, text.month)
         found = cls.parse(text)
         if found.kind != "month":
             raise PeriodError(f"“{text}”不是月份：请写作 2026-05。")

@@ -56,6 +56,7 @@ __all__ = [
     "access",
     "can_see_personal_data",
     "check_oversee",
+    "check_supervisor",
     "check_write",
     "get_access",
     "get_in_scope",
@@ -132,6 +133,11 @@ class Scope:
     @property
     def whole_agency(self) -> bool:
         return self.reach == Reach.ALL
+
+    @property
+    def only_self(self) -> bool:
+        """An ordinary member: reaches their own records and nothing else."""
+        return self.reach == Reach.SELF
 
     def allows(self, audience: Audience) -> bool:
         """Whether this user belongs to ``audience`` (rule 2)."""
@@ -322,6 +328,14 @@ def check_oversee(user: Any, org: Any, what: str) -> Scope:
     return scope
 
 
+def check_supervisor(user: Any, what: str) -> Scope:
+    """Refuse (403) an agency-wide step (活动类型、报告体例 …) by anyone but 机关党委/党组 and admins."""
+    scope = get_scope(user)
+    if not (scope.can_write and scope.is_supervisor):
+        raise PermissionDenied(f"只有机关党委/党组或系统管理员可以{what}。")
+    return scope
+
+
 # ---- declarations kept next to each view ----------------------------------------------------------
 
 
@@ -332,14 +346,21 @@ class Access:
     ``target`` names the model whose id the URL carries (``"orgs.Organization"``), so the access
     matrix test can request the view with a record inside and outside each persona's reach.
     ``query`` names query parameters that carry such ids (``{"org": "orgs.Organization"}``).
-    ``writes`` says a POST changes data; ``get_writes`` that even its GET form needs write rights.
+    ``writes`` says a POST changes data; ``get_writes`` that even its GET needs write rights (a
+    form that only a writer may fill in, a writer's download);
+    ``oversee`` that the write is a supervisor's step (rule 4 for a branch's own secretary);
+    ``post_only`` that a GET answers 405; ``query_required`` that without its query record the
+    page answers 404 (there is nothing to show).
     """
 
     audience: Audience
     writes: bool = False
     get_writes: bool = False
+    oversee: bool = False
+    post_only: bool = False
     target: str | None = None
     query: tuple[tuple[str, str], ...] = ()
+    query_required: bool = False
     download: bool = False
     note: str = ""
 
@@ -349,22 +370,29 @@ def access(
     *,
     writes: bool = False,
     get_writes: bool = False,
+    oversee: bool = False,
+    post_only: bool = False,
     target: str | None = None,
     query: dict[str, str] | None = None,
+    query_required: bool = False,
     download: bool = False,
     note: str = "",
 ) -> Callable[[V], V]:
     """Declare who may open the view and enforce rule 2 (the audience) before it runs.
 
-    Rules 3 and 4 stay with the view and the action (they need the record), but the declaration
-    says what they must answer, and ``tests/test_access_matrix.py`` holds every URL to it.
+    It also refuses (403) a write by a read-only role: any method when ``get_writes``, a POST when
+    ``writes``. Rule 3 and the organization part of rule 4 stay with the view and the action
+    (they need the record); ``tests/test_access_matrix.py`` holds every URL to the declaration.
     """
     declared = Access(
         audience=audience,
-        writes=writes,
+        writes=writes or oversee,
         get_writes=get_writes,
+        oversee=oversee,
+        post_only=post_only,
         target=target,
         query=tuple(sorted((query or {}).items())),
+        query_required=query_required,
         download=download,
         note=note,
     )
@@ -378,6 +406,14 @@ def access(
         def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
             if audience != Audience.PUBLIC:
                 require(request.user, audience)
+            if post_only and request.method != "POST":
+                from django.http import HttpResponseNotAllowed
+
+                return HttpResponseNotAllowed(["POST"])
+            # A read-only role reaches every record it may see, so refusing its writes here never
+            # turns a 404 (rule 3) into a 403; the action still checks the record's organization.
+            if declared.get_writes or (declared.writes and request.method == "POST"):
+                require_write(request.user)
             return view(request, *args, **kwargs)
 
         wrapped.access = declared  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,7 +20,7 @@ from django.utils.decorators import method_decorator
 
 from dangjian.core.home import panels_for
 from dangjian.core.models import AuditLog
-from dangjian.core.scope import get_scope
+from dangjian.core.scope import Audience, access
 from dangjian.core.throttle import lockout_minutes
 
 
@@ -71,13 +71,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@access(Audience.ANYONE)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(request)})
 
 
+@access(Audience.ADMIN)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if get_scope(request.user).kind != "admin":
-        raise PermissionDenied("只有系统管理员可以查看审计日志。")
     entries = AuditLog.objects.select_related("content_type").order_by("-timestamp", "-id")
     kind = request.GET.get("model", "")
     if kind:

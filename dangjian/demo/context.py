@@ -18,7 +18,10 @@ BUILDER_APPS = [
     "compliance",
     "dues",
     "duties",
-    "assessment",
+    "campaigns",
+    "rectification",
+    "honours",
+    "integrity",
     "reports",
 ]
 

@@ -8,6 +8,7 @@ are ``ValidationError`` with a Chinese message per field; nothing is written whe
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
-from dangjian.core.dates import add_months
+from dangjian.core.dates import add_months, today
+from dangjian.core.period import Period
+from dangjian.core.scope import check_write
 from dangjian.dues.allocation import (
     ZERO,
     AllocationError,
@@ -157,12 +160,10 @@ def refresh_member_months(member: Member, from_month: datetime.date | None = Non
 
 
 def _month_arg(value: datetime.date | str | None, field: str) -> datetime.date | None:
-    from dangjian.dues.allocation import parse_month
-
     if value in (None, ""):
         return None
     try:
-        return parse_month(value)
+        return Period.parse_month(value).start
     except ValueError as exc:
         raise ValidationError({field: str(exc)}) from exc
 
@@ -180,6 +181,7 @@ def do_set_base(
     via: str = "web",
 ) -> DuesBase:
     """Record a member's base (or a farmer's chosen amount) from a month on; refresh the ledger."""
+    check_write(acting_user, member.organization, "登记")
     try:
         value = parse_amount(amount)
     except DuesInputError as exc:
@@ -201,11 +203,92 @@ def do_set_base(
     return row
 
 
+ROSTER_BASE_VERB = "按花名册设定交纳基数"
+
+
+def roster_base_month(member: Member, *, has_base: bool, on: datetime.date) -> datetime.date:
+    """The month a base arriving with the roster (import, member form) takes effect.
+
+    A member with no base on record yet: the month dues start, the admission month (党费规定第八条),
+    so the ledger has no gap — as the monthly run did when it took the base from the roster. A
+    member with a base already: the month of ``on`` (the import or the edit), since a new base
+    applies from the month the new pay is received (党费规定第十条) and the roster says so now.
+    """
+    if not has_base and member.admission_date:
+        return month_start(min(member.admission_date, on))
+    return month_start(on)
+
+
+@transaction.atomic
+def do_set_roster_bases(
+    items: Sequence[tuple[Member, Decimal]], *, acting_user: Any, via: str = "import"
+) -> list[DuesBase]:
+    """Record bases that came with the roster, in bulk: the dues module's one home for a member's base.
+
+    ``items`` are saved members with the amount the roster gives (already parsed and checked
+    against the member's category). Each becomes a ``DuesBase`` with the member's current dues
+    category, from ``roster_base_month``; a row already there for that month is updated. Ledger
+    lines computed for those months are refreshed. Refuses (403) members outside the user's reach.
+    """
+    if not items:
+        return []
+    for org in {m.organization_id: m.organization for m, _a in items}.values():
+        check_write(acting_user, org)
+    on = today()
+    ids = [m.pk for m, _a in items]
+    with_base: set[int] = set()
+    existing: dict[tuple[int, datetime.date], DuesBase] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        with_base.update(DuesBase.objects.filter(member_id__in=chunk).values_list("member_id", flat=True))
+    months = {m.pk: roster_base_month(m, has_base=m.pk in with_base, on=on) for m, _a in items}
+    for start in range(0, len(ids), 500):
+        chunk = [i for i in ids[start : start + 500] if i in with_base]
+        for row in DuesBase.objects.filter(member_id__in=chunk, effective_month__in=set(months.values())):
+            existing[(row.member_id, row.effective_month)] = row
+    created, updated = [], []
+    now = timezone.now()
+    for member, amount in items:
+        row = existing.get((member.pk, months[member.pk]))
+        if row is None:
+            row = DuesBase(member=member, effective_month=months[member.pk])
+            created.append(row)
+        else:
+            row.updated_at = now
+            updated.append(row)
+        row.category = member.dues_category
+        row.amount = amount
+        row.source = BaseSource.ROSTER
+        row.compute()
+    with audit.acting(acting_user, via):
+        DuesBase.objects.bulk_create(created, batch_size=1000)
+        audit.record_bulk_create(created, ROSTER_BASE_VERB)
+        DuesBase.objects.bulk_update(
+            updated, ["category", "amount", "standard", "rate", "rates_from", "source", "updated_at"]
+        )
+        audit.record_bulk_update(updated, ROSTER_BASE_VERB)
+        # Ledger lines already computed from the old base (a member with a history of dues).
+        first = min(months.values())
+        with_lines: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = [i for i in ids[start : start + 500] if i in with_base]
+            with_lines.update(
+                MonthlyDue.objects.filter(member_id__in=chunk, month__gte=first).values_list(
+                    "member_id", flat=True
+                )
+            )
+        for member, _amount in items:
+            if member.pk in with_lines:
+                refresh_member_months(member, months[member.pk])
+    return created + updated
+
+
 @transaction.atomic
 def do_add_reduction(
     member: Member, *, acting_user: Any, via: str = "web", **fields: Any
 ) -> HardshipReduction:
     """Record an approved hardship reduction or exemption (党费规定第七条); refresh those months."""
+    check_write(acting_user, member.organization, "登记")
     with audit.acting(acting_user, via):
         reduction = HardshipReduction(member=member, **fields)
         for name in ("first_month", "last_month"):
@@ -325,6 +408,7 @@ def do_record_payment(
     via: str = "web",
 ) -> DuesPayment:
     """Record one payment and spread it over months; refuse a bad one with nothing written."""
+    check_write(acting_user, member.organization, "登记")
     try:
         value = parse_amount(amount, "交纳金额")
     except DuesInputError as exc:

@@ -12,6 +12,7 @@ from dangjian.dues.allocation import iter_months, month_start
 from dangjian.dues.choices import BaseSource, PaymentMethod, ReductionKind
 from dangjian.dues.models import MonthlyDue
 from dangjian.dues.rates import LAPSE_MONTHS
+from dangjian.dues.roster_field import bases_in_force
 from dangjian.dues.run import run_month
 from dangjian.members.models import Member
 
@@ -43,18 +44,24 @@ def build(ctx: Any) -> None:
         return f"DF{day:%Y%m}{receipt:05d}"
 
     payments = 0
+    # The roster builder entered each member's base with the member (it is kept as a DuesBase from
+    # the admission month): roster and dues read the same rows, so they agree by construction.
+    held = bases_in_force([m.pk for m in members])
     for member in members:
         first = max(start, month_start(member.admission_date))
-        base = member.dues_base if member.dues_base is not None else Decimal("0.00")
-        do_set_base(
-            member,
-            base,
-            effective_month=first,
-            category=member.dues_category,
-            source=BaseSource.ROSTER,
-            acting_user=None,
-            via="demo",
-        )
+        if member.pk in held:
+            base = held[member.pk].amount
+        else:
+            base = Decimal("0.00")
+            do_set_base(
+                member,
+                base,
+                effective_month=first,
+                category=member.dues_category,
+                source=BaseSource.ROSTER,
+                acting_user=None,
+                via="demo",
+            )
         if first.year < ctx.today.year and member.dues_category == "in_service" and base:
             # The January import of the new year's bases: most received a small raise.
             raised = (base * Decimal(str(1 + rng.choice([0, 0.02, 0.03, 0.05])))).quantize(Decimal("1"))

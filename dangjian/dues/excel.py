@@ -1,127 +1,117 @@
 """Excel in and out: the January base list, a month's payment list, and the two sheets a branch hands up.
 
-Imports read the sheet with openpyxl, send every row through the same action the web form uses,
-all inside one transaction: any error rolls everything back and is reported by row and column
-(in Chinese); a dry run reports the same and always rolls back.
+Imports read the sheet with the roster's reader and cell parsers (``core.sheets``,
+``core.cells``: title rows, header variants, dates and ID numbers written any way), send every
+row through the same action the web form uses, all inside one transaction: any error rolls
+everything back and is reported by row and column (in Chinese) in the shared ``ImportReport``;
+a dry run reports the same and always rolls back.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from dangjian.core.cells import (
+    CellProblem,
+    choice_labels,
+    choice_map,
+    clean_text,
+    parse_choice,
+    parse_day,
+    parse_id_number,
+    parse_month,
+    parse_name,
+    sentence,
+)
+from dangjian.core.import_report import ImportReport, Problem
+from dangjian.core.sheets import ID_NUMBER_ALIASES, NAME_ALIASES, Column, FileProblem, Row, Table, read_table
 from dangjian.dues.actions import do_record_payment, do_set_base
-from dangjian.dues.allocation import month_label, month_start, parse_month
+from dangjian.dues.allocation import month_label, month_start
 from dangjian.dues.choices import BaseSource, DuesCategory, PaymentMethod
+from dangjian.dues.models import DuesBase
+from dangjian.members.choices import DUES_CATEGORY_WORDS
 from dangjian.members.models import Member
-from dangjian.members.roster import CellProblem, MonthOnly, parse_date
-from dangjian.members.validators import normalize_id_number
 
-BASE_COLUMNS = ["姓名", "身份证号", "党费类别", "交纳基数", "起始月份", "备注"]
-PAYMENT_COLUMNS = ["姓名", "身份证号", "交纳月份", "金额", "交纳日期", "交纳方式", "收据号", "备注"]
-# Which column a field's error belongs to, for "第3行D列（交纳基数）".
-BASE_FIELD_COLUMN = {
-    "member": "姓名",
-    "category": "党费类别",
-    "amount": "交纳基数",
-    "effective_month": "起始月份",
+_NAME = Column("name", "姓名", NAME_ALIASES)
+_ID_NUMBER = Column("id_number", "身份证号", ID_NUMBER_ALIASES)
+_NOTE = Column("note", "备注")
+BASE_SHEET: tuple[Column, ...] = (
+    _NAME,
+    _ID_NUMBER,
+    Column("category", "党费类别", ("交纳类别",)),
+    Column("amount", "交纳基数", ("党费基数", "党费交纳基数", "缴纳基数"), required=True),
+    Column("effective_month", "起始月份", ("执行月份", "起始年月")),
+    _NOTE,
+)
+PAYMENT_SHEET: tuple[Column, ...] = (
+    _NAME,
+    _ID_NUMBER,
+    Column("first_month", "交纳月份", ("缴纳月份", "所属月份")),
+    Column("amount", "金额", ("交纳金额", "缴纳金额", "党费金额"), required=True),
+    Column("paid_on", "交纳日期", ("缴纳日期",)),
+    Column("method", "交纳方式", ("缴纳方式",)),
+    Column("receipt_number", "收据号", ("收据编号", "票据号"), required=True),
+    _NOTE,
+)
+BASE_COLUMNS = [c.header for c in BASE_SHEET]
+PAYMENT_COLUMNS = [c.header for c in PAYMENT_SHEET]
+# Which column an action's error belongs to, for "第3行 D列（交纳基数）"; others name the row.
+FIELD_COLUMN = {
+    "member": "name",
+    "id_number": "id_number",
+    "category": "category",
+    "amount": "amount",
+    "effective_month": "effective_month",
+    "first_month": "first_month",
+    "paid_on": "paid_on",
+    "method": "method",
+    "receipt_number": "receipt_number",
 }
-PAYMENT_FIELD_COLUMN = {
-    "member": "姓名",
-    "first_month": "交纳月份",
-    "amount": "金额",
-    "paid_on": "交纳日期",
-    "method": "交纳方式",
-    "receipt_number": "收据号",
-}
+CATEGORIES = choice_map(DuesCategory, DUES_CATEGORY_WORDS)
+METHODS = choice_map(PaymentMethod)
 
 
 class _Rollback(Exception):
     pass
 
 
-@dataclass
-class ImportReport:
-    """What an import did (or would do): rows read, rows written, and errors by row and column."""
-
-    rows: int = 0
-    written: int = 0
-    dry_run: bool = False
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _problems(exc: ValidationError, table: Table, row: Row) -> list[Problem]:
+    if not hasattr(exc, "error_dict"):
+        return [Problem(sentence(m), row.number) for m in exc.messages]
+    out = []
+    for name, messages in exc.message_dict.items():
+        key = FIELD_COLUMN.get(name, "")
+        letter = table.letter(key) if key else ""
+        header = next((c.header for c in (*BASE_SHEET, *PAYMENT_SHEET) if c.key == key), "") if letter else ""
+        out.extend(Problem(sentence(m), row.number, letter, header) for m in messages)
+    return out
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read(upload: Any, columns: list[str]) -> tuple[dict[str, int], list[tuple[int, dict[str, Any]]], str]:
-    """Header → column index, then (row number, {header: value}) for each non-empty row."""
+def _cell(field: str, parse: Callable[[], Any]) -> Any:
+    """Run a cell parser; its problem becomes the action's kind of error, on ``field``."""
     try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not xlsx
-        return {}, [], "无法读取文件，请上传 .xlsx 格式的 Excel 表格。"
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header_row, header = 0, {}
-    for number, values in enumerate(rows, start=1):
-        found = {_cell_text(v): i for i, v in enumerate(values) if _cell_text(v)}
-        if "姓名" in found:
-            header_row, header = number, found
-            break
-        if number >= 5:
-            break
-    if not header:
-        return {}, [], f"表格前5行中找不到表头（应包含：{'、'.join(columns)}）。"
-    data = []
-    for number, values in enumerate(rows, start=header_row + 1):
-        record = {name: (values[i] if i < len(values) else None) for name, i in header.items()}
-        if all(_cell_text(v) == "" for v in record.values()):
-            continue
-        data.append((number, record))
-    return header, data, ""
+        return parse()
+    except CellProblem as exc:
+        raise ValidationError({field: str(exc)}) from None
 
 
-def _where(header: dict[str, int], row: int, column: str) -> str:
-    if column in header:
-        return f"第{row}行{get_column_letter(header[column] + 1)}列（{column}）"
-    return f"第{row}行（{column}）"
-
-
-def _errors(exc: ValidationError, header: dict[str, int], row: int, columns: dict[str, str]) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        out = []
-        for name, errors in exc.message_dict.items():
-            where = _where(header, row, columns.get(name, "姓名")) if name in columns else f"第{row}行"
-            out.extend(f"{where}：{message}" for message in errors)
-        return out
-    return [f"第{row}行：{message}" for message in exc.messages]
-
-
-def _find_member(record: dict[str, Any], members: Any) -> Member:
-    name = _cell_text(record.get("姓名"))
-    id_number = normalize_id_number(_cell_text(record.get("身份证号")))
+def _find_member(table: Table, row: Row, members: Any) -> Member:
+    name = parse_name(table.value(row, "name"))
+    id_number = _cell("id_number", lambda: parse_id_number(table.value(row, "id_number")))
     if id_number:
         found = members.filter(id_number=id_number).first()
         if found is None:
-            raise ValidationError({"member": f"身份证号{id_number}不在您管理的花名册中。"})
+            raise ValidationError({"id_number": f"身份证号{id_number}不在您管理的花名册中。"})
         if name and found.name != name:
             raise ValidationError({"member": f"姓名“{name}”与身份证号对应的党员“{found.name}”不一致。"})
         return found
@@ -135,62 +125,60 @@ def _find_member(record: dict[str, Any], members: Any) -> Member:
     return matches[0]
 
 
-def _category(raw: Any) -> str | None:
-    text = _cell_text(raw)
-    if not text:
-        return None
-    for value, label in DuesCategory.choices:
-        if text in (value, label):
-            return value
-    labels = "、".join(label for _v, label in DuesCategory.choices)
-    raise ValidationError({"category": f"党费类别“{text}”不对，应为：{labels}。"})
-
-
-def _method(raw: Any) -> str:
-    text = _cell_text(raw) or PaymentMethod.CASH.label
-    for value, label in PaymentMethod.choices:
-        if text in (value, label):
-            return value
-    labels = "、".join(label for _v, label in PaymentMethod.choices)
-    raise ValidationError({"method": f"交纳方式“{text}”不对，应为：{labels}。"})
-
-
-def _date(raw: Any, default: datetime.date) -> datetime.date:
+def _date(raw: Any, default: datetime.date, number_format: str = "General") -> datetime.date:
     """A payment date in any form the roster import reads (2026-11-05, 2026.11.5, 2026年11月5日, a date cell)."""
-    try:
-        day = parse_date(raw)
-    except CellProblem as exc:
-        raise ValidationError({"paid_on": f"交纳日期：{exc}"}) from exc
-    if day is None:
-        return default
-    if isinstance(day, MonthOnly):
-        raise ValidationError({"paid_on": f"交纳日期“{raw}”缺少日，请写成 2026-11-05。"})
-    return day
+    day = _cell("paid_on", lambda: parse_day(raw, "交纳日期", number_format))
+    return default if day is None else day
+
+
+def _month(table: Table, row: Row, key: str, default: datetime.date) -> datetime.date:
+    month = _cell(key, lambda: parse_month(table.value(row, key), table.number_format(row, key)))
+    return default if month is None else month
+
+
+def _amount(raw: Any) -> Any:
+    # Text goes to the action's own money parser (Decimal, never float) with full-width digits made plain.
+    return clean_text(raw).replace(" ", "") if isinstance(raw, str) else raw
 
 
 def _run(
-    data: Iterable[tuple[int, dict[str, Any]]],
-    header: dict[str, int],
-    columns: dict[str, str],
-    handle: Any,
+    upload: Any,
+    columns: Sequence[Column],
+    handle: Callable[[Table, Row], bool],
+    *,
     dry_run: bool,
 ) -> ImportReport:
-    report = ImportReport(dry_run=dry_run)
+    """Read the sheet, hand every row to ``handle`` (True: it created a record, False: updated one)
+    inside one transaction, and roll it all back on any error or in a dry run."""
+    report = ImportReport(filename=getattr(upload, "name", "") or "", dry_run=dry_run, unit="条")
+    try:
+        table = read_table(upload.read(), columns, anchor="name", named=[c.header for c in columns[:4]])
+    except FileProblem as exc:
+        report.fail(str(exc))
+        return report
+    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
+    if table.ignored:
+        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
     try:
         with transaction.atomic():
-            for number, record in data:
-                report.rows += 1
+            for row in table.rows:
                 try:
                     with transaction.atomic():
-                        handle(record)
-                    report.written += 1
+                        created = handle(table, row)
                 except ValidationError as exc:
-                    report.errors.extend(_errors(exc, header, number, columns))
-            if report.errors or dry_run:
+                    for problem in _problems(exc, table, row):
+                        report.add_error(problem)
+                    continue
+                if created:
+                    report.created += 1
+                else:
+                    report.updated += 1
+            if report.error_count or dry_run:
                 raise _Rollback
     except _Rollback:
-        if report.errors:
-            report.written = 0
+        if report.error_count:
+            report.reject()
+    report.imported = report.ok and not dry_run
     return report
 
 
@@ -198,32 +186,30 @@ def import_bases(
     upload: Any, *, members: Any, default_month: datetime.date, acting_user: Any, dry_run: bool = False
 ) -> ImportReport:
     """The January list of new bases: one DuesBase per row, all or nothing."""
-    header, data, problem = _read(upload, BASE_COLUMNS)
-    if problem:
-        return ImportReport(errors=[problem], dry_run=dry_run)
-    if "交纳基数" not in header:
-        return ImportReport(errors=["表头缺少“交纳基数”列。"], dry_run=dry_run)
 
-    def handle(record: dict[str, Any]) -> None:
-        member = _find_member(record, members)
-        category = _category(record.get("党费类别"))
-        raw_month = record.get("起始月份")
-        try:
-            month = parse_month(raw_month) if _cell_text(raw_month) else default_month
-        except ValueError as exc:
-            raise ValidationError({"effective_month": str(exc)}) from exc
+    def handle(table: Table, row: Row) -> bool:
+        member = _find_member(table, row, members)
+        category = _cell(
+            "category",
+            lambda: parse_choice(
+                table.value(row, "category"), CATEGORIES, "党费类别", choice_labels(DuesCategory)
+            ),
+        )
+        month = _month(table, row, "effective_month", default_month)
+        created = not DuesBase.objects.filter(member=member, effective_month=month).exists()
         do_set_base(
             member,
-            record.get("交纳基数"),
+            _amount(table.value(row, "amount")),
             effective_month=month,
-            category=category,
+            category=category or None,
             source=BaseSource.IMPORT,
-            note=_cell_text(record.get("备注"))[:200],
+            note=clean_text(table.value(row, "note"))[:200],
             acting_user=acting_user,
             via="import",
         )
+        return created
 
-    return _run(data, header, BASE_FIELD_COLUMN, handle, dry_run)
+    return _run(upload, BASE_SHEET, handle, dry_run=dry_run)
 
 
 def import_payments(
@@ -236,33 +222,29 @@ def import_payments(
     on: datetime.date,
 ) -> ImportReport:
     """A month's payment list: one payment per row, spread over months, all or nothing."""
-    header, data, problem = _read(upload, PAYMENT_COLUMNS)
-    if problem:
-        return ImportReport(errors=[problem], dry_run=dry_run)
-    missing = [c for c in ("金额", "收据号") if c not in header]
-    if missing:
-        return ImportReport(errors=[f"表头缺少“{'”“'.join(missing)}”列。"], dry_run=dry_run)
 
-    def handle(record: dict[str, Any]) -> None:
-        member = _find_member(record, members)
-        raw_month = record.get("交纳月份")
-        try:
-            first = parse_month(raw_month) if _cell_text(raw_month) else month
-        except ValueError as exc:
-            raise ValidationError({"first_month": str(exc)}) from exc
+    def handle(table: Table, row: Row) -> bool:
+        member = _find_member(table, row, members)
+        method = _cell(
+            "method",
+            lambda: parse_choice(
+                table.value(row, "method"), METHODS, "交纳方式", choice_labels(PaymentMethod)
+            ),
+        )
         do_record_payment(
             member,
-            record.get("金额"),
-            paid_on=_date(record.get("交纳日期"), on),
-            method=_method(record.get("交纳方式")),
-            receipt_number=_cell_text(record.get("收据号")),
-            first_month=first,
-            note=_cell_text(record.get("备注"))[:200],
+            _amount(table.value(row, "amount")),
+            paid_on=_date(table.value(row, "paid_on"), on, table.number_format(row, "paid_on")),
+            method=method or PaymentMethod.CASH,
+            receipt_number=clean_text(table.value(row, "receipt_number")),
+            first_month=_month(table, row, "first_month", month),
+            note=clean_text(table.value(row, "note"))[:200],
             acting_user=acting_user,
             via="import",
         )
+        return True
 
-    return _run(data, header, PAYMENT_FIELD_COLUMN, handle, dry_run)
+    return _run(upload, PAYMENT_SHEET, handle, dry_run=dry_run)
 
 
 # ---- exports -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Read-side questions the pages and sheets ask: who owes what, collection by branch and month.
+"""Read-side questions the pages and sheets ask: who owes what, month by month, member by member.
 
 Each answer is a handful of queries whatever the number of members (bases and reductions are
 prefetched; arrears and streaks come from one GROUP BY in ``MonthlyDueQuerySet.member_standing``).
+Totals by organization and month are metrics' dues figures (``dangjian.metrics.figures.dues``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
 from dangjian.core.dates import add_months
 from dangjian.dues.actions import MemberDues
@@ -20,7 +21,6 @@ from dangjian.dues.choices import DuesCategory
 from dangjian.dues.models import DuesBase, MonthlyDue, PaymentAllocation
 from dangjian.dues.rates import LAPSE_MONTHS
 from dangjian.members.models import Member
-from dangjian.orgs.models import Organization
 
 CATEGORY_LABELS = dict(DuesCategory.choices)
 
@@ -138,47 +138,6 @@ def month_rows(members: QuerySet[Member], month: datetime.date) -> list[MemberMo
             )
         )
     return rows
-
-
-def collection_by_org(orgs: list[Organization], year: int, upto: datetime.date) -> list[dict[str, Any]]:
-    """Due, paid and rate per organization (its whole subtree) and month of ``year`` up to ``upto``."""
-    months = [datetime.date(year, m, 1) for m in range(1, 13) if datetime.date(year, m, 1) <= upto]
-    if not orgs or not months:
-        return []
-    sums = (
-        MonthlyDue.objects.filter(month__in=months)
-        .values("organization__path", "month")
-        .annotate(due=Sum("due"), paid=Sum("paid"), n=Count("pk"))
-    )
-    table: list[dict[str, Any]] = []
-    by_path: dict[str, dict[datetime.date, list[Decimal]]] = {}
-    for row in sums:
-        by_path.setdefault(row["organization__path"], {})[row["month"]] = [
-            row["due"] or ZERO,
-            row["paid"] or ZERO,
-        ]
-    for org in orgs:
-        cells = []
-        total_due = total_paid = ZERO
-        for month in months:
-            due = paid = ZERO
-            for path, per_month in by_path.items():
-                if path.startswith(org.path) and month in per_month:
-                    due += per_month[month][0]
-                    paid += per_month[month][1]
-            total_due += due
-            total_paid += paid
-            cells.append({"month": month, "due": due, "paid": paid, "rate": _rate(paid, due)})
-        table.append(
-            {
-                "org": org,
-                "cells": cells,
-                "due": total_due,
-                "paid": total_paid,
-                "rate": _rate(total_paid, total_due),
-            }
-        )
-    return table
 
 
 def _rate(paid: Decimal, due: Decimal) -> Decimal | None:

@@ -47,13 +47,19 @@ class RunSummary:
 
 
 def _create_roster_bases(month: datetime.date) -> tuple[int, int]:
-    """Members due this month with no base on record get one from the roster (Member.dues_base)."""
+    """Members due this month with no base on record get one when their category needs none.
+
+    Students, the unemployed and those on a minimum allowance pay a fixed amount whatever they
+    earn, so their base is 0 from the admission month. Everyone else without a base (in service,
+    retired, farmers) is counted as missing: the officer enters it in dues, or with the roster
+    (its 交纳基数 column, written as DuesBase rows by ``do_set_roster_bases``).
+    """
     next_month = add_months(month, 1)
     missing = (
         Member.objects.active()
         .filter(admission_date__lt=next_month)
         .exclude(dues_bases__effective_month__lte=month)
-        .only("id", "admission_date", "dues_base", "dues_category")
+        .only("id", "admission_date", "dues_category")
         .order_by()
     )
     created, skipped = [], 0
@@ -62,15 +68,15 @@ def _create_roster_bases(month: datetime.date) -> tuple[int, int]:
             member=member,
             effective_month=month_start(member.admission_date),
             category=member.dues_category,
-            amount=member.dues_base if member.dues_base is not None else Decimal("0.00"),
+            amount=Decimal("0.00"),
             source=BaseSource.ROSTER,
         )
         try:
             row.compute()
         except DuesInputError:
-            skipped += 1
+            skipped += 1  # a farmer chooses an amount: the officer must enter it
             continue
-        if member.dues_base is None and row.rate is not None:
+        if row.rate is not None:
             skipped += 1  # in service / retired without a base: the officer must enter one
             continue
         created.append(row)
@@ -82,7 +88,7 @@ def _create_roster_bases(month: datetime.date) -> tuple[int, int]:
     )
     created = [r for r in created if (r.member_id, r.effective_month) not in taken]
     DuesBase.objects.bulk_create(created, batch_size=2000)
-    audit.record_bulk_create(created, "按花名册生成党费基数")
+    audit.record_bulk_create(created, "按党费类别生成定额基数")
     return len(created), skipped
 
 

@@ -11,12 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
+from dangjian.core import jobs, numbers
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
-from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
+from dangjian.core.period import Period, period_param
+from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.dues import excel, ledger
 from dangjian.dues.actions import (
     MemberDues,
@@ -25,32 +26,20 @@ from dangjian.dues.actions import (
     do_set_base,
     first_due_month,
 )
-from dangjian.dues.allocation import month_label, month_start, parse_month
+from dangjian.dues.allocation import month_label, month_start
 from dangjian.dues.forms import BaseForm, ImportForm, PaymentForm, ReductionForm, apply_errors
 from dangjian.dues.models import DuesPayment, HardshipReduction, MonthlyDue
 from dangjian.dues.rates import BACK_PAY_MAX_MONTHS, LAPSE_MONTHS, LAPSE_SOURCE
-from dangjian.dues.run import run_month
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
 
-def _officer_scope(request: HttpRequest) -> Any:
-    """Pages for officers (and 纪检, read-only): members and the unassigned get 404."""
-    scope = get_scope(request.user)
-    if scope.reach not in ("all", "subtree"):
-        raise Http404("页面不存在或不在您的权限范围内。")
-    return scope
-
-
 def _month(request: HttpRequest, name: str = "month") -> datetime.date:
-    raw = request.GET.get(name) or request.POST.get(name)
-    if raw:
-        try:
-            return parse_month(raw)
-        except ValueError:
-            pass
-    return month_start(today())
+    """The month asked for (GET or POST); this month when none or an unreadable one is given."""
+    this_month = Period.containing(today(), "month")
+    found, _ = period_param(request.POST if name in request.POST else request.GET, name, this_month)
+    return Period.containing(found.start, "month").start
 
 
 def _orgs(request: HttpRequest) -> list[Organization]:
@@ -73,24 +62,28 @@ def _members(request: HttpRequest, org: Organization) -> Any:
     return restrict(Member.objects.active(), request.user).in_subtree(org).order_by("name", "id")
 
 
+@access(Audience.MEMBERS)
 def index(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    if scope.reach == "self":
+    if scope.only_self:
         return redirect("dues:mine")
-    if scope.reach == "all":
+    if scope.whole_agency:
         return redirect("dues:overview")
     return redirect("dues:month")
 
 
+@access(Audience.MEMBERS)
 def mine(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
     if scope.member_id is None:
-        raise Http404("您的账号没有关联花名册中的党员。")
+        messages.info(request, "您的账号没有关联花名册中的党员，没有本人的党费记录。")
+        return redirect("dues:index")
     return redirect("dues:member", pk=scope.member_id)
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def month_page(request: HttpRequest) -> HttpResponse:
-    scope = _officer_scope(request)
+    scope = get_scope(request.user)
     org, month = _org(request), _month(request)
     rows = ledger.month_rows(_members(request, org), month)
     due = sum((r.due or 0 for r in rows), 0)
@@ -114,14 +107,50 @@ def month_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dues/month.html", context)
 
 
+COLLECTION = ("dues.due", "dues.paid", "dues.rate")
+
+
+def collection_table(orgs: list[Organization], month: datetime.date, user: Any) -> list[dict[str, Any]]:
+    """Due, paid and rate per organization (its whole subtree) for each month of the year up to
+    ``month`` and the year so far: metrics' dues figures, one grouped read per column."""
+    if not orgs:
+        return []
+    months = [datetime.date(month.year, m, 1) for m in range(1, month.month + 1)]
+    columns = [numbers.per_org(COLLECTION, Period.month(m.year, m.month), user, orgs) for m in months]
+    year = numbers.per_org(
+        COLLECTION, Period.between(months[0], Period.month(month.year, month.month).end), user, orgs
+    )
+
+    def cell(values: dict[str, Any]) -> dict[str, Any]:
+        # Nothing due: no rate to show (the figure reads 0%).
+        rate = values["dues.rate"] if values["dues.due"] else None
+        return {"due": values["dues.due"], "paid": values["dues.paid"], "rate": rate}
+
+    return [
+        {
+            "org": org,
+            "cells": [
+                {"month": m, **cell(column[org.pk])} for m, column in zip(months, columns, strict=True)
+            ],
+            **cell(year[org.pk]),
+        }
+        for org in orgs
+    ]
+
+
+@access(Audience.OFFICERS)
 def overview(request: HttpRequest) -> HttpResponse:
-    scope = _officer_scope(request)
+    scope = get_scope(request.user)
     month = _month(request)
     orgs = _orgs(request)
     branches = [o for o in orgs if o.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)] or orgs
-    table = ledger.collection_by_org(branches, month.year, month)
-    members = restrict(Member.objects.active(), request.user)
-    rows = [r for r in ledger.month_rows(members, month) if r.arrears > 0]
+    table = collection_table(branches, month, request.user)
+    # Who owes is metrics' figure at the month's end; the list shows those members' standing.
+    found = numbers.in_reach(
+        ["dues.in_arrears", "dues.lapsed"], Period.month(month.year, month.month), request.user
+    )
+    owing = restrict(Member.objects.filter(pk__in=found["dues.in_arrears"].evidence_ids), request.user)
+    rows = ledger.month_rows(owing, month)
     rows.sort(key=lambda r: (-r.streak, -r.arrears))
     months = [c["month"] for c in table[0]["cells"]] if table else []
     return render(
@@ -133,18 +162,21 @@ def overview(request: HttpRequest) -> HttpResponse:
             "table": table,
             "months": months,
             "arrears_rows": rows,
+            "arrears_count": found["dues.in_arrears"].value,
             "flags": [r for r in rows if r.red_flag],
-            "can_run": scope.can_write and scope.reach == "all",
+            "lapsed_count": found["dues.lapsed"].value,
+            "can_run": scope.can_write and scope.whole_agency,
             "lapse_months": LAPSE_MONTHS,
             "lapse_source": LAPSE_SOURCE,
         },
     )
 
 
+@access(Audience.MEMBERS, target="members.Member")
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
     scope = get_scope(request.user)
-    year = int(request.GET.get("year") or today().year)
+    year = period_param(request.GET, "year", Period.year(today().year))[0].start.year
     lines = list(MonthlyDue.objects.filter(member=member, month__year=year).order_by("month"))
     payments = list(
         DuesPayment.objects.filter(member=member)
@@ -185,11 +217,10 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_for_write(request: HttpRequest, pk: int) -> Member:
-    member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
-    require_write(request.user)
-    return member
+    return get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = PaymentForm(request.POST or None)
@@ -237,6 +268,7 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def base_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = BaseForm(
@@ -268,6 +300,7 @@ def base_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def reduction_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
     form = ReductionForm(request.POST or None)
@@ -286,12 +319,10 @@ def reduction_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True)
 def import_view(request: HttpRequest, kind: str) -> HttpResponse:
-    _officer_scope(request)
     if kind not in ("bases", "payments"):
         raise Http404
-    if request.method == "POST":
-        require_write(request.user)
     default = today().replace(month=1, day=1) if kind == "bases" else month_start(today())
     form = ImportForm(
         request.POST or None, request.FILES or None, initial={"month": default.strftime("%Y-%m")}
@@ -317,8 +348,8 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, download=True)
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    _officer_scope(request)
     if kind not in ("bases", "payments"):
         raise Http404
     name = "交纳基数导入模板.xlsx" if kind == "bases" else "党费交纳导入模板.xlsx"
@@ -329,49 +360,52 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return attachment(content, XLSX, filename, ascii_name="dues")
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, download=True)
 def export_standard(request: HttpRequest) -> HttpResponse:
-    _officer_scope(request)
     org = _org(request)
     year = _month(request).year
     lines = ledger.standard_lines(_members(request, org), year)
     return _xlsx(excel.standard_list(org, year, lines), f"{org.name}{year}年党费交纳标准公示表.xlsx")
 
 
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"}, download=True)
 def export_collection(request: HttpRequest) -> HttpResponse:
-    _officer_scope(request)
     org, month = _org(request), _month(request)
     lines = excel.collection_report(org, month, ledger.collection_lines(_members(request, org), month))
     return _xlsx(lines, f"{org.name}党费收缴情况表{month:%Y-%m}.xlsx")
 
 
-@require_POST
+@access(Audience.SUPERVISORS, writes=True, post_only=True)
 def run(request: HttpRequest) -> HttpResponse:
-    scope = _officer_scope(request)
-    require_write(request.user)
-    if scope.reach != "all":
-        raise Http404
     month = _month(request)
-    summary = run_month(month)
-    messages.success(
-        request,
-        f"{month_label(month)}党费台账已生成：{summary.lines}人，应交{summary.total_due}元，"
-        f"欠交{summary.members_in_arrears}人，连续{LAPSE_MONTHS}个月未交{summary.red_flags}人。",
+    job = jobs.enqueue(
+        "dues.run_month",
+        owner=request.user,
+        title=f"生成{month_label(month)}党费台账",
+        arguments={"month": f"{month:%Y-%m}"},
     )
-    return redirect(reverse("dues:overview") + f"?month={month:%Y-%m}")
+    return redirect(job)
 
 
 def home_panel(request: HttpRequest) -> Panel | None:
-    """A member's own dues on the home page: this month's standard, what is owed."""
+    """A member's own dues on the home page: this month's line (standard, due), what is owed."""
     scope = get_scope(request.user)
-    if scope.reach != "self" or scope.member_id is None:
+    if not scope.only_self or scope.member_id is None:
         return None
     member = Member.objects.filter(pk=scope.member_id).first()
     if member is None:
         return None
     month = month_start(today())
     rows = ledger.month_rows(Member.objects.filter(pk=member.pk), month)
+    # What is owed in all is metrics' figure over the member's own records, as a report says it.
+    owed = numbers.in_reach(["dues.arrears"], numbers.on_day(), request.user)["dues.arrears"]
     return Panel(
         order=40,
         template="dues/_home_panel.html",
-        context={"member": member, "row": rows[0] if rows else None, "month_label": month_label(month)},
+        context={
+            "member": member,
+            "row": rows[0] if rows else None,
+            "arrears": owed.value,
+            "month_label": month_label(month),
+        },
     )

@@ -41,6 +41,14 @@ class DuesCategory(models.TextChoices):
     ALLOWANCE = "allowance", "低保"
 
 
+# Words officers write for a dues category besides its label (every Excel import reads these).
+DUES_CATEGORY_WORDS = {
+    "离休": DuesCategory.RETIRED,
+    "退休": DuesCategory.RETIRED,
+    "离退休干部": DuesCategory.RETIRED,
+}
+
+
 class TransferDirection(models.TextChoices):
     IN = "in", "转入"
     OUT = "out", "转出"

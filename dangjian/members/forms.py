@@ -13,6 +13,7 @@ from django import forms
 from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.dates import today
 from dangjian.core.scope import restrict
+from dangjian.members import extensions
 from dangjian.members.choices import ACTIVE_STATUSES, MemberStatus
 from dangjian.members.models import Member, Post
 from dangjian.members.validators import normalize_id_number
@@ -75,7 +76,6 @@ class MemberForm(EditConflictMixin, ChineseErrorsMixin, forms.ModelForm):
             "admission_date",
             "confirmation_date",
             "dues_category",
-            "dues_base",
             "is_mobile",
             "note",
         ]
@@ -98,6 +98,13 @@ class MemberForm(EditConflictMixin, ChineseErrorsMixin, forms.ModelForm):
         else:
             self.fields["status"].choices = [(s.value, s.label) for s in ACTIVE_STATUSES]
         self.fields["id_number"].help_text = "18位，最后一位可为X；系统会核对校验位。"
+        # Fields other apps keep (the dues base), showing what that app holds now.
+        held = (
+            {field.key: value for field, value in extensions.shown(self.instance)} if self.instance.pk else {}
+        )
+        for field in extensions.registered():
+            self.fields[field.key] = field.form_field()
+            self.initial.setdefault(field.key, held.get(field.key))
         for name in ("gender", "education"):
             self.fields[name].choices = [("", "请选择"), *list(self.fields[name].choices)[1:]]
         self.name_errors()
@@ -113,14 +120,17 @@ class MemberForm(EditConflictMixin, ChineseErrorsMixin, forms.ModelForm):
             "党籍信息",
             ["organization", "cell", "status", "admission_date", "confirmation_date", "is_mobile"],
         ),
-        ("党费及其他", ["dues_category", "dues_base", "note"]),
+        ("党费及其他", ["dues_category", "note"]),
     ]
 
     @property
     def fieldsets(self) -> list[tuple[str, list[Any]]]:
-        return [
-            (legend, [self[name] for name in names if name in self.fields]) for legend, names in self.GROUPS
-        ]
+        groups = [(legend, list(names)) for legend, names in self.GROUPS]
+        for field in extensions.registered():
+            for _legend, names in groups:
+                if field.after in names:
+                    names.insert(names.index(field.after) + 1, field.key)
+        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in groups]
 
     def clean_id_number(self) -> str | None:
         value = normalize_id_number(self.cleaned_data.get("id_number") or "")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -105,14 +103,6 @@ class Member(AuditedModel):
     confirmation_date = models.DateField("转正时间", null=True, blank=True)
     dues_category = models.CharField(
         "党费类别", max_length=20, choices=DuesCategory.choices, default=DuesCategory.IN_SERVICE
-    )
-    dues_base = models.DecimalField(
-        "党费交纳基数（元/月）",
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
     )
     is_mobile = models.BooleanField("流动党员", default=False)
     user = models.OneToOneField(
@@ -339,51 +329,3 @@ class Post(AuditedModel):
                 raise ValidationError(
                     {"kind": f"该组织同一时期已有{self.get_kind_display()}，请先填写前任的卸任日期。"}
                 )
-
-
-class ImportJob(models.Model):
-    """A roster import running in the background, with its progress and, when done, its report.
-
-    Not audited: it records no party data, only the job. The uploaded file is held in memory by
-    the worker thread and never stored, so no copy of the roster's personal data lingers on disk.
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending", "排队中"
-        RUNNING = "running", "检查中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "出错"
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField("开始时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    filename = models.CharField("文件名", max_length=200)
-    dry_run = models.BooleanField("试导入", default=False)
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
-    total_rows = models.PositiveIntegerField("总行数", default=0)
-    checked_rows = models.PositiveIntegerField("已检查行数", default=0)
-    report = models.JSONField("结果", default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = verbose_name_plural = "花名册导入任务"
-
-    def __str__(self) -> str:
-        return f"{self.filename}（{self.get_state_display()}）"
-
-    def get_absolute_url(self) -> str:
-        return reverse("members:import-status", args=[self.pk])
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
-
-    @property
-    def progress_text(self) -> str:
-        if not self.total_rows:
-            return "正在读取文件……"
-        if self.checked_rows >= self.total_rows and not self.finished:
-            return f"已检查全部 {self.total_rows:,} 行，正在写入……"
-        return f"已检查 {self.checked_rows:,} / {self.total_rows:,} 行"

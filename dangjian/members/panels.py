@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 
+from dangjian.core import numbers
 from dangjian.core.home import Panel
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.choices import MemberStatus
@@ -12,20 +12,24 @@ from dangjian.members.models import Member
 
 
 def roster_panel(request: HttpRequest) -> Panel | None:
-    scope = get_scope(request.user)
-    if scope.reach not in ("all", "subtree"):
+    if not get_scope(request.user).is_officer:
         return None
-    counts = restrict(Member.objects.all(), request.user).aggregate(
-        **{status.value: Count("pk", filter=Q(status=status)) for status in MemberStatus}
+    # Today's roll by the dated status history (metrics), as reports and the tree count it.
+    keys = ["members.active", *(f"members.status.{status.value}" for status in MemberStatus)]
+    found = numbers.in_reach(keys, numbers.on_day(), request.user)
+    rows = [
+        (status.value, status.label, found[f"members.status.{status.value}"].value) for status in MemberStatus
+    ]
+    return Panel(
+        order=10,
+        template="members/panel_home.html",
+        context={"rows": rows, "active": found["members.active"].value},
     )
-    rows = [(status.value, status.label, counts[status.value]) for status in MemberStatus]
-    active = counts[MemberStatus.FULL] + counts[MemberStatus.PROBATIONARY]
-    return Panel(order=10, template="members/panel_home.html", context={"rows": rows, "active": active})
 
 
 def self_panel(request: HttpRequest) -> Panel | None:
     scope = get_scope(request.user)
-    if scope.reach != "self" or scope.member_id is None:
+    if not scope.only_self or scope.member_id is None:
         return None
     member = restrict(Member.objects.select_related("organization", "cell"), request.user).first()
     if member is None:

@@ -15,6 +15,5 @@ urlpatterns = [
     # Roster import/export (views_roster.py) goes below.
     path("import/", views_roster.import_roster_view, name="import"),
     path("import/template/", views_roster.import_template, name="import-template"),
-    path("import/<int:pk>/", views_roster.import_status, name="import-status"),
     path("export/", views_roster.export, name="export"),
 ]

@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dangjian.core.scope import can_see_personal_data, get_in_scope, get_scope, require_write, restrict
-from dangjian.members import actions
+from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
+from dangjian.members import actions, extensions
 from dangjian.members.choices import ACTIVE_STATUSES, AGE_BANDS, Education, Gender, MemberStatus
 from dangjian.members.filters import FILTER_KEYS, filter_roster
 from dangjian.members.forms import MemberForm, PostEndForm, PostForm, StatusForm, TransferOutForm
@@ -61,6 +61,7 @@ def _org_choices(user: Any, chosen: Organization | None) -> tuple[list[Organizat
     return ordered, trimmed
 
 
+@access(Audience.MEMBERS, query={"org": "orgs.Organization"})
 def member_list(request: HttpRequest) -> HttpResponse:
     """The roster: filter by name/initials, branch subtree, status, education, age band, gender."""
     params = request.GET
@@ -70,7 +71,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     org, status, ordered = found.org, found.status, found.ordered
     page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
     scope = get_scope(request.user)
-    orgs, orgs_trimmed = _org_choices(request.user, org) if scope.reach != "self" else ([], False)
+    orgs, orgs_trimmed = ([], False) if scope.only_self else _org_choices(request.user, org)
     context = {
         "page": page,
         "org": org,
@@ -88,6 +89,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/list.html", context)
 
 
+@access(Audience.MEMBERS, target="members.Member")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization", "cell"), request.user, pk=pk)
     personal = can_see_personal_data(request.user, member)
@@ -116,12 +118,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_badge": STATUS_BADGE.get(member.status, ""),
         "can_write": scope.can_write,
         "org_path": [*member.organization.ancestors(), member.organization],
+        "kept_elsewhere": extensions.shown(member),
     }
     return render(request, "members/detail.html", context)
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, query={"org": "orgs.Organization"})
 def create(request: HttpRequest) -> HttpResponse:
-    require_write(request.user)
     initial: dict[str, Any] = {}
     if request.GET.get("org"):
         initial["organization"] = get_in_scope(
@@ -129,7 +132,7 @@ def create(request: HttpRequest) -> HttpResponse:
         )
     form = MemberForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+        fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
         try:
             member = actions.do_create_member(acting_user=request.user, **fields)
         except ValidationError as exc:
@@ -140,9 +143,9 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "member": None})
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
-    require_write(request.user)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
@@ -157,9 +160,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/form.html", {"form": form, "member": member})
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
-    require_write(request.user)
     form = TransferOutForm(request.POST or None)
     blocked = member.status not in ACTIVE_STATUSES
     if request.method == "POST" and not blocked and form.is_valid():
@@ -173,9 +176,9 @@ def transfer_out(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/transfer_form.html", {"form": form, "member": member, "blocked": blocked})
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
-    require_write(request.user)
     form = StatusForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,9 +197,11 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/status_form.html", {"form": form, "member": member})
 
 
+@access(
+    Audience.OFFICERS, writes=True, get_writes=True, query={"org": "orgs.Organization"}, query_required=True
+)
 def post_add(request: HttpRequest) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=request.GET.get("org", ""))
-    require_write(request.user)
     form = PostForm(request.POST or None, organization=org, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,9 +214,9 @@ def post_add(request: HttpRequest) -> HttpResponse:
     return render(request, "members/post_form.html", {"form": form, "org": org})
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Post")
 def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_in_scope(Post.objects.select_related("organization", "member"), request.user, pk=pk)
-    require_write(request.user)
     form = PostEndForm(request.POST or None, post=post)
     if request.method == "POST" and form.is_valid():
         try:

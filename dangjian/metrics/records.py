@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dangjian.core.period import Period
-from dangjian.metrics.figures import held_activities
+from dangjian.metrics.base import held_activities
 
 
 def highlight_activities(org: Any, period: Period, user: Any = None) -> list[tuple[int, str, str]]:

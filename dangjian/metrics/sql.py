@@ -1,4 +1,4 @@
-"""Small SQL building blocks shared by the figures and the compliance evaluator.
+"""Small SQL building blocks shared by the base reads, the figures and the grids.
 
 Both run on SQLite and PostgreSQL. They avoid Django's TruncMonth/Extract on SQLite because
 those call a Python function per row; at province scale (half a million rows a year) plain
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Aggregate, CharField, Func, IntegerField
+from django.db.models import Aggregate, CharField, Func, IntegerField, QuerySet
 
 
 class MonthKey(Func):
@@ -64,3 +64,14 @@ def parse_ids(text: str | None) -> list[int]:
 
 def month_key(year: int, month: int) -> int:
     return year * 12 + month - 1
+
+
+def raw_rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list() query without Django's per-value converters (hundreds of
+    thousands of plain ints and strings at province scale; the converters cost more than the SQL)."""
+    from django.db import connections
+
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -19,6 +19,8 @@ class PostKind(models.TextChoices):
     ORGANIZATION = "organization_commissioner", "组织委员"
     PUBLICITY = "publicity_commissioner", "宣传委员"
     DISCIPLINE = "discipline_commissioner", "纪检委员"
+    # A branch too small for a committee names a 纪检联络员 instead (the "two officers", 两员).
+    DISCIPLINE_LIAISON = "discipline_liaison", "纪检联络员"
     COMMITTEE_MEMBER = "committee_member", "委员"
     CELL_LEADER = "cell_leader", "党小组组长"
     LEADING_GROUP_MEMBER = "leading_group_member", "党组成员"

@@ -60,7 +60,7 @@ class OrganizationForm(EditConflictMixin, forms.ModelForm):
         self.fields["parent"].label_from_instance = lambda o: "　" * o.depth + o.name
         self.fields["parent"].empty_label = "（顶层组织）"
         self.fields["parent"].error_messages["invalid_choice"] = "所选上级组织不存在或不在您的权限范围内。"
-        if scope.reach != "all":
+        if not scope.whole_agency:
             # Below the whole agency, every new organization hangs under one the user manages.
             self.fields["parent"].required = not (self.instance.pk and self.instance.pk == scope.org_id)
             self.fields["parent"].error_messages["required"] = "请选择上级组织。"

@@ -104,7 +104,7 @@ class Organization(AuditedModel):
 
     @classmethod
     def scope_q(cls, scope) -> Q:  # type: ignore[no-untyped-def]
-        if scope.reach == "self":
+        if scope.only_self:
             # A member sees the organizations they belong to (branch and cell), nothing else.
             return Q(members__pk=scope.member_id) | Q(cell_members__pk=scope.member_id)
         return scope.org_q("")

@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 
+from dangjian.core import numbers
 from dangjian.core.home import Panel
 from dangjian.core.scope import get_scope, restrict
 from dangjian.orgs.choices import OrgKind
-from dangjian.orgs.models import Organization, Term, TermStatus
+from dangjian.orgs.models import Term
+
+# The panel's numbers are metrics' figures for the user's reach on this day (core.numbers).
+KEYS = {
+    "branches": f"orgs.count.{OrgKind.BRANCH}",
+    "general": f"orgs.count.{OrgKind.GENERAL_BRANCH}",
+    "cells": f"orgs.count.{OrgKind.CELL}",
+    "due_count": "terms.due",
+    "overdue_count": "terms.overdue",
+}
 
 
 def orgs_panel(request: HttpRequest) -> Panel | None:
-    scope = get_scope(request.user)
-    if scope.reach not in ("all", "subtree"):
+    if not get_scope(request.user).is_officer:
         return None
-    counts = restrict(Organization.objects.active(), request.user).aggregate(
-        branches=Count("pk", filter=Q(kind=OrgKind.BRANCH)),
-        general=Count("pk", filter=Q(kind=OrgKind.GENERAL_BRANCH)),
-        cells=Count("pk", filter=Q(kind=OrgKind.CELL)),
-    )
+    found = numbers.in_reach(KEYS.values(), numbers.on_day(), request.user)
     due = list(
-        restrict(Term.objects.due_within(), request.user).select_related("organization").order_by("due_on")
+        restrict(Term.objects.due_within(), request.user)
+        .select_related("organization")
+        .order_by("due_on")[:8]
     )
     for term in due:
         term.state = term.status()
     return Panel(
         order=20,
         template="orgs/panel_home.html",
-        context={
-            **counts,
-            "due": due[:8],
-            "due_count": len(due),
-            "overdue_count": sum(1 for t in due if t.state == TermStatus.OVERDUE),
-        },
+        context={**{name: found[key].value for name, key in KEYS.items()}, "due": due},
     )

@@ -7,26 +7,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from dangjian.core.scope import get_in_scope, get_scope, require_write, restrict
-from dangjian.members.choices import ACTIVE_STATUSES
+from dangjian.core import numbers
+from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs import actions
 from dangjian.orgs.choices import OrgKind, PostKind
 from dangjian.orgs.forms import ElectionForm, OrganizationForm
 from dangjian.orgs.models import Organization, TermStatus
 
-# The committee and the member counts shown here are members' data, reached through the
-# reverse relations (posts, members) so that orgs never imports the members app's modules;
-# only the status constants come from members.choices (a leaf module, no models).
-Member = Organization._meta.get_field("members").related_model
-ACTIVE_MEMBER = Q(members__status__in=ACTIVE_STATUSES)
-ACTIVE_CELL_MEMBER = Q(cell_members__status__in=ACTIVE_STATUSES)
+# The committee shown here is members' data, reached through the reverse relation (posts) so
+# that orgs never imports the members app; the head counts are metrics' figures, read through
+# core.numbers: members on the roll today in the subtree, and of the organization itself.
+HEAD_COUNTS = ("members.active", "members.direct")
 
 TERM_BADGE = {
     TermStatus.CURRENT: "badge-ok",
@@ -47,9 +44,8 @@ class TreeNode:
     parent_id: int | None
     order: int
     path: str
-    direct: int = 0  # members on the roll whose organization is this one
-    in_cell: int = 0  # members on the roll whose cell is this one
-    total_count: int = 0
+    total_count: int = 0  # members on the roll in the subtree ("members.active")
+    own_count: int = 0  # members on the roll of this organization itself ("members.direct")
     level: int = 0
     is_current: bool = False
     on_path: bool = False
@@ -66,46 +62,28 @@ class TreeNode:
         return reverse("orgs:detail", args=[self.pk])
 
     @property
-    def own_count(self) -> int:
-        return self.in_cell if self.kind == OrgKind.CELL else self.direct
-
-    @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 
 
-def tree_nodes(user: Any, current: Organization | None = None) -> list[TreeNode]:
-    """The user's organizations in tree order with members on the roll (subtree totals).
+def head_counts(user: Any) -> dict[int, dict[str, int]]:
+    """The head counts of every organization the user reaches, as of today (a few queries)."""
+    return numbers.per_org(HEAD_COUNTS, numbers.on_day(), user)
 
-    Two queries: the organizations, and one aggregate of members grouped by organization and
-    cell; totals are summed up the tree in Python from the materialized paths.
-    """
+
+def tree_nodes(
+    user: Any, current: Organization | None = None, counts: dict[int, dict[str, int]] | None = None
+) -> list[TreeNode]:
+    """The user's organizations in tree order with their head counts (``head_counts``)."""
     fields = ("pk", "name", "short_name", "kind", "parent_id", "order", "path")
     nodes = [TreeNode(*row) for row in restrict(Organization.objects.active(), user).values_list(*fields)]
     if not nodes:
         return []
-    by_id = {n.pk: n for n in nodes}
-    scope = get_scope(user)
-    members = Member.objects.filter(status__in=ACTIVE_STATUSES)
-    if scope.reach == "subtree":
-        members = members.filter(organization__path__startswith=scope.org_path)
-    elif scope.reach != "all":
-        members = members.filter(organization_id__in=list(by_id))
-    for org_id, cell_id, n in (
-        members.values_list("organization_id", "cell_id").annotate(n=Count("pk")).order_by()
-    ):
-        if org_id in by_id:
-            by_id[org_id].direct += n
-        if cell_id in by_id:
-            by_id[cell_id].in_cell += n
+    counts = head_counts(user) if counts is None else counts
     for node in nodes:
-        node.total_count = node.in_cell if node.kind == OrgKind.CELL else 0
-    for node in nodes:
-        # A cell's members are already counted in its branch, so only ``direct`` adds up the tree.
-        for ancestor_id in [*node.ancestor_ids, node.pk]:
-            ancestor = by_id.get(ancestor_id)
-            if ancestor is not None and ancestor.kind != OrgKind.CELL:
-                ancestor.total_count += node.direct
+        found = counts.get(node.pk, {})
+        node.total_count = found.get("members.active", 0)
+        node.own_count = found.get("members.direct", 0)
     on_path = set(current.ancestor_ids) | {current.pk} if current is not None else set()
     for node in nodes:
         node.on_path = node.pk in on_path
@@ -174,12 +152,14 @@ def tree_html(nodes: list[TreeNode]) -> SafeString:
 SIDE_TREE_MAX = 150
 
 
+@access(Audience.MEMBERS)
 def tree(request: HttpRequest) -> HttpResponse:
     nodes = tree_nodes(request.user)
     context = {"nodes": nodes, "tree_html": tree_html(nodes), "can_write": get_scope(request.user).can_write}
     return render(request, "orgs/tree.html", context)
 
 
+@access(Audience.MEMBERS, target="orgs.Organization")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.select_related("parent"), request.user, pk=pk)
     posts = list(
@@ -191,14 +171,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ended_posts = sorted((p for p in posts if p.ended_on), key=lambda p: p.ended_on, reverse=True)
     terms = list(restrict(org.terms.all(), request.user).order_by("-elected_on"))
     term = next((t for t in terms if t.ended_on is None), None)
-    children = list(
-        restrict(org.children.all(), request.user)
-        .annotate(n=Count("members", filter=ACTIVE_MEMBER, distinct=True))
-        .annotate(nc=Count("cell_members", filter=ACTIVE_CELL_MEMBER, distinct=True))
-        .order_by("order", "name")
-    )
+    counts = head_counts(request.user)
+    children = list(restrict(org.children.all(), request.user).order_by("order", "name"))
+    for child in children:
+        child.head_count = counts.get(child.pk, {}).get("members.active", 0)
     scope = get_scope(request.user)
-    nodes = tree_nodes(request.user, current=org)
+    nodes = tree_nodes(request.user, current=org, counts=counts)
     node = next((n for n in nodes if n.pk == org.pk), None)
     side = nodes
     if len(nodes) > SIDE_TREE_MAX:
@@ -220,7 +198,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tree_html": tree_html(side),
         "side_trimmed": len(side) < len(nodes),
         "can_write": scope.can_write,
-        "roster_reach": scope.reach != "self",
+        "roster_reach": not scope.only_self,
     }
     return render(request, "orgs/detail.html", context)
 
@@ -229,8 +207,8 @@ def _post_kind_order() -> list[str]:
     return list(PostKind.values)
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, query={"parent": "orgs.Organization"})
 def create(request: HttpRequest) -> HttpResponse:
-    require_write(request.user)
     initial = {}
     parent_id = request.GET.get("parent")
     if parent_id:
@@ -247,9 +225,9 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/form.html", {"form": form, "org": None})
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="orgs.Organization")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=pk)
-    require_write(request.user)
     form = OrganizationForm(request.POST or None, instance=org, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,9 +241,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/form.html", {"form": form, "org": org})
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="orgs.Organization")
 def term_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.all(), request.user, pk=pk)
-    require_write(request.user)
     form = ElectionForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from dangjian.core import audit
 from dangjian.core.dates import today
+from dangjian.core.scope import check_write
 from dangjian.members.actions import do_change_status, do_create_member, do_update_member
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member
@@ -84,6 +85,7 @@ def do_open_case(
     """Open a case when an application is handed in: the case and its step 1 (递交入党申请书)."""
     with audit.acting(acting_user, via):
         case = Case(opened_on=application_date, **fields)
+        check_write(acting_user, case.organization if case.organization_id else None, "登记")
         case.full_clean()
         check = rules.check_step(
             rules.build([]), rules.APPLICATION, application_date, today=today(), birth_date=case.birth_date
@@ -187,6 +189,7 @@ def do_record_step(
     step 24 (approval of confirmation) makes them a full member from the end of probation.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_write(acting_user, case.organization, "登记")
     timeline = case.timeline()
     check = rules.check_step(
         timeline, number, date, today=today(), birth_date=case.birth_date, special=special_case
@@ -328,6 +331,7 @@ def do_extend_probation(
 ) -> Step:
     """Extend probation by 6–12 months (党章第七条); the confirmation steps start again."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_write(acting_user, case.organization, "办理")
     check = rules.check_extension(case.timeline(), date, months, today=today())
     _raise(check.errors)
     with audit.acting(acting_user, via):
@@ -351,6 +355,7 @@ def do_cancel_probation(
 ) -> Step:
     """Cancel probationary membership (取消预备党员资格): the case ends, the member leaves the roll."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_write(acting_user, case.organization, "办理")
     check = rules.check_cancellation(case.timeline(), date, today=today())
     if not reason.strip():
         check.errors.append("请填写取消预备党员资格的原因。")
@@ -385,6 +390,7 @@ def do_close_case(
 ) -> Step:
     """Stop a case before admission (the applicant withdrew, left the agency, was not approved)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_write(acting_user, case.organization, "办理")
     errors = []
     if case.status != CaseStatus.OPEN:
         errors.append("该档案已不在进行中。")
@@ -414,8 +420,12 @@ def do_close_case(
 def do_transfer_case(
     case: Case, *, to: Organization, date: datetime.date, acting_user: Any, reason: str = "", via: str = "web"
 ) -> CaseTransfer:
-    """Move a case to another branch; its steps and documents go with it (细则第十二条 practice)."""
+    """Move a case to another branch; its steps and documents go with it (细则第十二条 practice).
+
+    The sending branch acts, so the receiving branch may lie outside the user's own subtree.
+    """
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_write(acting_user, case.organization, "转出")
     errors = []
     if case.status != CaseStatus.OPEN:
         errors.append("该档案已不在进行中，不能转接。")
@@ -447,6 +457,7 @@ def do_save_plan(
     *, organization: Organization, year: int, planned: int, acting_user: Any, note: str = "", via: str = "web"
 ) -> Plan:
     """Set an organization's recruitment plan for a year (one per organization and year)."""
+    check_write(acting_user, organization, "制定")
     with audit.acting(acting_user, via):
         plan = Plan.objects.filter(organization=organization, year=year).first() or Plan(
             organization=organization, year=year

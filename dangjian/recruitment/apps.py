@@ -10,7 +10,5 @@ class RecruitmentConfig(AppConfig):
         from dangjian.core.home import NavItem, register_nav, register_panel
         from dangjian.recruitment.views import home_panel
 
-        register_nav(
-            NavItem(40, "发展党员", "recruitment:list", lambda scope: scope.reach in ("all", "subtree"))
-        )
+        register_nav(NavItem(40, "发展党员", "recruitment:list"))
         register_panel(home_panel)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -33,11 +32,6 @@ class DueItem:
     date: datetime.date
     what: str
     overdue: bool
-
-
-def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = day.replace(day=1)
-    return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
 
 
 def due_items(cases: QuerySet[Case], *, month_end: datetime.date, on: datetime.date) -> list[DueItem]:

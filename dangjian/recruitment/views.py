@@ -12,13 +12,15 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dangjian.core import numbers
 from dangjian.core.dates import today
 from dangjian.core.home import Panel
-from dangjian.core.scope import can_see_personal_data, get_in_scope, get_scope, require_write, restrict
+from dangjian.core.period import Period, period_param
+from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import actions, rules
 from dangjian.recruitment.choices import CaseStatus, Stage, StepKind
-from dangjian.recruitment.due import due_items, month_bounds
+from dangjian.recruitment.due import due_items
 from dangjian.recruitment.forms import (
     CaseForm,
     EndForm,
@@ -35,19 +37,15 @@ def _cases(request: HttpRequest) -> Any:
     return restrict(Case.objects.all(), request.user)
 
 
-def _officer_only(request: HttpRequest) -> None:
-    # Applicants are not yet members: the member role has no list of cases, only its own record.
-    if get_scope(request.user).reach not in ("all", "subtree"):
-        raise Http404("记录不存在或不在您的权限范围内。")
-
-
+@access(Audience.OFFICERS)
 def case_list(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
     cases = _cases(request).select_related("organization")
     status = request.GET.get("status", CaseStatus.OPEN)
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
-    counts = dict(cases.values_list("stage").annotate(n=Count("id")).order_by())
+    # The counts by stage are metrics' figures for today ("all": every status).
+    key = f"cases.{status if status in CaseStatus.values else 'all'}"
+    found = numbers.in_reach([key, *(f"{key}.{s}" for s in Stage.values)], numbers.on_day(), request.user)
     stage = request.GET.get("stage", "")
     if stage in Stage.values:
         cases = cases.filter(stage=stage)
@@ -57,7 +55,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases.order_by("stage", "next_deadline", "name", "id"), 50).get_page(
         request.GET.get("page")
     )
-    tabs = [(s.value, s.label, counts.get(s.value, 0)) for s in Stage]
+    tabs = [(s.value, s.label, found[f"{key}.{s.value}"].value) for s in Stage]
     return render(
         request,
         "recruitment/case_list.html",
@@ -68,16 +66,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": text,
             "statuses": CaseStatus.choices,
-            "total": sum(counts.values()),
+            "total": found[key].value,
             "today": today(),
             "can_write": get_scope(request.user).can_write,
         },
     )
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True)
 def case_create(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
-    require_write(request.user)
     form = CaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,6 +110,7 @@ def _step_rows(case: Case, timeline: rules.Timeline) -> list[dict[str, Any]]:
     return rows
 
 
+@access(Audience.OFFICERS, target="recruitment.Case")
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     steps = (
         Step.objects.select_related("recorded_by", "meeting", "organization")
@@ -170,12 +168,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _writable_case(request: HttpRequest, pk: int) -> Case:
     case = get_in_scope(Case.objects.select_related("organization"), request.user, pk=pk)
-    require_write(request.user)
     if not case.is_open:
         raise Http404("该档案已结束。")
     return case
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def step_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     case = _writable_case(request, pk)
     rule = rules.RULES.get(number)
@@ -279,22 +277,27 @@ def _end_view(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "extend")
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "cancel")
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "close")
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "transfer")
 
 
+@access(Audience.OFFICERS, target="recruitment.StepDocument", download=True)
 def document(request: HttpRequest, pk: int) -> FileResponse:
     doc = get_in_scope(StepDocument.objects.all(), request.user, pk=pk)
     try:
@@ -304,18 +307,10 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=doc.original_name, content_type=doc.content_type)
 
 
-def _month(request: HttpRequest) -> datetime.date:
-    text = request.GET.get("month", "")
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return today().replace(day=1)
-
-
+@access(Audience.OFFICERS)
 def due_list(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
-    start, end = month_bounds(_month(request))
+    month, _ = period_param(request.GET, "month", Period.containing(today(), "month"))
+    start, end = month.start, month.end
     on = today()
     items = due_items(_cases(request), month_end=end, on=on)
     prev_month = (start - datetime.timedelta(days=1)).replace(day=1)
@@ -342,16 +337,12 @@ def due_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True)
 def plans(request: HttpRequest) -> HttpResponse:
-    _officer_only(request)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = today().year
+    year = period_param(request.GET, "year", Period.year(today().year))[0].start.year
     can_write = get_scope(request.user).can_write
     form = PlanForm(request.POST or None, user=request.user, initial={"year": year}) if can_write else None
     if request.method == "POST":
-        require_write(request.user)
         if form is not None and form.is_valid():
             data = form.cleaned_data
             try:
@@ -399,21 +390,19 @@ def _actuals(org: Organization, year: int) -> dict[str, int]:
 
 
 def home_panel(request: HttpRequest) -> Panel | None:
-    """The home page's count of what falls due this month (officers only)."""
-    scope = get_scope(request.user)
-    if scope.reach not in ("all", "subtree"):
+    """The home page's count of what falls due this month (officers only): metrics' figures."""
+    if not get_scope(request.user).is_officer:
         return None
-    on = today()
-    _start, end = month_bounds(on)
-    items = due_items(_cases(request), month_end=end, on=on)
-    open_count = _cases(request).open().count()
+    found = numbers.in_reach(
+        ["cases.items_due", "cases.items_overdue", "cases.open"], numbers.on_day(), request.user
+    )
     return Panel(
         40,
         "recruitment/_home_panel.html",
         {
-            "due": len(items),
-            "overdue": sum(1 for i in items if i.overdue),
-            "open": open_count,
-            "month": on,
+            "due": found["cases.items_due"].value,
+            "overdue": found["cases.items_overdue"].value,
+            "open": found["cases.open"].value,
+            "month": today(),
         },
     )

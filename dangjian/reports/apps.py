@@ -28,6 +28,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.core.home import NavItem, register_nav
+        from dangjian.reports import jobs  # noqa: F401 - registers the report jobs
 
         register_nav(NavItem(60, "报告", "reports:list"))
+        register_nav(NavItem(70, "公文校对", "reports:proofread"))
         post_migrate.connect(sync_builtin_genres, sender=self)

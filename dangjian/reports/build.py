@@ -87,14 +87,13 @@ class Built:
 def build(
     body: Mapping[str, Any],
     org: Any,
-    period: Period | str,
+    period: Period,
     *,
     user: Any = None,
     inputs: Inputs | None = None,
     genre_code: str = "",
 ) -> Built:
     """Compute the template's figures for ``org``'s subtree over ``period`` and compose the draft."""
-    period = Period.parse(period)
     figures: dict[str, Figure] = dict(metrics.compute(template_keys(body), org, period, user=user))
     inputs = inputs or Inputs()
     if not inputs.highlights:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from dangjian.core.models import AuditedModel
+from dangjian.core.period import PERIOD_KINDS, Period
 from dangjian.orgs.models import Organization
 
 
@@ -66,11 +67,10 @@ class Genre(AuditedModel):
 
     @classmethod
     def scope_q(cls, scope: Any) -> Q:
-        if scope.reach == "all":
+        # Built-in genres are everyone's; a genre a user made belongs to their organization.
+        if scope.whole_agency:
             return Q()
-        if scope.reach == "subtree" and scope.org_path:
-            return Q(is_builtin=True) | Q(owner__path__startswith=scope.org_path)
-        return Q(is_builtin=True)
+        return Q(is_builtin=True) | scope.org_q("owner")
 
 
 class Draft(AuditedModel):
@@ -80,7 +80,9 @@ class Draft(AuditedModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, verbose_name="党组织", related_name="+"
     )
-    period = models.CharField("期间", max_length=30, help_text="如 2022、2022H1、2022Q3、2022-05")
+    period_kind = models.CharField("期间类型", max_length=10, choices=PERIOD_KINDS)
+    period_start = models.DateField("期间起")
+    period_end = models.DateField("期间止")
     title = models.CharField("标题", max_length=200)
     opening = models.TextField("开头段（可选，留空则自动生成）", blank=True)
     problems = models.TextField("存在的问题（每行一条）", blank=True)
@@ -104,6 +106,15 @@ class Draft(AuditedModel):
 
     def latest_version(self) -> Version | None:
         return self.versions.order_by("-number").first()
+
+    @property
+    def period(self) -> Period:
+        """The draft's period, kept as fields so no page or job parses a period string again."""
+        return Period.of(self.period_kind, self.period_start, self.period_end)
+
+    @period.setter
+    def period(self, value: Period) -> None:
+        self.period_kind, self.period_start, self.period_end = value.kind, value.start, value.end
 
     @staticmethod
     def lines(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.section import WD_SECTION
@@ -243,6 +244,13 @@ def render_docx(document: Document, *, signer: str = "", date_text: str = "") ->
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def render_version(draft: Any, version: Any) -> bytes:
+    """A saved version of a draft as .docx, signed and dated as the draft (the download and the PDF job)."""
+    day = draft.updated_at.date() if draft.updated_at else None
+    date_text = f"{day.year}年{day.month}月{day.day}日" if day else ""
+    return render_docx(Document.from_json(version.document), signer=draft.signer, date_text=date_text)
 
 
 def write_docx(document: Document, path: Path, **kwargs: str) -> None:

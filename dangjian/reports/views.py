@@ -8,19 +8,18 @@ from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
+from dangjian.core import jobs
 from dangjian.core.downloads import attachment
 from dangjian.core.period import Period
-from dangjian.core.scope import get_in_scope, require_write, restrict
+from dangjian.core.scope import Audience, access, get_in_scope, restrict
 from dangjian.proofread import check
 from dangjian.reports import actions
 from dangjian.reports.document import Document
 from dangjian.reports.editing import apply_edits, diff_documents
 from dangjian.reports.forms import GenreForm, InputsForm, NewDraftForm
 from dangjian.reports.models import Draft, Genre, Version
-from dangjian.reports.render_docx import render_docx
-from dangjian.reports.render_pdf import PdfUnavailable, docx_to_pdf
+from dangjian.reports.render_docx import render_version
 
 
 def _draft(request: HttpRequest, pk: int) -> Draft:
@@ -36,20 +35,24 @@ def _version(request: HttpRequest, draft: Draft) -> Version:
     return version
 
 
+@access(Audience.OFFICERS, writes=True)
 def draft_list(request: HttpRequest) -> HttpResponse:
     drafts = restrict(Draft.objects.select_related("genre", "organization"), request.user)
     form = NewDraftForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        require_write(request.user)
         if form.is_valid():
-            draft = actions.do_create_draft(
-                genre=form.cleaned_data["genre"],
-                organization=form.cleaned_data["organization"],
-                period=form.cleaned_data["period"],
-                acting_user=request.user,
+            data = form.cleaned_data
+            job = jobs.enqueue(
+                "reports.create_draft",
+                owner=request.user,
+                title=f"生成{data['organization'].name}{data['period'].label}{data['genre'].name}",
+                arguments={
+                    "genre": data["genre"].pk,
+                    "organization": data["organization"].pk,
+                    "period": data["period"].code,
+                },
             )
-            messages.success(request, "已根据台账生成初稿。")
-            return redirect(draft)
+            return redirect(job)
     genres = restrict(Genre.objects.all(), request.user)
     return render(
         request,
@@ -58,6 +61,7 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, target="reports.Draft")
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     version = _version(request, draft)
@@ -78,8 +82,8 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_write(request.user)
     draft = _draft(request, pk)
     version = _version(request, draft)
     document = Document.from_json(version.document)
@@ -96,8 +100,8 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
 def draft_inputs(request: HttpRequest, pk: int) -> HttpResponse:
-    require_write(request.user)
     draft = _draft(request, pk)
     form = InputsForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
@@ -107,15 +111,33 @@ def draft_inputs(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/draft_inputs.html", {"draft": draft, "form": form})
 
 
-@require_POST
+@access(Audience.OFFICERS, writes=True, target="reports.Draft", post_only=True)
 def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
-    require_write(request.user)
     draft = _draft(request, pk)
-    version = actions.do_regenerate(draft, acting_user=request.user)
-    messages.success(request, f"已根据最新台账重新生成，第{version.number}版。")
-    return redirect(version.get_absolute_url())
+    job = jobs.enqueue(
+        "reports.regenerate",
+        owner=request.user,
+        title=f"重新生成：{draft.title}",
+        arguments={"draft": draft.pk},
+    )
+    return redirect(job)
 
 
+@access(Audience.OFFICERS, target="reports.Draft", post_only=True, note="makes a file, writes no record")
+def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """PDF through LibreOffice takes seconds: a job, whose page offers the file when it is ready."""
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    job = jobs.enqueue(
+        "reports.export_pdf",
+        owner=request.user,
+        title=f"导出 PDF：{draft.title}（第{version.number}版）",
+        arguments={"draft": draft.pk, "version": version.number},
+    )
+    return redirect(job)
+
+
+@access(Audience.OFFICERS, target="reports.Draft")
 def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     versions = {v.number: v for v in draft.versions.all()}
@@ -142,6 +164,7 @@ def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, target="reports.Draft")
 def figure_evidence(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """The records behind one figure of a saved version, each within the viewer's scope."""
     draft = _draft(request, pk)
@@ -171,6 +194,7 @@ def figure_evidence(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, target="reports.Draft", download=True)
 def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     draft = _draft(request, pk)
     version = _version(request, draft)
@@ -185,85 +209,51 @@ def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             "genre": draft.genre.code,
             "org": draft.organization.name,
             "org_id": draft.organization_id,
-            "period": draft.period,
+            "period": draft.period.code,
             "title": document.title,
             "blocks": [b.to_json() for b in document.blocks],
             "figures": version.figures,
         }
         body = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
         return _attachment(body, "application/json", f"{filename}.json")
-    docx = render_docx(document, signer=draft.signer, date_text=_date_text(draft))
     if fmt == "docx":
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _attachment(docx, mime, f"{filename}.docx")
+        return _attachment(render_version(draft, version), mime, f"{filename}.docx")
     if fmt == "pdf":
-        try:
-            return _attachment(docx_to_pdf(docx), "application/pdf", f"{filename}.pdf")
-        except PdfUnavailable as exc:
-            messages.error(request, str(exc))
-            return redirect(version.get_absolute_url())
+        # An old link: the PDF is made by a job now (the PDF button on the draft's page).
+        messages.info(request, "PDF 需要在后台生成，请点击本页的“PDF”按钮。")
+        return redirect(version.get_absolute_url())
     raise Http404("不支持的格式。")
-
-
-def _date_text(draft: Draft) -> str:
-    day = draft.updated_at.date() if draft.updated_at else None
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
     return attachment(body, content_type, filename, ascii_name="report")
 
 
+@access(Audience.OFFICERS)
 def genre_list(request: HttpRequest) -> HttpResponse:
     genres = restrict(Genre.objects.all(), request.user)
     return render(request, "reports/genre_list.html", {"genres": genres})
 
 
+@access(Audience.OFFICERS, writes=True, target="reports.Genre")
 def genre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     genre = get_in_scope(Genre.objects.all(), request.user, pk=pk)
     form = None
     if not genre.is_builtin:
         form = GenreForm(request.POST or None, instance=genre)
-        if request.method == "POST":
-            require_write(request.user)
-            if form.is_valid():
-                from dangjian.core import audit
-
-                with audit.acting(request.user):
-                    form.save()
-                messages.success(request, "文体模板已保存。")
-                return redirect(genre)
+        if request.method == "POST" and form.is_valid():
+            actions.do_save_genre(form.save(commit=False), acting_user=request.user)
+            messages.success(request, "文体模板已保存。")
+            return redirect(genre)
     body = json.dumps(genre.body, ensure_ascii=False, indent=2)
     return render(request, "reports/genre_detail.html", {"genre": genre, "form": form, "body": body})
 
 
-@require_POST
+@access(Audience.OFFICERS, writes=True, target="reports.Genre", post_only=True)
 def genre_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    require_write(request.user)
     source = get_in_scope(Genre.objects.all(), request.user, pk=pk)
-    from dangjian.core import audit
-    from dangjian.core.scope import get_scope
-
-    scope = get_scope(request.user)
-    owner = None
-    if scope.org_id:
-        from dangjian.orgs.models import Organization
-
-        owner = Organization.objects.get(pk=scope.org_id)
-    base_code = f"{source.code}-copy"
-    code, n = base_code, 1
-    while Genre.objects.filter(code=code).exists():
-        n += 1
-        code = f"{base_code}{n}"
-    with audit.acting(request.user):
-        genre = Genre.objects.create(
-            code=code,
-            name=f"{source.name}（副本）",
-            description=source.description,
-            body=source.body,
-            based_on=source,
-            owner=owner,
-        )
+    genre = actions.do_copy_genre(source, acting_user=request.user)
     messages.success(request, "已复制，可修改模板后使用。")
     return redirect(genre)
 
@@ -274,6 +264,6 @@ def period_options() -> list[tuple[str, str]]:
     year = today().year
     out: list[tuple[str, str]] = []
     for y in (year, year - 1, year - 2):
-        for code in (f"{y}", f"{y}H1", f"{y}H2"):
-            out.append((code, Period.parse(code).label))
+        for period in (Period.year(y), Period.half(y, 1), Period.half(y, 2)):
+            out.append((period.code, period.label))
     return out

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dangjian.core.scope import require_write
+from dangjian.core.scope import Audience, access
 from dangjian.proofread import Finding, ProofreadInputError, apply_fixes, check, read_document
 from dangjian.reports import actions
 from dangjian.reports.document import Document
@@ -88,6 +88,7 @@ def _context(text: str, findings: list[Finding], **extra: object) -> dict[str, o
     return {"text": text, "rows": rows, "marked": marked_html(text, findings), "counts": counts, **extra}
 
 
+@access(Audience.MEMBERS)
 def proofread(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "apply":
         return _apply(request)
@@ -159,6 +160,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.MEMBERS, download=True, query_required=True)
 def proofread_download(request: HttpRequest) -> FileResponse:
     path = _token_path(request.GET.get("t", ""), ".docx")
     if not path.exists():
@@ -166,6 +168,7 @@ def proofread_download(request: HttpRequest) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename="校对后文稿.docx")
 
 
+@access(Audience.OFFICERS, writes=True, target="reports.Draft")
 def draft_proofread(request: HttpRequest, pk: int) -> HttpResponse:
     """Proofread a saved version of a draft; accepted fixes become a new version."""
     draft = _draft(request, pk)
@@ -175,7 +178,6 @@ def draft_proofread(request: HttpRequest, pk: int) -> HttpResponse:
     text = document.plain_text()
     findings = check(text)
     if request.method == "POST":
-        require_write(request.user)
         chosen = {int(i) for i in request.POST.getlist("accept") if i.isdigit()}
         accepted = [f for i, f in enumerate(findings) if i in chosen and f.suggestion is not None]
         lines = fix_text(text, accepted).split("\n")

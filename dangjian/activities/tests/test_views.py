@@ -62,7 +62,7 @@ def test_list_filters(login, personas, held, other_branch, bureau):
     body = client.get(reverse("activities:list"), {"period": "1999"}).content.decode()
     assert "学习党章" not in body
     body = client.get(reverse("activities:list"), {"period": "bad"}).content.decode()
-    assert "期间格式应为" in body
+    assert "无法识别的期间“bad”" in body
 
 
 def test_detail_no_access_read_only_allowed(login, personas, held, other_branch):

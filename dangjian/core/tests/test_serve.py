@@ -46,6 +46,7 @@ def test_serve_answers_from_several_worker_processes(tmp_path):
             "--workers",
             "2",
             "--no-collectstatic",
+            "--no-worker",  # the job worker is a third child; this test counts web workers
         ],
         cwd=REPO,
         env=env,

@@ -53,7 +53,7 @@ def test_only_admin_reads_the_audit_log(personas, login):
     for persona in ("agency_officer", "secretary_of_branch_1", "discipline", "member", "outsider"):
         response = login(getattr(personas, persona)).get(reverse("audit-log"))
         assert response.status_code == 403
-        assert "只有系统管理员可以查看审计日志。" in text(response)
+        assert "此页面仅供系统管理员使用。" in text(response)
 
 
 def test_outsider_home_says_no_role(personas, login):

@@ -60,5 +60,5 @@ def test_run_prints_a_summary(bases) -> None:  # type: ignore[no-untyped-def]
     out = StringIO()
     call_command("dues", "run", "--month", "2026-11", stdout=out)
     assert "2026年11月党费台账：5人" in out.getvalue()
-    with pytest.raises(CommandError, match="格式不对"):
+    with pytest.raises(CommandError, match="无法识别的期间“November”"):
         call_command("dues", "run", "--month", "November")

@@ -6,7 +6,6 @@ import datetime
 import io
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -29,6 +28,10 @@ def sheet(rows: list[list[object]]) -> io.BytesIO:
     return out
 
 
+def errors(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(p) for p in report.file_errors + report.errors]
+
+
 def test_base_import_writes_every_row(bureau) -> None:  # type: ignore[no-untyped-def]
     upload = sheet(
         [
@@ -40,7 +43,8 @@ def test_base_import_writes_every_row(bureau) -> None:  # type: ignore[no-untype
     report = excel.import_bases(
         upload, members=Member.objects.all(), default_month=datetime.date(2027, 1, 1), acting_user=None
     )
-    assert report.ok and report.written == 2
+    assert report.ok and report.written == 2 and report.created == 2 and report.imported
+    assert report.summary == "导入完成：新增 2 条，更新 0 条，0 条无变化。"
     rows = {b.member.name: b for b in DuesBase.objects.select_related("member")}
     assert rows["赵一明"].standard == D("45.00") and rows["赵一明"].effective_month == datetime.date(
         2027, 1, 1
@@ -62,11 +66,14 @@ def test_base_import_with_errors_writes_nothing_and_names_row_and_column(bureau)
     report = excel.import_bases(
         upload, members=Member.objects.all(), default_month=datetime.date(2027, 1, 1), acting_user=None
     )
-    assert not report.ok and report.written == 0
-    assert any(e.startswith("第3行D列（交纳基数）") and "负数" in e for e in report.errors)
-    assert any(e.startswith("第4行D列（交纳基数）") and "不是数字" in e for e in report.errors)
-    assert any(e.startswith("第5行A列（姓名）") for e in report.errors)
-    assert any(e.startswith("第6行C列（党费类别）") for e in report.errors)
+    assert not report.ok and report.written == 0 and not report.imported
+    assert errors(report) == [
+        "第3行 D列（交纳基数）：交纳基数不能为负数（填写的是 -3000）。",
+        "第4行 D列（交纳基数）：交纳基数“abc”不是数字，请填写金额（元），如 4500.00。",
+        "第5行 A列（姓名）：“无此人”不在您管理的花名册中。",
+        "第6行 C列（党费类别）：无法识别的党费类别“公务员”，应填写：在职、离退休、农民、学生、下岗失业、低保。",
+    ]
+    assert "整个文件未导入" in report.summary
     assert not DuesBase.objects.exists()
 
 
@@ -98,8 +105,8 @@ def test_payment_import_all_or_nothing_with_duplicate_receipt(bases, bureau) -> 
         on=NOV,
     )
     assert not report.ok
-    assert any(e.startswith("第4行G列（收据号）") and "已经登记过" in e for e in report.errors)
-    assert any(e.startswith("第5行C列（交纳月份）") and "2026年3月起交纳" in e for e in report.errors)
+    assert any(e.startswith("第4行 G列（收据号）") and "已经登记过" in e for e in errors(report))
+    assert any(e.startswith("第5行 C列（交纳月份）") and "2026年3月起交纳" in e for e in errors(report))
     assert not DuesPayment.objects.exists()
     report = excel.import_payments(
         sheet([excel.PAYMENT_COLUMNS, *good]),
@@ -115,7 +122,8 @@ def test_not_an_excel_file_is_refused_in_chinese(bureau) -> None:  # type: ignor
     report = excel.import_bases(
         io.BytesIO(b"hello"), members=Member.objects.all(), default_month=NOV, acting_user=None
     )
-    assert report.errors == ["无法读取文件，请上传 .xlsx 格式的 Excel 表格。"]
+    assert report.unreadable and not report.imported
+    assert errors(report) == ["文件不是 Excel .xlsx 格式，请上传 .xlsx 文件（可用本页的模板）。"]
 
 
 def test_import_page_for_the_branch_secretary_only_reaches_their_members(
@@ -164,29 +172,69 @@ def test_collection_report_and_standard_list_have_the_layout_handed_upward(
     assert names["孙三立"][5] == 14 and names["孙三立"][6] == "3月起交纳"
 
 
-@pytest.mark.parametrize(
-    "raw, expected",
-    [
-        ("2026-11-05", "2026-11-05"),
-        ("2026.11.5", "2026-11-05"),
-        ("2026年11月5日", "2026-11-05"),
-        ("2026/11/5", "2026-11-05"),
-    ],
-)
-def test_payment_dates_are_read_like_the_roster_reads_them(raw, expected) -> None:  # type: ignore[no-untyped-def]
-    import datetime
+def test_payment_dates_are_read_like_the_roster_reads_them(bases, bureau) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        ["赵一明", "", "2026-11", 45, "2026-11-05", "微信", "D-1", ""],
+        ["钱二华", "", "2026年11月", 90, "2026.11.6", "现金", "D-2", ""],
+        ["李四清", "", "2026.11", 30, "2026年11月7日", "转账", "D-3", ""],
+        ["周五平", "", datetime.date(2026, 11, 1), 240, datetime.datetime(2026, 11, 8), "", "D-4", ""],
+    ]
+    report = excel.import_payments(
+        sheet([excel.PAYMENT_COLUMNS, *rows]),
+        members=Member.objects.all(),
+        month=NOV,
+        acting_user=None,
+        on=NOV,
+    )
+    assert report.ok, errors(report)
+    paid = dict(DuesPayment.objects.values_list("receipt_number", "paid_on"))
+    assert paid == {f"D-{i}": datetime.date(2026, 11, 4 + i) for i in range(1, 5)}
+    assert DuesPayment.objects.get(receipt_number="D-4").method == "cash"  # an empty method is cash
 
-    from dangjian.dues.excel import _date
 
-    assert _date(raw, datetime.date(2000, 1, 1)).isoformat() == expected
+def test_a_payment_date_without_its_day_is_refused_on_its_row_and_column(bases, bureau) -> None:  # type: ignore[no-untyped-def]
+    row = ["赵一明", "", "2026-11", 45, "2026.11", "微信", "D-1", ""]
+    report = excel.import_payments(
+        sheet([excel.PAYMENT_COLUMNS, row]), members=Member.objects.all(), month=NOV, acting_user=None, on=NOV
+    )
+    assert errors(report) == ["第2行 E列（交纳日期）：交纳日期须写到日，如 2026-11-05。"]
+    assert not DuesPayment.objects.exists()
 
 
-def test_a_payment_date_without_its_day_is_refused_in_chinese() -> None:
-    import datetime
+def test_roster_and_dues_read_an_officers_own_sheet_the_same_way(bureau) -> None:  # type: ignore[no-untyped-def]
+    """One reader and one set of parsers: title rows, header variants, padded names, full-width ID
+    numbers and dotted dates mean the same thing to the roster import and to the dues base import."""
+    from dangjian.members.roster_import import import_roster
+    from dangjian.members.tests.roster_helpers import make_id
 
-    from django.core.exceptions import ValidationError
-
-    from dangjian.dues.excel import _date
-
-    with pytest.raises(ValidationError, match="缺少日"):
-        _date("2026.11", datetime.date(2000, 1, 1))
+    id_number = make_id("19850312", "456")
+    header = ["序号", "党员姓名", "性别", "出生年月", "公民身份号码", "所属支部", "人员类别", "入党日期", "转正日期",
+              "党费基数（元/月）", "起始月份"]  # fmt: skip
+    rows = [
+        ["江临市财政局机关党员花名册"],
+        ["填报日期：2026年11月"],
+        header,
+        [1, "张  三", "男", "1985.03", "".join(chr(ord(c) + 0xFEE0) for c in id_number), " 第一党支部 ",
+         "正式党员", "2010.7.1", "2011年7月1日", "５０００", "2026.11"],
+    ]  # fmt: skip
+    data = sheet(rows).getvalue()
+    roster = import_roster(data, filename="花名册.xlsx")
+    assert roster.ok, [str(p) for p in roster.errors + roster.file_errors]
+    dues = excel.import_bases(
+        io.BytesIO(data),
+        members=Member.objects.all(),
+        default_month=datetime.date(2027, 1, 1),
+        acting_user=None,
+    )
+    assert dues.ok, errors(dues)
+    assert type(dues) is type(roster)  # one report for every import
+    assert (
+        (dues.sheet, dues.header_row, dues.rows)
+        == (roster.sheet, roster.header_row, roster.rows)
+        == ("Sheet", 3, 1)
+    )
+    zhang = Member.objects.get(id_number=id_number)
+    assert zhang.name == "张三" and zhang.birth_date == datetime.date(1985, 3, 12)
+    bases = dict(zhang.dues_bases.values_list("effective_month", "amount"))
+    # The roster's base from the admission month; the dues list's from its 起始月份.
+    assert bases == {datetime.date(2010, 7, 1): D("5000.00"), datetime.date(2026, 11, 1): D("5000.00")}

@@ -80,14 +80,17 @@ def test_arrears_and_the_six_month_red_flag(bases, bureau) -> None:  # type: ign
     assert summary.red_flags >= 1 and summary.members_in_arrears >= 1
 
 
-def test_members_without_a_base_get_one_from_the_roster(bureau) -> None:  # type: ignore[no-untyped-def]
-    m = bureau.member_1
-    m.dues_base = D("8000")
-    m.save()
+def test_the_roster_base_is_the_runs_base_and_fixed_categories_need_none(bureau) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.members.actions import do_update_member
+
+    m, student = bureau.member_1, bureau.members[1]
+    do_update_member(m, acting_user=None, dues_base=D("8000"))  # the member form's 交纳基数
+    do_update_member(student, acting_user=None, dues_category="student")
     summary = run_month(datetime.date(2026, 11, 1))
-    assert summary.bases_created == 1
-    assert summary.missing_base == 4  # in service, no base on the roster: the officer must enter one
+    assert summary.bases_created == 1  # the student's fixed amount needs no base from anyone
+    assert summary.missing_base == 3  # in service, no base anywhere: the officer must enter one
     assert MonthlyDue.objects.get(member=m, month="2026-11-01").due == D("120.00")
+    assert MonthlyDue.objects.get(member=student, month="2026-11-01").due == D("0.20")
 
 
 def test_a_new_rate_table_is_a_data_change(bases, bureau, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -29,10 +29,10 @@ def test_a_member_sees_only_their_own_dues(ledger, personas, login) -> None:  # 
     for other in ledger.members[1:]:
         assert client.get(reverse("dues:member", args=[other.pk])).status_code == 404
     assert client.get(reverse("dues:mine")).url == reverse("dues:member", args=[ledger.member_1.pk])
-    # Officer pages do not exist for a member.
-    assert client.get(reverse("dues:month")).status_code == 404
-    assert client.get(reverse("dues:overview")).status_code == 404
-    assert client.get(reverse("dues:export-collection")).status_code == 404
+    # Officer pages are refused (403: the pages exist, they are not for a member).
+    assert client.get(reverse("dues:month")).status_code == 403
+    assert client.get(reverse("dues:overview")).status_code == 403
+    assert client.get(reverse("dues:export-collection")).status_code == 403
     # …and a member cannot record payments, even their own.
     assert client.get(reverse("dues:payment-new", args=[ledger.member_1.pk])).status_code == 403
 
@@ -68,10 +68,10 @@ def test_discipline_reads_but_cannot_write(ledger, personas, login) -> None:  # 
     assert client.post(reverse("dues:run"), {"month": "2026-11"}).status_code == 403
 
 
-def test_outsider_gets_404(ledger, personas, login) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_without_a_role_is_refused(ledger, personas, login) -> None:  # type: ignore[no-untyped-def]
     client = login(personas.outsider)
-    assert client.get(reverse("dues:month")).status_code == 404
-    assert client.get(reverse("dues:member", args=[ledger.member_1.pk])).status_code == 404
+    assert client.get(reverse("dues:month")).status_code == 403
+    assert client.get(reverse("dues:member", args=[ledger.member_1.pk])).status_code == 403
 
 
 def test_secretary_records_a_payment_through_the_form(ledger, personas, login) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dangjian.members.models import Member
-from dangjian.members.roster import export_roster, import_roster
+from dangjian.members.roster_export import export_roster
+from dangjian.members.roster_import import import_roster
 from dangjian.members.tests.roster_helpers import HEADER, make_id, read_xlsx, row, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +73,8 @@ def test_a_member_exports_only_their_own_record_unmasked(with_ids, personas, log
     assert rows[1][HEADER.index("身份证号")] == with_ids.member_1.id_number
 
 
-def test_outsider_gets_404(personas, login):
-    assert login(personas.outsider).get(reverse("members:export")).status_code == 404
+def test_a_user_without_a_role_is_refused(personas, login):
+    assert login(personas.outsider).get(reverse("members:export")).status_code == 403
 
 
 def test_an_export_re_imports_unchanged(with_ids, personas):

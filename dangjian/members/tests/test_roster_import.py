@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
 from dangjian.core.models import AuditLog
-from dangjian.members import views_roster
-from dangjian.members.models import ImportJob, Member, StatusChange
-from dangjian.members.roster import import_roster, parse_date, template_workbook
+from dangjian.members.models import Member, StatusChange
+from dangjian.members.roster_export import template_workbook
+from dangjian.members.roster_import import import_roster
 from dangjian.members.tests.roster_helpers import HEADER, make_id, read_xlsx, row, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +44,7 @@ def test_good_file_creates_members_with_history_and_audit(bureau, personas):
     assert wu.organization == bureau.branch_1 and wu.cell == bureau.cell_1
     assert wu.birth_date == datetime.date(1988, 5, 6)
     assert wu.confirmation_date == datetime.date(2013, 7, 1)
-    assert wu.dues_base == Decimal("5000.00") and wu.is_mobile is False
+    assert wu.is_mobile is False and wu.status_since == datetime.date(2013, 7, 1)
     assert wu.pinyin_initials == "wla"
     assert StatusChange.objects.filter(member=wu, to_status="full").exists()
     log = AuditLog.objects.get(object_id=str(wu.pk), content_type__model="member")
@@ -138,33 +137,6 @@ def test_officers_own_roster_with_title_row_header_variants_and_loose_dates(bure
     assert any("只写到月" in n for n in report.notes)
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1985-03-12", datetime.date(1985, 3, 12)),
-        ("1985.3.12", datetime.date(1985, 3, 12)),
-        ("1985/3/12", datetime.date(1985, 3, 12)),
-        ("1985年3月12日", datetime.date(1985, 3, 12)),
-        ("１９８５年３月１２日", datetime.date(1985, 3, 12)),
-        (" 1985 . 3 . 12 ", datetime.date(1985, 3, 12)),
-        ("19850312", datetime.date(1985, 3, 12)),
-        ("1985-03-12 00:00:00", datetime.date(1985, 3, 12)),
-        (datetime.datetime(1985, 3, 12), datetime.date(1985, 3, 12)),
-    ],
-)
-def test_dates_are_read_in_the_ways_officers_write_them(text, expected):
-    assert parse_date(text) == expected
-
-
-def test_a_birth_month_in_a_number_cell_is_read_but_a_lone_point_one_is_asked_about():
-    from dangjian.members.roster import CellProblem, MonthOnly
-
-    assert parse_date(1985.03) == MonthOnly(1985, 3)
-    assert parse_date(1985.1, "0.00") == MonthOnly(1985, 10)
-    with pytest.raises(CellProblem, match="1月还是10月"):
-        parse_date(1985.1)
-
-
 def test_birth_month_not_matching_the_id_takes_the_first_and_is_reported(bureau):
     report = run(xlsx([row(出生日期="1988.04")]))
     assert not report.ok
@@ -217,7 +189,7 @@ def test_each_rule_is_reported_on_its_row_and_column(bureau, personas):
         "第10行 D列（出生日期）：日期“1980-13-01”不存在。",
         "第10行 N列（入党时间）：入党时间须写到日，如 2010年7月1日。",
         "第11行 G列（身份证号）：身份证号应为18位，前17位为数字，最后一位为数字或X。",
-        "第11行 Q列（交纳基数）：“五千”不是数字，请填写每月金额，如 5000。",
+        "第11行 Q列（交纳基数）：交纳基数“五千”不是数字，请填写金额（元），如 4500.00。",
         "第11行 R列（流动党员）：“也许”无法识别，请填写 是 或 否。",
         "第12行 F列（学历）：无法识别的学历“幼儿园”，应填写：博士研究生、硕士研究生、大学本科、大学专科、中专、高中、初中及以下。",
         "第12行 M列（党员状态）：党员状态不能为空，应填写 预备党员 或 正式党员。",
@@ -379,35 +351,9 @@ def test_template_download_is_an_xlsx_naming_a_branch_in_scope(personas, login):
     assert rows[1][HEADER.index("所在支部")] == "第一党支部"
 
 
-def test_big_file_runs_as_a_job_with_progress_polled_by_htmx(personas, login, settings, monkeypatch):
-    settings.ROSTER_INLINE_MAX_BYTES = 10
-    started = []
-    monkeypatch.setattr(views_roster, "start_in_background", lambda fn, *args: started.append((fn, args)))
-    client = login(personas.agency_officer)
-    response = upload(client, xlsx([row()]), dry_run=True)
-    job = ImportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "members:import-status", args=[job.pk]
-    )
-    page = client.get(response["Location"])
-    assert 'hx-trigger="every 1s"' in page.content.decode() and "正在读取文件" in page.content.decode()
-    fn, args = started[0]
-    fn(*args)  # what the background thread does
-    job.refresh_from_db()
-    assert job.state == "done" and job.total_rows == 1 and job.checked_rows == 1
-    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-    assert "试导入通过" in fragment and "every 1s" not in fragment
-    # The job is its uploader's alone.
-    assert login(personas.secretary_of_branch_1).get(response["Location"]).status_code == 404
-
-
-def test_progress_text_counts_rows_with_thousands_separators(personas):
-    job = ImportJob(created_by=personas.admin, filename="a.xlsx", total_rows=10_000, checked_rows=3_000)
-    assert job.progress_text == "已检查 3,000 / 10,000 行"
-
-
 def test_the_fast_sheet_reader_reads_what_openpyxl_reads(bureau, personas):
-    from dangjian.members.roster import _fast_sheets, _openpyxl_sheets, export_roster
+    from dangjian.core.sheets import _fast_sheets, _openpyxl_sheets
+    from dangjian.members.roster_export import export_roster
 
     book = Workbook()
     ws = book.active
@@ -433,8 +379,10 @@ def test_the_fast_sheet_reader_reads_what_openpyxl_reads(bureau, personas):
     for data in files:
         fast = list(_fast_sheets(data))
         slow = _openpyxl_sheets(data)
-        assert [t for t, _v, _f in fast] == [t for t, _v, _f in slow]
-        for (_t, fast_values, fast_formats), (_t2, slow_values, slow_formats) in zip(fast, slow, strict=True):
+        assert [s.title for s in fast] == [s.title for s in slow]
+        for fast_sheet, slow_sheet in zip(fast, slow, strict=True):
+            fast_values, fast_formats = fast_sheet.rows, fast_sheet.formats
+            slow_values, slow_formats = slow_sheet.rows, slow_sheet.formats
             trimmed = [tuple(v for v in r) for r in slow_values]
             assert len(fast_values) <= len(trimmed)
             for i, slow_row in enumerate(trimmed):
@@ -444,22 +392,3 @@ def test_the_fast_sheet_reader_reads_what_openpyxl_reads(bureau, personas):
                 for j, value in enumerate(fast_row):
                     if isinstance(value, float):
                         assert fast_formats[i][j] == slow_formats[i][j]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_real_background_thread_imports_and_the_page_shows_the_report(personas, login, settings):
-    import time
-
-    settings.ROSTER_INLINE_MAX_BYTES = 10
-    client = login(personas.agency_officer)
-    response = upload(client, xlsx([row()]))
-    job = ImportJob.objects.get()
-    for _ in range(300):
-        job.refresh_from_db()
-        if job.finished:
-            break
-        time.sleep(0.1)
-    assert job.state == "done", job.report
-    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-    assert "导入完成：新增 1 人" in fragment
-    assert Member.objects.get(name="吴六安").organization == personas.secretary_of_branch_1.role.organization

@@ -9,75 +9,17 @@ import pytest
 
 from dangjian import metrics
 from dangjian.core.period import Period
-from dangjian.metrics import figures
-from dangjian.metrics.figures import Figure, UnknownFigure
+from dangjian.metrics import base
+from dangjian.metrics.figures import Figure
+from dangjian.metrics.figures import activities as figures
+from dangjian.metrics.figures import members as member_figures
+from dangjian.metrics.figures import orgs as org_figures
+from dangjian.metrics.registry import UnknownFigure
+from dangjian.metrics.tests.recount import independent_attendance_ids
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
 YEAR = Period.parse("2022")
-
-
-@pytest.fixture
-def ledger(bureau, make_activity, personas):  # type: ignore[no-untyped-def]
-    from dangjian.activities.models import Activity, Reflection
-    from dangjian.members.actions import do_transfer_out
-
-    m1, m2, _m3, m4, m5 = bureau.members
-    b1, b2 = bureau.branch_1, bureau.branch_2
-    made = {
-        "cm": make_activity(
-            b1,
-            "committee_meeting",
-            D(2022, 1, 10),
-            attend={m1: "present", m2: "absent"},
-            makeup={m2: D(2022, 1, 20)},
-        ),
-        "td": make_activity(
-            b1, "theme_day", D(2022, 2, 15), also=("party_lecture",), attend={m1: "present", m2: "leave"}
-        ),
-        "gm": make_activity(
-            b2, "general_meeting", D(2022, 3, 31), at=(23, 30), attend={m4: "present", m5: "absent"}
-        ),
-        "late": make_activity(b2, "theme_day", D(2022, 8, 1), attend={m4: "present", m5: "absent"}),
-        "talk": make_activity(b2, "talk", D(2022, 4, 2), talk_party_a=m4, talk_party_b=m1),
-        "planned": make_activity(
-            b1, "committee_meeting", D(2022, 3, 3), status="planned", attend={m1: "present"}
-        ),
-        "other_year": make_activity(
-            b1, "committee_meeting", D(2021, 12, 31), at=(23, 30), attend={m1: "present"}
-        ),
-        "lg": make_activity(bureau.leading_group, "central_study", D(2022, 5, 5), is_first_agenda=True),
-        "lecture": make_activity(b1, "party_lecture", D(2022, 6, 6), lecturer=m1),
-    }
-    Activity.objects.filter(pk=made["lecture"].pk).update(lecturer_is_secretary=True)
-    Reflection.objects.create(member=m1, title="学习心得", submitted_on=D(2022, 2, 16))
-    Reflection.objects.create(member=m4, title="去年的心得", submitted_on=D(2021, 2, 16))
-    # 周五平 leaves on 1 June: the August absence is not counted against the branch.
-    do_transfer_out(m5, date=D(2022, 6, 1), counterpart="外单位党支部", acting_user=personas.admin)
-    return made
-
-
-def independent_attendance_ids(org, period, statuses=None):  # type: ignore[no-untyped-def]
-    """Recompute by walking the rows in Python: no shared query code with the figures."""
-    from dangjian.activities.models import Attendance
-    from dangjian.members.models import StatusChange
-
-    left = {}
-    for change in StatusChange.objects.filter(to_status__in=["transferred_out", "deceased", "removed"]):
-        left[change.member_id] = min(change.date, left.get(change.member_id, change.date))
-    ids = []
-    for a in Attendance.objects.select_related("activity__organization"):
-        act = a.activity
-        if a.member_id is None or act.status not in ("held", "verified") or not act.held_on:
-            continue
-        if not (period.start <= act.held_on <= period.end) or not act.organization.path.startswith(org.path):
-            continue
-        if a.member_id in left and left[a.member_id] < act.held_on:
-            continue
-        if statuses and a.status not in statuses:
-            continue
-        ids.append(a.pk)
-    return sorted(ids)
 
 
 def test_activity_counts_by_type_via_credits(bureau, ledger):
@@ -121,7 +63,7 @@ def test_members_who_attended_nothing_and_member_counts(bureau, ledger):
     )
     assert counts["members.active"].evidence_ids == sorted([m1.pk, m2.pk, m4.pk])
     assert counts["members.status.transferred_out"].evidence_ids == [m5.pk]
-    before = figures.member_counts(bureau.leading_group, Period.parse("2022Q1"))
+    before = member_figures.member_counts(bureau.leading_group, Period.parse("2022Q1"))
     assert m5.pk in before["members.active"].evidence_ids
 
 
@@ -144,9 +86,9 @@ def test_terms_due_and_overdue(bureau, ledger, monkeypatch):
 
     overdue = Term.objects.create(organization=bureau.branch_1, elected_on=D(2019, 3, 1), length_years=3)
     soon = Term.objects.create(organization=bureau.branch_2, elected_on=D(2020, 2, 1), length_years=3)
-    monkeypatch.setattr(figures, "today", lambda: D(2022, 12, 1))
-    assert figures.terms_overdue(bureau.leading_group, YEAR).evidence_ids == [overdue.pk]
-    assert figures.terms_due_soon(bureau.leading_group, YEAR).evidence_ids == [soon.pk]
+    monkeypatch.setattr(base, "today", lambda: D(2022, 12, 1))
+    assert org_figures.terms_overdue(bureau.leading_group, YEAR).evidence_ids == [overdue.pk]
+    assert org_figures.terms_due_soon(bureau.leading_group, YEAR).evidence_ids == [soon.pk]
 
 
 def test_figures_respect_the_users_scope(bureau, ledger, personas):
@@ -161,7 +103,7 @@ def test_figures_respect_the_users_scope(bureau, ledger, personas):
 
 
 def test_figure_json_and_registry(bureau, ledger):
-    fig = metrics.compute(["attendance.rate"], bureau.leading_group, "2022")["attendance.rate"]
+    fig = metrics.compute(["attendance.rate"], bureau.leading_group, Period.parse("2022"))["attendance.rate"]
     data = fig.to_json()
     assert set(data) == {"key", "label", "value", "unit", "evidence"}
     assert data["evidence"] == {"model": "activities.attendance", "ids": fig.evidence_ids}

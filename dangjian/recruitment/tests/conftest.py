@@ -42,7 +42,8 @@ def open_case(bureau, personas):  # type: ignore[no-untyped-def]
     ) -> Any:
         return actions.do_open_case(
             application_date=start,
-            acting_user=personas.secretary_of_branch_1,
+            # The secretary opens their own branch's cases; another branch's are set up by the admin.
+            acting_user=personas.secretary_of_branch_1 if org in (None, bureau.branch_1) else personas.admin,
             name=name,
             gender="female",
             birth_date=born,

@@ -7,10 +7,11 @@ import random
 import pytest
 
 from dangjian.core.dates import today
+from dangjian.core.period import Period
 from dangjian.demo.context import DemoContext
 from dangjian.recruitment import demo
 from dangjian.recruitment.choices import CaseStatus, Stage
-from dangjian.recruitment.due import due_items, month_bounds
+from dangjian.recruitment.due import due_items
 from dangjian.recruitment.models import Case, Plan
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_demo_covers_every_stage(bureau, personas, login) -> None:  # type: igno
     assert Case.objects.filter(status=CaseStatus.COMPLETED).count() == 1
     assert Case.objects.filter(steps__kind="extension").count() == 1
     assert Case.objects.filter(steps__passed=False).count() == 2
-    items = due_items(Case.objects.all(), month_end=month_bounds(today())[1], on=today())
+    items = due_items(Case.objects.all(), month_end=Period.containing(today(), "month").end, on=today())
     assert any(i.overdue for i in items)
     assert Plan.objects.filter(year=today().year).count() == 2
     client = login(personas.agency_officer)

@@ -20,11 +20,13 @@ def case(open_case):  # type: ignore[no-untyped-def]
 
 
 def test_outsider_and_member_cannot_see_cases(login, personas, case) -> None:  # type: ignore[no-untyped-def]
+    # Officers' pages: refused with 403 for a member and a user without a role (never any data).
     for user in (personas.outsider, personas.member):
         client = login(user)
-        assert client.get(reverse("recruitment:list")).status_code == 404
-        assert client.get(case.get_absolute_url()).status_code == 404
-        assert client.get(reverse("recruitment:due")).status_code == 404
+        for url in (reverse("recruitment:list"), case.get_absolute_url(), reverse("recruitment:due")):
+            response = client.get(url)
+            assert response.status_code == 403
+            assert case.name not in response.content.decode()
 
 
 def test_secretary_of_another_branch_gets_404(login, bureau, personas, open_case) -> None:  # type: ignore[no-untyped-def]
@@ -188,4 +190,4 @@ def test_documents_are_served_only_in_scope(login, personas, bureau, case, setti
     )
     doc = case.steps.get(number=2).documents.get()
     assert client.get(doc.get_absolute_url()).status_code == 200
-    assert login(personas.outsider).get(doc.get_absolute_url()).status_code == 404
+    assert login(personas.outsider).get(doc.get_absolute_url()).status_code == 403

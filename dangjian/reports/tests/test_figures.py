@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dangjian.activities.models import Activity, Attendance
+from dangjian.core.period import Period
 from dangjian.reports.build import build, template_keys
 from dangjian.reports.genres import BUILTIN_CODES, load_builtin
 
@@ -14,7 +15,7 @@ def test_template_keys_include_series_members() -> None:
 
 
 def test_work_summary_figures_match_an_independent_count(ledger, bureau) -> None:  # type: ignore[no-untyped-def]
-    built = build(load_builtin("work_summary"), bureau.organ_committee, "2025H1")
+    built = build(load_builtin("work_summary"), bureau.organ_committee, Period.parse("2025H1"))
     figs = {f["key"]: f for f in built.figures_json()}
     held = Activity.objects.filter(
         held_on__range=("2025-01-01", "2025-06-30"), status__in=["held", "verified"]
@@ -46,14 +47,14 @@ def test_work_summary_figures_match_an_independent_count(ledger, bureau) -> None
 
 
 def test_branch_subtree_counts_only_its_own_activities(ledger, bureau) -> None:  # type: ignore[no-untyped-def]
-    built = build(load_builtin("work_summary"), bureau.branch_2, "2025H1")
+    built = build(load_builtin("work_summary"), bureau.branch_2, Period.parse("2025H1"))
     figs = {f["key"]: f["value"] for f in built.figures_json()}
     assert figs["activities.count.general_meeting"] == 1
     assert "activities.count.committee_meeting" not in figs  # zero: left out of the text
 
 
 def test_highlights_become_a_section_linked_to_the_activity(ledger, bureau) -> None:  # type: ignore[no-untyped-def]
-    built = build(load_builtin("work_summary"), bureau.organ_committee, "2025H1")
+    built = build(load_builtin("work_summary"), bureau.organ_committee, Period.parse("2025H1"))
     text = built.document.plain_text()
     assert "社区义务植树" in text and "共栽种树苗120株" in text
     keys = [f["key"] for f in built.figures_json() if f["key"].startswith("highlight.")]
@@ -62,7 +63,7 @@ def test_highlights_become_a_section_linked_to_the_activity(ledger, bureau) -> N
 
 def test_every_genre_renders_without_placeholders_or_braces(ledger, bureau) -> None:  # type: ignore[no-untyped-def]
     for code in BUILTIN_CODES:
-        built = build(load_builtin(code), bureau.organ_committee, "2025H1", genre_code=code)
+        built = build(load_builtin(code), bureau.organ_committee, Period.parse("2025H1"), genre_code=code)
         text = built.document.plain_text()
         assert "{" not in text and "xx" not in text.lower(), code
         for figure in built.figures_json():

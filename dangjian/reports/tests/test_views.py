@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from docx import Document as open_docx
 
+from dangjian.core.models import Job
 from dangjian.reports.models import Draft, Genre
 
 
@@ -33,8 +34,12 @@ def test_officer_creates_a_draft_from_the_ledger(ledger, bureau, personas, login
         {"genre": genre.pk, "organization": bureau.organ_committee.pk, "period": "2025H1"},
     )
     draft = Draft.objects.get()
-    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    # Composing is a job: its page opens the draft once it is done (here at once).
+    job = Job.objects.get(kind="reports.create_draft")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert client.get(job.get_absolute_url())["Location"] == draft.get_absolute_url()
     page = client.get(draft.get_absolute_url()).content.decode()
+    assert "已根据台账生成初稿。" in page
     assert "2025年上半年" in page
     assert 'class="fig"' in page  # figures link to their records
     assert "【待补充" in page  # problems and next steps are not invented
@@ -135,8 +140,8 @@ def test_proofread_page_marks_findings_in_pasted_text(personas, login) -> None: 
         ("agency_officer", 200),
         ("discipline", 200),
         ("secretary_of_branch_1", 404),
-        ("member", 404),
-        ("outsider", 404),
+        ("member", 403),
+        ("outsider", 403),
     ],
 )
 def test_draft_of_the_organ_committee_is_visible_only_within_scope(

@@ -8,7 +8,10 @@ serves from one process with threads. Static files come from whitenoise either w
 
 from __future__ import annotations
 
+import atexit
 import os
+import signal
+import subprocess
 import sys
 from typing import Any
 
@@ -50,6 +53,9 @@ class Command(BaseCommand):
         parser.add_argument("--server", choices=["auto", "gunicorn", "waitress"], default="auto")
         parser.add_argument("--timeout", type=int, default=120, help="请求最长处理秒数（gunicorn）")
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="不启动后台任务程序（另行运行 dangjian worker 时）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         server = default_server() if options["server"] == "auto" else options["server"]
@@ -72,6 +78,8 @@ class Command(BaseCommand):
         from django.db import connections
 
         connections.close_all()
+        if not options["no_worker"]:
+            atexit.register(_stop_worker, _start_worker(), os.getpid())
         if server == "gunicorn":
             self._gunicorn(options["host"], options["port"], workers, threads, options["timeout"])
         else:
@@ -119,3 +127,41 @@ class Command(BaseCommand):
                 return application
 
         _App().run()
+
+
+# ---- the job worker, started and stopped with the server ------------------------------------------
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """``dangjian worker`` as a child process with the same environment.
+
+    In its own session, so Ctrl+C reaches only the server, which then stops the worker gently;
+    should the server die any other way, the kernel sends the worker SIGTERM (Linux).
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", "dangjian", "worker"], start_new_session=True, preexec_fn=_stop_with_parent
+    )
+
+
+def _stop_with_parent() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop_worker(worker: subprocess.Popen[bytes], owner: int, grace: float = 30.0) -> None:
+    # gunicorn's forked web workers inherit this atexit hook: only the process that started the
+    # job worker stops it, not a web worker being recycled.
+    if os.getpid() != owner:
+        return
+    # SIGTERM lets the worker finish the job in hand; one still running after the grace period is
+    # killed, and its job then shows as interrupted, with a retry.
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangjian.dues.allocation import month_label, parse_month
+from dangjian.core.period import Period
+from dangjian.dues.allocation import month_label
 from dangjian.dues.rates import DuesInputError, monthly_standard, parse_amount
 from dangjian.members.choices import DuesCategory
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         from dangjian.dues.run import run_month
 
         try:
-            month = parse_month(raw_month)
+            month = Period.parse_month(raw_month).start
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         summary = run_month(month)

@@ -17,7 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from dangjian.core import audit
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.models import Member
-from dangjian.members.roster import export_roster, import_roster
+from dangjian.members.roster_export import export_roster
+from dangjian.members.roster_import import import_roster
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -48,8 +49,8 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"没有用户“{username}”。") from None
-        if get_scope(user).reach == "none":
-            raise CommandError(f"用户“{username}”没有角色，不能导入或导出花名册。")
+        if not get_scope(user).is_officer:
+            raise CommandError(f"用户“{username}”不是党务工作人员，不能导入或导出花名册。")
         return user
 
     def _import(self, path: Path, user: Any, dry_run: bool) -> int:
@@ -70,7 +71,7 @@ class Command(BaseCommand):
         return EXIT_OK if report.ok else EXIT_REJECTED
 
     def _export(self, path: Path, user: Any) -> None:
-        members = Member.objects.all() if user is None else restrict(Member.objects.all(), user)
+        members = restrict(Member.objects.all(), user)
         data = export_roster(members, user=user)
         path.write_bytes(data)
         count = members.count()

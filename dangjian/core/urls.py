@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dangjian.core import views_jobs
+
+app_name = "core"
+urlpatterns = [
+    path("jobs/", views_jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", views_jobs.job_detail, name="job"),
+    path("jobs/<int:pk>/retry/", views_jobs.job_retry, name="job-retry"),
+    path("jobs/<int:pk>/download/", views_jobs.job_download, name="job-download"),
+]

@@ -1,0 +1,214 @@
+"""The figure catalogue: every named figure by key, how to compute one, and several at once.
+
+Built-in figures are registered below; apps above metrics add theirs in ``AppConfig.ready()``
+(compliance registers the warning counts), so a report, the home page and the compliance page
+all ask the one catalogue: ``get(key)``, ``compute(keys, org, period, user)``, ``keys()``.
+
+A *family* is a set of figures one read serves together ("members.status.<status>" from one
+pass over the roll, "activities.count.<type>" from one query over the credits); asking for any
+of them computes the family once. ``one`` computes a single member of a family by its suffix
+when no family read is needed (a type code outside the catalogue, "participants.<type>").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from dangjian.core.period import Period
+from dangjian.metrics.base import reach_roots
+from dangjian.metrics.figures import Figure, combine, orgs
+from dangjian.metrics.figures import activities as act
+from dangjian.metrics.figures import dues as dues_figures
+from dangjian.metrics.figures import members as mem
+from dangjian.metrics.figures import recruitment as cases
+
+FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
+FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
+OneFn = Callable[[str, Any, Period, Any], Figure]  # fn(suffix, org, period, user) -> Figure
+
+
+class UnknownFigure(KeyError):
+    """A figure key that is not registered (message in Chinese)."""
+
+    def __str__(self) -> str:
+        return f"未知的统计指标“{self.args[0]}”。"
+
+
+@dataclass(frozen=True)
+class Family:
+    """Figures under one key prefix that one read serves together."""
+
+    prefix: str
+    keys: Callable[[], list[str]]  # the members listed in the catalogue
+    compute: FamilyFn | None = None  # every member at once
+    one: OneFn | None = None  # any member by its suffix, also one not listed
+    name: str = ""  # to tell apart families sharing a prefix (default: the prefix)
+
+    def owns(self, key: str) -> bool:
+        return key.startswith(self.prefix) and (self.one is not None or key in self.keys())
+
+
+_singles: dict[str, FigureFn] = {}
+_families: list[Family] = []
+
+
+def register(key: str, fn: FigureFn) -> None:
+    """Add (or replace) the figure ``key``."""
+    _singles[key] = fn
+
+
+def register_family(family: Family) -> None:
+    """Add (or replace, by name) a family of figures."""
+    name = family.name or family.prefix
+    _families[:] = [f for f in _families if (f.name or f.prefix) != name]
+    _families.append(family)
+
+
+def _family_of(key: str) -> Family | None:
+    return next((f for f in _families if f.owns(key)), None)
+
+
+def _pick(found: dict[str, Figure], key: str) -> Figure:
+    if key not in found:
+        raise UnknownFigure(key)
+    return found[key]
+
+
+def get(key: str) -> FigureFn:
+    """The function computing figure ``key``: ``fn(org, period, user=None) -> Figure``."""
+    if key in _singles:
+        return _singles[key]
+    family = _family_of(key)
+    if family is None:
+        raise UnknownFigure(key)
+    one, compute_all = family.one, family.compute
+    if one is not None:
+        suffix = key.removeprefix(family.prefix)
+        return lambda org, period, user=None: one(suffix, org, period, user)
+    assert compute_all is not None
+    return lambda org, period, user=None: _pick(compute_all(org, period, user), key)
+
+
+def keys() -> list[str]:
+    """Every key a report may ask for (type counts listed per built-in type code)."""
+    return [*_singles, *(k for family in _families for k in family.keys())]
+
+
+def compute(keys: Iterable[str], org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
+    """Several figures at once; the members of a family share its one read."""
+    if not isinstance(period, Period):
+        raise TypeError(f"period must be a Period, not {type(period).__name__}")
+    wanted = list(dict.fromkeys(keys))
+    out: dict[str, Figure] = {}
+    if "attendance.rate" in wanted and "attendance.person_times" in wanted:
+        # One pass over the attendance rows serves both (it is the costliest read at scale).
+        rate = act.attendance_rate(org, period, user)
+        out["attendance.rate"] = rate
+        out["attendance.person_times"] = act.attendance_person_times(org, period, user, present=rate.basis[0])  # type: ignore[index]
+    pending = [k for k in wanted if k not in out and k not in _singles]
+    for family in _families:
+        mine = [k for k in pending if k not in out and family.owns(k)]
+        if not mine:
+            continue
+        found = family.compute(org, period, user) if family.compute is not None else {}
+        for k in mine:
+            if k in found:
+                out[k] = found[k]
+            elif family.one is not None:
+                out[k] = family.one(k.removeprefix(family.prefix), org, period, user)
+            else:
+                raise UnknownFigure(k)
+    for k in wanted:
+        if k not in out:
+            out[k] = get(k)(org, period, user)
+    return {k: out[k] for k in wanted}
+
+
+def compute_in_reach(keys: Iterable[str], period: Period, user: Any) -> dict[str, Figure]:
+    """Figures over everything ``user`` reaches (the home page's panels): over their
+    organization's subtree, or over every top-level organization for the whole agency."""
+    wanted = list(dict.fromkeys(keys))
+    roots = reach_roots(user)
+    if not roots:
+        for key in wanted:
+            get(key)  # an unknown key is still an error
+        return {key: Figure(key, key, 0, "", "") for key in wanted}
+    per_root = [compute(wanted, root, period, user) for root in roots]
+    return {key: combine(found[key] for found in per_root) for key in wanted}
+
+
+# ---- the built-in catalogue ------------------------------------------------------------------------
+def _type_codes() -> list[str]:
+    from dangjian.activities.choices import BUILTIN_TYPES
+
+    return [code for code, *_ in BUILTIN_TYPES]
+
+
+def _member_keys() -> list[str]:
+    from dangjian.members.choices import MemberStatus
+
+    return [*(f"members.status.{s.value}" for s in MemberStatus), "members.active", "members.direct"]
+
+
+def _attendance_keys() -> list[str]:
+    from dangjian.activities.choices import AttendanceStatus
+
+    return [f"attendance.status.{status.value}" for status in AttendanceStatus]
+
+
+def _org_kind_keys() -> list[str]:
+    from dangjian.orgs.choices import OrgKind
+
+    return [f"orgs.count.{kind.value}" for kind in OrgKind]
+
+
+def _activity_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
+    return {f"activities.count.{code}": fig for code, fig in act.activity_counts(org, period, user).items()}
+
+
+for _key, _fn in {
+    "attendance.rate": act.attendance_rate,
+    "attendance.person_times": act.attendance_person_times,
+    "members.attended_nothing": act.members_attended_nothing,
+    "talks.count": act.talk_count,
+    "talks.coverage": act.talk_coverage,
+    "makeup.completion": act.makeup_completion,
+    "makeup.outstanding": act.makeup_outstanding,
+    "reflections.count": act.reflections_count,
+    "activities.first_agenda": act.first_agenda_count,
+    "activities.secretary_lectures": act.secretary_lecture_count,
+    "terms.due_soon": orgs.terms_due_soon,
+    "terms.overdue": orgs.terms_overdue,
+    "terms.renewed": orgs.terms_renewed,
+    "terms.due": orgs.terms_due,
+}.items():
+    register(_key, _fn)
+
+register_family(
+    Family(
+        "activities.count.",
+        lambda: [f"activities.count.{code}" for code in _type_codes()],
+        compute=_activity_counts,
+        one=act.activity_count,
+    )
+)
+register_family(
+    Family("participants.", lambda: [f"participants.{code}" for code in _type_codes()], one=act.participants)
+)
+register_family(Family("members.", _member_keys, compute=mem.member_counts))
+register_family(
+    Family("dues.", lambda: list(dues_figures.COLLECTION_KEYS), compute=dues_figures.collection, name="dues")
+)
+register_family(
+    Family(
+        "dues.", lambda: list(dues_figures.STANDING_KEYS), compute=dues_figures.standing, name="dues standing"
+    )
+)
+register_family(Family("cases.", cases.case_keys, compute=cases.case_counts, name="cases"))
+register_family(
+    Family("cases.", lambda: list(cases.DUE_KEYS), compute=cases.case_items_due, name="cases due")
+)
+register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
+register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))

@@ -1,0 +1,232 @@
+"""The world the access matrix runs in: one record of every kind a URL can name, inside and
+outside each persona's reach, and what each persona should reach — written down here from the
+rules (README "Roles"), not computed with the scope helper under test.
+
+``inside`` records belong to branch 1 (where zb1 is secretary and dy1 an ordinary member, and
+dy1 attended the activity); ``outside`` records belong to branch 2 (where zb2 is secretary).
+Models without an organization (activity types, built-in genres) have one shared record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "member",
+    "own_secretary",
+    "other_secretary",
+    "discipline",
+    "agency_officer",
+    "admin",
+]
+
+
+def _id(first17: str) -> str:
+    from dangjian.members.validators import id_check_digit
+
+    return first17 + id_check_digit(first17)
+
+
+# The ID numbers of the world's people (the bureau's five members by birth date, then the two
+# applicants): 纪检 must never see one of them in full.
+MEMBER_IDS = [
+    _id("11010519850312001"),
+    _id("44010319900820002"),
+    _id("44010319980105003"),
+    _id("11010519701102004"),
+    _id("44010319790418005"),
+]
+APPLICANT_IDS = {"inside": _id("11010519980520123"), "outside": _id("11010519980520567")}
+ID_NUMBERS = [*MEMBER_IDS, *APPLICANT_IDS.values()]
+
+# Models an ordinary member reaches when the record is their own (their record, their branch,
+# an activity they attended and its files).
+MEMBER_OWN = {"orgs.Organization", "members.Member", "activities.Activity", "activities.Attachment"}
+# Models owned by the user who created them (a job): reached by their owner and the admin only.
+OWNED = {"core.Job"}
+# Records without an organization: whoever may open the page reaches them.
+SHARED = {"activities.ActivityType"}
+
+
+@dataclass
+class World:
+    """The bureau, the personas and a record of each kind inside and outside."""
+
+    bureau: Any
+    users: dict[str, Any]
+    inside: dict[str, Any] = field(default_factory=dict)
+    outside: dict[str, Any] = field(default_factory=dict)
+    samples: dict[str, str] = field(default_factory=dict)
+    # Query parameters (not records) some pages need to answer at all, by URL name.
+    queries: dict[str, str] = field(default_factory=dict)
+
+    def reaches(self, persona: str, label: str, where: str) -> bool:
+        """Whether ``persona`` reaches the ``where`` ("inside"/"outside") record of ``label``."""
+        if persona in ("anonymous", "outsider"):
+            return False
+        if label in SHARED:
+            return True
+        if label in OWNED:
+            owner = "own_secretary" if where == "inside" else "other_secretary"
+            return persona in (owner, "admin")
+        if persona in ("admin", "agency_officer", "discipline"):
+            return True
+        if persona == "own_secretary":
+            return where == "inside"
+        if persona == "other_secretary":
+            return where == "outside"
+        return where == "inside" and label in MEMBER_OWN
+
+    def put_files(self) -> None:
+        """Write the jobs' result files into the current JOBS_DIR (each test has its own)."""
+        for where in ("inside", "outside"):
+            job = getattr(self, where)["core.Job"]
+            job.result_path.parent.mkdir(parents=True, exist_ok=True)
+            job.result_path.write_text(f"{where} result", encoding="utf-8")
+
+    def writes(self, persona: str) -> bool:
+        return persona in ("admin", "agency_officer", "own_secretary", "other_secretary")
+
+    def oversees(self, persona: str, where: str) -> bool:
+        """Supervisors' steps: the 机关党委 and admins oversee every branch, a branch secretary none of
+        its own branch's (it approves nothing of its own)."""
+        return persona in ("admin", "agency_officer")
+
+
+def _user(username: str, kind: str | None, **extra: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from dangjian.core.models import Role
+
+    is_admin = kind == "admin"
+    user = get_user_model().objects.create_user(
+        username=username, password="pw-" + username, is_staff=is_admin, is_superuser=is_admin
+    )
+    if kind:
+        Role.objects.create(user=user, kind=kind, **extra)
+    return user
+
+
+def build_world(bureau: Any) -> World:
+    from dangjian.activities import actions as activity_actions
+    from dangjian.activities.models import Activity, ActivityType, Attachment
+    from dangjian.core.models import Job
+    from dangjian.members.models import Member, Post
+    from dangjian.recruitment import actions as recruitment_actions
+    from dangjian.recruitment.models import StepDocument
+    from dangjian.reports.actions import do_create_draft
+    from dangjian.reports.models import Genre
+
+    for member, id_number in zip(bureau.members, MEMBER_IDS, strict=True):
+        Member.objects.filter(pk=member.pk).update(id_number=id_number, phone="13912345678")
+    users = {
+        "anonymous": None,
+        "outsider": _user("outsider", None),
+        "member": _user("dy1", "member", member=bureau.member_1),
+        "own_secretary": _user("zb1", "org_officer", organization=bureau.branch_1),
+        "other_secretary": _user("zb2", "org_officer", organization=bureau.branch_2),
+        "discipline": _user("jj", "discipline"),
+        "agency_officer": _user("jgdw", "agency_officer", organization=bureau.organ_committee),
+        "admin": _user("admin", "admin"),
+    }
+    world = World(bureau=bureau, users=users)
+    world.inside["orgs.Organization"] = bureau.branch_1
+    world.outside["orgs.Organization"] = bureau.branch_2
+    world.inside["members.Member"] = bureau.member_1
+    world.outside["members.Member"] = bureau.member_of_branch_2
+
+    day = timezone.localdate() - datetime.timedelta(days=20)
+    held = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    theme_day = ActivityType.objects.get(code="theme_day")
+    world.inside["activities.ActivityType"] = world.outside["activities.ActivityType"] = theme_day
+    for where, org in (("inside", bureau.branch_1), ("outside", bureau.branch_2)):
+        activity = activity_actions.do_plan(
+            acting_user=None,
+            organization=org,
+            activity_type=theme_day,
+            topic=f"{org.name}主题党日",
+            planned_at=held,
+        )
+        roster = Member.objects.filter(organization=org)
+        activity_actions.do_record(
+            activity,
+            acting_user=None,
+            attendance={m.pk: ("present", "") for m in roster},
+            held_at=held,
+            topic=activity.topic,
+        )
+        getattr(world, where)["activities.Activity"] = activity
+        getattr(world, where)["activities.Attachment"] = Attachment.objects.create(
+            activity=activity,
+            file=ContentFile(b"%PDF-1.4 test", name="minutes.pdf"),
+            original_name="会议记录.pdf",
+            size=13,
+            content_type="application/pdf",
+        )
+        getattr(world, where)["members.Post"] = Post.objects.create(
+            organization=org, kind="secretary", member=roster.first(), started_on=day
+        )
+        case = recruitment_actions.do_open_case(
+            application_date=day,
+            acting_user=None,
+            name=f"{org.name}申请人",
+            gender="female",
+            birth_date=datetime.date(1998, 5, 20),
+            id_number=APPLICANT_IDS[where],
+            phone="13800000000",
+            department="办公室",
+            organization=org,
+        )
+        getattr(world, where)["recruitment.Case"] = case
+        getattr(world, where)["recruitment.StepDocument"] = StepDocument.objects.create(
+            step=case.steps.get(),
+            file=ContentFile(b"%PDF-1.4 application", name="application.pdf"),
+            original_name="入党申请书.pdf",
+            size=20,
+            content_type="application/pdf",
+        )
+        from dangjian.core.period import Period
+
+        getattr(world, where)["reports.Draft"] = do_create_draft(
+            genre=Genre.objects.get(code="work_summary"),
+            organization=org,
+            period=Period.year(day.year),
+            acting_user=None,
+        )
+        getattr(world, where)["reports.Genre"] = Genre.objects.create(
+            code=f"genre-{where}",
+            name=f"{org.name}的文体",
+            body=Genre.objects.get(code="work_summary").body,
+            owner=org,
+        )
+        Activity.objects.filter(pk=activity.pk).update(status="held")
+    for where, owner in (("inside", "own_secretary"), ("outside", "other_secretary")):
+        getattr(world, where)["core.Job"] = Job.objects.create(
+            kind="members.import_roster",
+            owner=users[owner],
+            title=f"{where}导入花名册",
+            state=Job.State.DONE,
+            finished_at=timezone.now(),
+            result_file="结果.txt",
+        )
+
+    keys = [
+        {f["key"] for f in getattr(world, where)["reports.Draft"].latest_version().figures}
+        for where in ("inside", "outside")
+    ]
+    world.samples = {
+        "fmt": "txt",
+        "kind": "payments",
+        "number": "2",
+        "key": sorted(keys[0] & keys[1])[0],
+        "token": "not-a-token",
+    }
+    world.queries = {"compliance:cell": f"slot={day.year}&rule=org_life_meeting"}
+    return world
