@@ -29,9 +29,11 @@ def _jobs_run_at_once(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _clear_login_throttle():  # type: ignore[no-untyped-def]
-    # The throttle counts failures per address in a process-wide cache: one test's failed
-    # logins from 127.0.0.1 must not lock out the next test's.
+def _clear_login_throttle(settings):  # type: ignore[no-untyped-def]
+    # The site's cache is a directory shared by its server processes (var/cache); a test run
+    # must neither read what a running dev server cached nor clear it, so tests get an
+    # in-process cache, emptied between tests. (The login throttle itself is in the database.)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
     cache.clear()

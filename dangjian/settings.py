@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from dangjian.core.env import env_bool, env_int, env_list, env_str, secret_key
+from dangjian.core.database import database_settings
+from dangjian.core.env import cache_settings, env_bool, env_int, env_list, env_str, secret_key
+from dangjian.core.net import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DANGJIAN_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -18,22 +19,15 @@ DEBUG = env_bool("DANGJIAN_DEBUG", False)
 ALLOWED_HOSTS = env_list("DANGJIAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DANGJIAN_CSRF_TRUSTED_ORIGINS", [])
 
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            env_str("DANGJIAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}"),
-            conn_max_age=env_int("DANGJIAN_DB_CONN_MAX_AGE", 60),
-        )
-    }
-except ValueError as exc:
-    raise ImproperlyConfigured(f"DANGJIAN_DATABASE_URL is not a valid database URL: {exc}") from exc
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while an import writes; the timeout rides out short locks.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+DATABASES = {
+    "default": database_settings(
+        env_str("DANGJIAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'dangjian.sqlite3'}"),
+        conn_max_age=env_int("DANGJIAN_DB_CONN_MAX_AGE", 60),
+        sqlite_timeout=env_int("DANGJIAN_SQLITE_BUSY_TIMEOUT", 20),
+        pg_statement_timeout_ms=env_int("DANGJIAN_PG_STATEMENT_TIMEOUT_MS", 30_000),
+        pg_lock_timeout_ms=env_int("DANGJIAN_PG_LOCK_TIMEOUT_MS", 5_000),
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"].setdefault("TEST", {})
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,17 +57,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangjian.core.net.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "dangjian.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dangjian.core.throttle.DeviceCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dangjian.core.middleware.AuditActorMiddleware",
+    "dangjian.core.middleware.DownloadAuditMiddleware",
     "dangjian.core.middleware.LoginRequiredMiddleware",
+    "dangjian.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -111,15 +110,51 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("DANGJIAN_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DANGJIAN_SECURE_COOKIES", False)
+# Production behind HTTPS: DANGJIAN_HTTPS=1 turns on the redirect to https, HSTS and secure
+# cookies together (what `dangjian check --deploy` asks for). Off by default so `make run` works
+# on http://127.0.0.1.
+HTTPS = env_bool("DANGJIAN_HTTPS", False)
+SESSION_COOKIE_SECURE = env_bool("DANGJIAN_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("DANGJIAN_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("DANGJIAN_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANGJIAN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DANGJIAN_HSTS_PRELOAD", False)
+# Preloading is an enrolment in the browsers' built-in list, decided per domain, not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (dangjian.core.middleware.ContentSecurityPolicyMiddleware): scripts only
+# from our own static files — no inline script or event handler anywhere, so an injected
+# <script> does not run. Inline style attributes stay allowed: they cannot run code.
+CONTENT_SECURITY_POLICY = env_str(
+    "DANGJIAN_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("DANGJIAN_CSP_REPORT_ONLY", False)
 
-# Login throttling: this many failures per username (and per address) lock it for the window.
+AUTHENTICATION_BACKENDS = ["dangjian.core.throttle.ThrottledModelBackend"]
+# Login throttling (policy in dangjian/core/throttle.py): failures within the window lock an
+# account from one address (or one known browser), an account from anywhere at a higher count,
+# and, past a much higher count, the failed names from one address.
 LOGIN_MAX_FAILURES = env_int("DANGJIAN_LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("DANGJIAN_LOGIN_MAX_FAILURES_PER_ACCOUNT", 20)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("DANGJIAN_LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
 LOGIN_LOCKOUT_SECONDS = env_int("DANGJIAN_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
-# One process serves the site (waitress, threads), so an in-process cache holds login throttles.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks); from any
+# other peer those headers are dropped (dangjian/core/net.py).
+TRUSTED_PROXIES = env_list("DANGJIAN_TRUSTED_PROXIES", [])
+parse_networks(TRUSTED_PROXIES)  # fail at start-up on a typo, not at the first request
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Several server processes share one cache (the ledger version that keys derived caches must
+# move for all of them): files under var/cache by default, or Redis (DANGJIAN_CACHE_URL).
+CACHES = {"default": cache_settings(env_str("DANGJIAN_CACHE_URL", f"file://{VAR_DIR / 'cache'}"))}
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -9,11 +9,16 @@ from dangjian.core.scope import Audience, access
 
 admin.site.site_header = "党建台账 系统管理"
 admin.site.site_title = "党建台账"
+admin.site.login_form = core_views.ThrottledAdminAuthenticationForm
+handler500 = "dangjian.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", access(Audience.PUBLIC)(core_views.LoginView.as_view()), name="login"),
     path("logout/", access(Audience.ANYONE, post_only=True)(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "password/", access(Audience.ANYONE)(core_views.PasswordChangeView.as_view()), name="password-change"
+    ),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("", include("dangjian.core.urls")),
     path("orgs/", include("dangjian.orgs.urls")),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dangjian.activities.choices import ActivityStatus, AttachmentKind, AttendanceStatus
 from dangjian.activities.models import Activity, ActivityType, Reflection
 from dangjian.activities.roster import member_votes_on, roster
+from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.dates import today
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.choices import ACTIVE_STATUSES
@@ -107,7 +108,8 @@ class PlanForm(forms.ModelForm):
             self.initial.setdefault("organization", orgs.first().pk)
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(EditConflictMixin, forms.ModelForm):
+    conflict_on_any_change = True  # attendance lives beside the form
     also_counts_as = TypeMultipleChoiceField(ActivityType.objects.none(), required=False, label="同时计为")
     guests = forms.CharField(
         label="列席人员",

@@ -295,14 +295,15 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in actions.RECORD_FIELDS}
         try:
-            actions.do_record(
-                activity,
-                acting_user=request.user,
-                attendance=grid.attendance(),
-                guests=form.guest_names(),
-                also_counts_as=form.cleaned_data["also_counts_as"],
-                **fields,
-            )
+            with form.save_guard():
+                actions.do_record(
+                    activity,
+                    acting_user=request.user,
+                    attendance=grid.attendance(),
+                    guests=form.guest_names(),
+                    also_counts_as=form.cleaned_data["also_counts_as"],
+                    **fields,
+                )
         except ValidationError as exc:
             activity.refresh_from_db()
             _apply_errors(form, exc)

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from dangjian.compliance.choices import CellStatus
 from dangjian.compliance.evaluator import Matrix, evaluate
@@ -51,7 +53,35 @@ def _pick(request: HttpRequest) -> tuple[Organization, Period, list[str]]:
     return org, period, errors
 
 
-def _sections(matrix: Matrix) -> list[dict[str, Any]]:
+def _strip(cells: list[Any], org_name: str, cell_url: str, back_org: int) -> SafeString:
+    """One rule's squares for one organization, as HTML.
+
+    Built here rather than in the template: a province-wide map has thousands of squares, and
+    the template engine's dozen variable lookups per square were most of the page's CPU time.
+    """
+    wide = " wide" if len(cells) <= 4 else ""
+    return format_html_join(
+        "",
+        '<a class="sq sq-{}{}" href="{}?org={}&rule={}&slot={}&back_org={}" title="{}" aria-label="{}{}"></a>',
+        (
+            (
+                ("na future" if c.reason == "未到期" else "na") if c.status == "n/a" else c.status,
+                wide,
+                cell_url,
+                c.org_id,
+                c.rule_code,
+                c.slot.code,
+                back_org,
+                c.title,
+                org_name,
+                c.title,
+            )
+            for c in cells
+        ),
+    )
+
+
+def _sections(matrix: Matrix, cell_url: str = "", back_org: int | None = None) -> list[dict[str, Any]]:
     """The heat map grouped by organization kind, each with only the rules that bind that kind."""
     sections = []
     for kind in KIND_ORDER:
@@ -68,7 +98,8 @@ def _sections(matrix: Matrix) -> list[dict[str, Any]]:
                 groups.append(cells)
             judged = [c for g in groups for c in g if c.status != CellStatus.NA]
             done = sum(1 for c in judged if c.status == CellStatus.DONE)
-            rows.append({"org": org, "groups": groups, "done": done, "judged": len(judged)})
+            strips = [_strip(cells, org.name, cell_url, back_org) for cells in groups]
+            rows.append({"org": org, "groups": groups, "strips": strips, "done": done, "judged": len(judged)})
         sections.append({"kind": kind, "label": OrgKind(kind).label, "columns": columns, "rows": rows})
     return sections
 
@@ -89,7 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period": period,
         "errors": errors,
         "matrix": matrix,
-        "sections": _sections(matrix),
+        "sections": _sections(matrix, safe_reverse("compliance:cell"), org.pk),
         "summary": summary,
         # Floor to one decimal: 262 of 263 must not read as "100%".
         "rate": math.floor(1000 * summary[CellStatus.DONE] / judged) / 10 if judged else None,

@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from dangjian.core import audit  # noqa: F401 - connects the audit signal handlers
+        from dangjian.core import accounts, audit  # noqa: F401 - connect the audit signal handlers
         from dangjian.core.home import NavItem, register_nav
+        from dangjian.core.scope import Audience
 
         register_nav(NavItem(90, "审计日志", "audit-log"))
+        register_nav(NavItem(95, "账号管理", "admin:auth_user_changelist", audience=Audience.ADMIN))

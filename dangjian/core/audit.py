@@ -96,6 +96,43 @@ def record(obj: Model, verb: str, changes: dict[str, Any] | None = None) -> Audi
     return entry
 
 
+def record_event(
+    model: type[Model],
+    object_id: Any,
+    object_repr: str,
+    verb: str,
+    changes: dict[str, Any] | None = None,
+    *,
+    actor: Any = None,
+    actor_name: str | None = None,
+    via: str | None = None,
+) -> AuditLog:
+    """Log a security event (a login, a download, a password change) that is no ledger change.
+
+    Unlike ``record()`` it names the actor itself (at login the request has no user yet), may
+    concern no existing row (a failed login for an unknown name) and leaves the ledger version
+    alone: signing in must not throw away every derived cache.
+    """
+    if actor is None:
+        actor, default_via = current_actor()
+    else:
+        default_via = current_actor()[1]
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor_name or (actor.get_username() if getattr(actor, "pk", None) else "系统"),
+        via=via or default_via,
+        action=AuditAction.ACTION,
+        verb=verb[:60],
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=str(object_id or "")[:40],
+        object_repr=object_repr[:200],
+        changes={
+            k: [_jsonable(x) for x in v] if isinstance(v, list | tuple) else _jsonable(v)
+            for k, v in (changes or {}).items()
+        },
+    )
+
+
 def record_bulk_create(objs: Iterable[AuditedModel], verb: str = "") -> None:
     """bulk_create skips signals; imports call this so their rows are logged all the same."""
     entries = [

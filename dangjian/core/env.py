@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -70,3 +71,24 @@ def secret_key(var_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def cache_settings(url: str) -> dict[str, Any]:
+    """Django's CACHES["default"] from ``file:///path``, ``redis://…`` or ``locmem://``.
+
+    The cache holds the ledger version that keys derived figures, so with several server
+    processes it must be one cache for all of them: a directory (one machine) or Redis (needs
+    the ``redis`` package). ``locmem://`` is for a single process only.
+    """
+    scheme, _, rest = url.partition("://")
+    if scheme == "file" and rest:
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": rest,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    if scheme in ("redis", "rediss") and rest:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"DANGJIAN_CACHE_URL must be file:///dir, redis://… or locmem://, got {url!r}")

@@ -72,7 +72,7 @@ class AuditLog(models.Model):
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
 
-class Role(TimeStampedModel):
+class Role(AuditedModel):
     """A user's role and, for branch officers, the organization whose subtree they manage.
 
     The member link lets an ordinary member see their own record and lets every role be
@@ -123,6 +123,29 @@ class Role(TimeStampedModel):
             raise ValidationError({"organization": "党务干部/支部书记必须指定负责的党组织。"})
         if self.kind == RoleKind.MEMBER and not self.member_id:
             raise ValidationError({"member": "党员账号必须关联花名册中的党员。"})
+
+
+class LoginFailure(models.Model):
+    """One failed login: which account name, from which address and browser, when.
+
+    The login throttle counts these rows (core/throttle.py). They live in the database, not a
+    per-process cache, so every server process sees the same counts.
+    """
+
+    at = models.DateTimeField("时间", db_index=True)
+    username = models.CharField("用户名", max_length=150)
+    address = models.CharField("地址", max_length=45, blank=True)
+    device = models.CharField("浏览器标识", max_length=32, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"]),
+            models.Index(fields=["address", "at"]),
+        ]
+        verbose_name = verbose_name_plural = "登录失败记录"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.address}"
 
 
 class Job(models.Model):

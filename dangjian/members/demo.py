@@ -447,13 +447,12 @@ class _Builder:
     def users(self) -> None:
         ctx = self.ctx
         User = get_user_model()
-        # Hash once: argon2 is deliberately slow and every demo account shares the one password.
-        password = make_password(ctx.password)
 
         def account(
             username: str, kind: str, *, org: Any = None, member: Member | None = None, **extra: Any
         ) -> Any:
-            user = User.objects.create(username=username, password=password, **extra)
+            # Hashed per account: each gets its own salt, so one cracked hash is not all of them.
+            user = User.objects.create(username=username, password=make_password(ctx.password), **extra)
             Role.objects.create(user=user, kind=kind, organization=org, member=member)
             if member is not None:
                 member.user = user

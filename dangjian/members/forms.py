@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.dates import today
 from dangjian.core.scope import restrict
 from dangjian.members import extensions
@@ -49,8 +50,12 @@ def _org_label(org: Organization) -> str:
     return org.name
 
 
-class MemberForm(ChineseErrorsMixin, forms.ModelForm):
-    """The 花名册 fields; status is set here only when adding — later through the status form."""
+class MemberForm(EditConflictMixin, ChineseErrorsMixin, forms.ModelForm):
+    """The 花名册 fields; status is set here only when adding — later through the status form.
+
+    Two officers editing one member at once: the second save is stopped and shown what the first
+    changed (core/concurrency.py).
+    """
 
     class Meta:
         model = Member

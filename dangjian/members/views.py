@@ -148,9 +148,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization"), request.user, pk=pk)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields}
+        fields = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
         try:
-            actions.do_update_member(member, acting_user=request.user, **fields)
+            with form.save_guard():
+                actions.do_update_member(member, acting_user=request.user, **fields)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

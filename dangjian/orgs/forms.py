@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.dates import today
 from dangjian.core.scope import get_scope, restrict
 from dangjian.orgs.models import Organization
@@ -19,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(EditConflictMixin, forms.ModelForm):
     """Add or edit an organization; the parent must lie inside the user's scope."""
 
     class Meta:

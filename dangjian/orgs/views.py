@@ -231,7 +231,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(request.POST or None, instance=org, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_organization(form.instance, acting_user=request.user)
+            with form.save_guard():
+                actions.do_save_organization(form.instance, acting_user=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

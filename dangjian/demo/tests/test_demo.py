@@ -239,3 +239,12 @@ def test_demo_changes_are_attributed_to_the_demo_in_the_audit_log():
         AuditLog.objects.filter(content_type__model="member", action="create").count()
         == Member.objects.count()
     )
+
+
+def test_demo_accounts_have_distinct_salts_and_hashes():
+    from django.contrib.auth import get_user_model
+
+    call_command("demo", stdout=io.StringIO())
+    hashes = list(get_user_model().objects.values_list("password", flat=True))
+    assert len(hashes) > 5
+    assert len(set(hashes)) == len(hashes)

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dangjian.core import audit
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.models import Member
 from dangjian.members.roster_export import export_roster
@@ -73,4 +74,15 @@ class Command(BaseCommand):
         members = restrict(Member.objects.all(), user)
         data = export_roster(members, user=user)
         path.write_bytes(data)
-        self.stdout.write(f"已导出 {members.count():,} 名党员到 {path}。")
+        count = members.count()
+        # Personal data leaving the system is audited, from the CLI as from the web.
+        audit.record_event(
+            Member,
+            "",
+            "花名册",
+            "导出花名册",
+            {"文件": str(path), "人数": count},
+            actor=user,
+            via="cli",
+        )
+        self.stdout.write(f"已导出 {count:,} 名党员到 {path}。")
