@@ -388,3 +388,31 @@ def _openpyxl_sheets(data: bytes) -> list[Sheet]:
     finally:
         book.close()
     return out
+
+
+def workbook_bytes(book: Any) -> bytes:
+    """The .xlsx file of ``book``, with every text that would run as a formula kept as text.
+
+    openpyxl turns any string starting with "=" into a live formula: a member's name or remark
+    typed as ``=HYPERLINK(…)`` would run in the officer's Excel, and re-importing the export
+    would read back an empty cell. Our exports write no formulas of their own, so every formula
+    cell is data and is stored as the text it is; it reads back unchanged. Write-only sheets
+    cannot be walked afterwards: their cells go through ``as_text`` as they are made.
+    """
+    for sheet in book.worksheets:
+        if not hasattr(sheet, "iter_rows"):
+            continue
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def as_text(cell: Any) -> Any:
+    """``cell`` (a write-only cell) kept as text if its value would otherwise run as a formula."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
