@@ -184,6 +184,10 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Roster and ledger imports: larger spreadsheets are refused with a message, not read.
 IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("DANGJIAN_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("DANGJIAN_IMPORT_MAX_ROWS", 20000)
+# The longest period a page computes (compliance over 180 years took 12 s): longer asks are refused.
+PERIOD_MAX_YEARS = env_int("DANGJIAN_PERIOD_MAX_YEARS", 10)
 # Photos and scanned sign-in sheets kept with an activity.
 ACTIVITY_ATTACHMENT_MAX_BYTES = env_int("DANGJIAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
