@@ -188,6 +188,10 @@ IMPORT_MAX_UNPACKED_BYTES = env_int("DANGJIAN_IMPORT_MAX_UNPACKED_BYTES", 200 * 
 IMPORT_MAX_ROWS = env_int("DANGJIAN_IMPORT_MAX_ROWS", 20000)
 # The longest period a page computes (compliance over 180 years took 12 s): longer asks are refused.
 PERIOD_MAX_YEARS = env_int("DANGJIAN_PERIOD_MAX_YEARS", 10)
+# Days a calendar-subscription (.ics) address works; a user can revoke theirs at any time.
+ICS_FEED_DAYS = env_int("DANGJIAN_ICS_FEED_DAYS", 365)
+# Hours an uploaded or corrected document stays on the server for the proofreading page.
+PROOFREAD_KEEP_HOURS = env_int("DANGJIAN_PROOFREAD_KEEP_HOURS", 24)
 # Photos and scanned sign-in sheets kept with an activity.
 ACTIVITY_ATTACHMENT_MAX_BYTES = env_int("DANGJIAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
