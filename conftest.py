@@ -1,16 +1,170 @@
-"""Shared test fixtures: a small bureau and the personas every view test uses.
+"""Shared test fixtures: the frozen day, a small bureau, the personas every view test uses, and
+the demo bureau built once per test process.
 
 Personas (STYLE.md §11): ``admin``, ``agency_officer`` (机关党委), ``secretary_of_branch_1``
 (党务干部 of branch 1's subtree), ``discipline`` (纪检, read-only), ``member`` (an ordinary
 member of branch 1, sees only themselves) and ``outsider`` (logged in, no role).
+
+The clock: every test runs on 2026-11-29 from 10:00 Beijing time (the clock ticks on from there).
+``@pytest.mark.today("2026-03-31")`` (or a date, or "2026-03-31 23:30") runs one test on another
+day; the ``clock`` fixture tells a test the day and moves it (``clock.move_to(...)``).
+
+The demo bureau (``demo_bureau``): ``dangjian demo`` is built once per test process, inside a
+transaction rolled back after the last test that uses it. Tests using it are run together (see
+``pytest_collection_modifyitems``) and each runs in its own savepoint, so what one writes no
+other test sees.
 """
 
 from __future__ import annotations
 
-import datetime
-from types import SimpleNamespace
+import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import time_machine
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from dangjian.testing import factories
+from dangjian.testing.clock import FROZEN_NOW, Clock, parse_day
+
+# A loaded machine (CI, or nine agents on two cores) must not fail a property test for being slow:
+# the properties are what is tested, not the time one example takes.
+hypothesis_settings.register_profile("dangjian", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("dangjian")
+
+# ---- the clock ----------------------------------------------------------------------------------
+
+_SESSION_TRAVEL: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", 'today(day): run the test on another day ("2026-03-31", "2026-03-31 23:30" or a date)'
+    )
+    # Started here, not in a fixture, so that session and module fixtures (the demo, the access
+    # matrix's world) are built on the frozen day too.
+    global _SESSION_TRAVEL
+    _SESSION_TRAVEL = time_machine.travel(FROZEN_NOW, tick=True)
+    _SESSION_TRAVEL.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_TRAVEL is not None:
+        _SESSION_TRAVEL.stop()
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
+    """The frozen clock; a test marked ``@pytest.mark.today(...)`` starts on that day instead."""
+    marker = request.node.get_closest_marker("today")
+    with Clock(parse_day(*marker.args) if marker else None) as frozen:
+        yield frozen
+
+
+# ---- the demo bureau, once per test process -----------------------------------------------------
+
+
+class _DemoDatabase:
+    """The state of the shared demo: open (built, inside a transaction) or closed."""
+
+    def __init__(self) -> None:
+        self.atomic: Any = None
+        self.output = ""
+        self.builds = 0
+
+    def open(self, blocker: Any) -> None:
+        from django.core.management import call_command
+        from django.db import transaction
+        from django.test import override_settings
+
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            out = io.StringIO()
+            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                call_command("demo", "--if-empty", stdout=out)
+            self.output = out.getvalue()
+            self.builds += 1
+
+    def close(self, blocker: Any) -> None:
+        from django.db import transaction
+
+        if self.atomic is None:
+            return
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+DEMO = _DemoDatabase()
+_DEMO_BLOCKER: list[Any] = []
+
+
+@pytest.fixture(scope="session")
+def _demo_database(django_db_setup, django_db_blocker) -> Iterator[_DemoDatabase]:  # type: ignore[no-untyped-def]
+    _DEMO_BLOCKER.append(django_db_blocker)
+    DEMO.open(django_db_blocker)
+    yield DEMO
+    DEMO.close(django_db_blocker)
+
+
+@pytest.fixture
+def demo_bureau(_demo_database: _DemoDatabase, db) -> _DemoDatabase:  # type: ignore[no-untyped-def]
+    """The demo bureau (``dangjian demo``, built once); ``.output`` is what the command printed."""
+    if _demo_database.atomic is None:
+        pytest.fail(
+            "演示数据已回滚：使用 demo_bureau 的测试须连续运行（见 conftest.py 的排序）", pytrace=False
+        )
+    return _demo_database
+
+
+def _uses_demo(item: pytest.Item) -> bool:
+    # Directly (demo_bureau) or through a module fixture built on top of it (_demo_database).
+    return "_demo_database" in getattr(item, "fixturenames", ())
+
+
+def _in_db_group(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the item among the database tests that roll back (its group 0)."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return False
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return False
+    return marker is not None or "db" in fixtures
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # Under `pytest -n N --dist loadgroup` the tests on the demo go to one worker: one build.
+    if _uses_demo(item):
+        item.add_marker(pytest.mark.xdist_group("demo"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the demo's tests together, right after the other rolled-back database tests and before
+    the transactional ones (which flush the database, and must not run inside the demo's
+    transaction). Runs after pytest-django's own ordering."""
+    demo = [item for item in items if _uses_demo(item)]
+    if not demo:
+        return
+    rest = [item for item in items if not _uses_demo(item)]
+    cut = next((n for n, item in enumerate(rest) if not _in_db_group(item)), len(rest))
+    items[:] = [*rest[:cut], *demo, *rest[cut:]]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield
+    # The last test on the demo has run: roll the demo back before anything else uses the database.
+    if DEMO.atomic is not None and (nextitem is None or not _uses_demo(nextitem)):
+        DEMO.close(_DEMO_BLOCKER[-1])
+
+
+# ---- settings every test runs with --------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -44,77 +198,17 @@ def _clear_login_throttle(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def bureau(db):  # type: ignore[no-untyped-def]
     """党组 → 机关党委 → 第一党支部 (with 2 党小组) and 第二党支部, with a few members each."""
-    return build_bureau()
+    return factories.org_tree()
 
 
-def build_bureau() -> SimpleNamespace:
-    """The ``bureau`` fixture's organizations and members, for fixtures of a wider scope."""
-    from dangjian.members.models import Member
-    from dangjian.orgs.choices import OrgKind
-    from dangjian.orgs.models import Organization
-
-    lg = Organization.objects.create(name="测试局党组", kind=OrgKind.LEADING_GROUP, order=1)
-    oc = Organization.objects.create(name="测试局机关党委", kind=OrgKind.ORGAN_COMMITTEE, parent=lg, order=1)
-    b1 = Organization.objects.create(name="第一党支部", kind=OrgKind.BRANCH, parent=oc, order=1)
-    b2 = Organization.objects.create(name="第二党支部", kind=OrgKind.BRANCH, parent=oc, order=2)
-    c1 = Organization.objects.create(name="第一党小组", kind=OrgKind.CELL, parent=b1, order=1)
-    c2 = Organization.objects.create(name="第二党小组", kind=OrgKind.CELL, parent=b1, order=2)
-
-    def make(name: str, org, cell=None, status="full", born=(1985, 3, 12), admitted=(2010, 7, 1), **kw):  # type: ignore[no-untyped-def]
-        admission = datetime.date(*admitted)
-        return Member.objects.create(
-            name=name,
-            gender=kw.pop("gender", "male"),
-            birth_date=datetime.date(*born),
-            organization=org,
-            cell=cell,
-            status=status,
-            admission_date=admission,
-            confirmation_date=None
-            if status == "probationary"
-            else admission.replace(year=admission.year + 1),
-            **kw,
-        )
-
-    m1 = make("赵一明", b1, c1)
-    m2 = make("钱二华", b1, c2, gender="female", born=(1990, 8, 20))
-    m3 = make("孙三立", b1, c1, status="probationary", born=(1998, 1, 5), admitted=(2026, 3, 1))
-    m4 = make("李四清", b2, born=(1970, 11, 2), admitted=(1995, 6, 30))
-    m5 = make("周五平", b2, gender="female", born=(1979, 4, 18))
-    return SimpleNamespace(
-        leading_group=lg,
-        organ_committee=oc,
-        branch_1=b1,
-        branch_2=b2,
-        cell_1=c1,
-        cell_2=c2,
-        members=[m1, m2, m3, m4, m5],
-        member_1=m1,
-        member_of_branch_2=m4,
-    )
-
-
-def _user(username: str, kind: str | None, *, org=None, member=None, **extra):  # type: ignore[no-untyped-def]
-    from django.contrib.auth import get_user_model
-
-    from dangjian.core.models import Role
-
-    user = get_user_model().objects.create_user(username=username, password="pw-" + username, **extra)
-    if kind:
-        Role.objects.create(user=user, kind=kind, organization=org, member=member)
-    return user
+# Names other fixtures (tests/access_world.py …) and older tests import from here.
+build_bureau = factories.org_tree
+_user = factories.user
 
 
 @pytest.fixture
 def personas(bureau):  # type: ignore[no-untyped-def]
-    return SimpleNamespace(
-        admin=_user("admin", "admin", is_staff=True, is_superuser=True),
-        agency_officer=_user("jgdw", "agency_officer", org=bureau.organ_committee),
-        secretary_of_branch_1=_user("zb1", "org_officer", org=bureau.branch_1),
-        discipline=_user("jj", "discipline"),
-        member=_user("dy1", "member", member=bureau.member_1),
-        outsider=_user("outsider", None),
-    )
+    return factories.personas(bureau)
 
 
 @pytest.fixture

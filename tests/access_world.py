@@ -101,17 +101,11 @@ class World:
 
 
 def _user(username: str, kind: str | None, **extra: Any) -> Any:
-    from django.contrib.auth import get_user_model
-
-    from dangjian.core.models import Role
+    from dangjian.testing.factories import user
 
     is_admin = kind == "admin"
-    user = get_user_model().objects.create_user(
-        username=username, password="pw-" + username, is_staff=is_admin, is_superuser=is_admin
-    )
-    if kind:
-        Role.objects.create(user=user, kind=kind, **extra)
-    return user
+    org, member = extra.get("organization"), extra.get("member")
+    return user(username, kind, org=org, member=member, is_staff=is_admin, is_superuser=is_admin)
 
 
 def build_world(bureau: Any) -> World:

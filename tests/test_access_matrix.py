@@ -81,16 +81,23 @@ def test_every_declared_target_names_a_model_the_world_builds(world, db) -> None
 def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """One world for the whole module (built once: ~1 s); every request below runs in a savepoint
     that is rolled back, so no test sees another's writes, and the world goes at the end."""
-    from conftest import build_bureau
+    from dangjian.testing.factories import org_tree
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_world(build_bureau())
+            yield build_world(org_tree())
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _pdf_without_libreoffice(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The matrix asks who may start a PDF export, not whether LibreOffice converts (the reports
+    # tests do): a stand-in saves one LibreOffice run per persona allowed (~1 min in all).
+    monkeypatch.setattr("dangjian.reports.jobs.docx_to_pdf", lambda docx, **kw: b"%PDF-1.4\n%%EOF\n")
 
 
 # ---- one request and its expected answer --------------------------------------------------------

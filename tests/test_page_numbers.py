@@ -6,13 +6,10 @@ branch secretary."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from dangjian import metrics
@@ -21,19 +18,6 @@ from dangjian.core.dates import today
 from dangjian.core.period import Period
 
 ROLES = ["admin", "jgdw", "zb1"]
-
-
-@pytest.fixture(scope="module")
-def demo_bureau(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The demo bureau, built once for this module and rolled back afterwards."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield
-        transaction.set_rollback(True)
 
 
 def persona(role: str) -> Any:

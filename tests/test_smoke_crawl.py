@@ -1,8 +1,8 @@
 """Whole-site smoke test: every demo account clicks through the site as its user would.
 
-The demo bureau (``dangjian demo``) is built once per module inside a transaction that is rolled
-back at the end, so this works on SQLite and PostgreSQL alike and leaves the test database
-clean. Then, for each demo account, a breadth-first crawl from "/" follows every same-site
+The demo bureau (``dangjian demo``, the session's ``demo_bureau``) is built once inside a
+transaction that is rolled back at the end, so this works on SQLite and PostgreSQL alike and
+leaves the test database clean. Then, for each demo account, a breadth-first crawl from "/" follows every same-site
 ``<a href>`` (GET only) and checks each answer:
 
 - no status ≥ 500; no 404 or 403 for a link the user was shown (a page must not link to what
@@ -28,10 +28,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, urljoin, urlsplit, urlunsplit
 
 import pytest
-from django.core.management import call_command
 from django.core.signals import got_request_exception
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 ROLES = ["admin", "jgdw", "zb1", "zb2", "jj", "dy1"]
 MAX_PAGES = 400
@@ -357,17 +356,13 @@ def crawl(client: Client, role: str) -> CrawlResult:
 
 
 @pytest.fixture(scope="module")
-def demo_bureau(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The demo bureau, built once for this module and rolled back afterwards."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-    ):
-        with transaction.atomic():
-            call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-            _report_drafts()
-            yield
-            transaction.set_rollback(True)
+def report_drafts(_demo_database, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The shared demo bureau plus report drafts (below), made once for this module in a savepoint
+    rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _report_drafts()
+        yield
+        transaction.set_rollback(True)
 
 
 SETUP_PROBLEMS: list[str] = []
@@ -409,7 +404,7 @@ RESULTS: dict[str, CrawlResult] = {}
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_link_a_user_sees_works(demo_bureau, db, role):  # type: ignore[no-untyped-def]
+def test_every_link_a_user_sees_works(demo_bureau, report_drafts, role):  # type: ignore[no-untyped-def]
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username=role)

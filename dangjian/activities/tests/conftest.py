@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from dangjian.activities import actions
-from dangjian.activities.models import Activity, ActivityType
+from dangjian.activities.models import Activity
+from dangjian.testing import factories
 
 
 def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
@@ -27,15 +28,13 @@ def all_present(members: list[Any]) -> dict[int, tuple[str, str]]:
 
 @pytest.fixture
 def types(db) -> SimpleNamespace:  # type: ignore[no-untyped-def]
-    return SimpleNamespace(**{t.code: t for t in ActivityType.objects.all()})
+    return SimpleNamespace(**factories.activity_types())
 
 
 @pytest.fixture
 def org_officer_of_committee(bureau):  # type: ignore[no-untyped-def]
     """A 党务干部 of the 机关党委 (an org_officer one level above the branches)."""
-    from conftest import _user
-
-    return _user("jgdw_org", "org_officer", org=bureau.organ_committee)
+    return factories.user("jgdw_org", "org_officer", org=bureau.organ_committee)
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import random
 
 import pytest
 
 from dangjian.activities.models import Activity, ActivityCredit, Attendance
+from dangjian.core.dates import today
 from dangjian.demo.context import DemoContext
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,7 @@ def ctx(db):  # type: ignore[no-untyped-def]
     from dangjian.activities import demo as activities_demo
     from dangjian.members import demo as members_demo
 
-    context = DemoContext(
-        today=datetime.date.today(), rng=random.Random(7), password="demo-pass-2024", log=lambda s: None
-    )
+    context = DemoContext(today=today(), rng=random.Random(7), password="demo-pass-2024", log=lambda s: None)
     members_demo.build(context)
     activities_demo.build(context)
     return context

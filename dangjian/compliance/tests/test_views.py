@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dangjian.compliance.panels import warnings_panel
+from dangjian.core.dates import today
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ledger(bureau, make_activity):  # type: ignore[no-untyped-def]
-    year = datetime.date.today().year
+    year = today().year  # the app's day (Beijing), not the machine's
     return {
         "b1": make_activity(bureau.branch_1, "committee_meeting", D(year, 1, 10)),
         "b2": make_activity(bureau.branch_2, "committee_meeting", D(year, 1, 12)),

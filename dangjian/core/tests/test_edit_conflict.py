@@ -48,9 +48,11 @@ def test_a_concurrent_member_edit_is_shown_not_overwritten(two_officers, bureau)
     assert response.status_code == 200
     text = response.content.decode()
     assert "在您编辑期间" in text and "zb1" in text
-    assert "联系电话" in text or "手机" in text or "电话" in text
-    assert "13900001111" in text
     form = response.context["form"]
+    # The notice names the field by its label and the other user's value; the field says it was taken.
+    summary = form.non_field_errors()[0]
+    assert "联系电话：" in summary and "→ 13900001111" in summary
+    assert form.errors["phone"] == ["其他用户已改为：13900001111（原为：（空））。已换成其他用户的值。"]
     assert form.data["department"] == "办公室"  # my input kept
     assert form.data["phone"] == "13900001111"  # their value taken where I changed nothing
     member.refresh_from_db()

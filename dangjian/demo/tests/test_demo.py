@@ -195,16 +195,14 @@ def test_demo_is_deterministic_for_a_seed():
     assert _snapshot() == first
 
 
-def test_demo_command_builds_logs_and_prints_logins(settings):
-    out = io.StringIO()
-    call_command("demo", stdout=out)
-    text = out.getvalue()
+def test_demo_command_builds_logs_and_prints_logins(settings, demo_bureau):
+    # The shared demo was built by `dangjian demo --if-empty` on the empty test database.
+    text = demo_bureau.output
     assert "admin" in text and "zb1" in text and "dy1" in text and settings.DEMO_PASSWORD in text
     assert Member.objects.count() >= 110
 
 
-def test_demo_if_empty_twice_changes_nothing():
-    call_command("demo", "--if-empty", stdout=io.StringIO())
+def test_demo_if_empty_twice_changes_nothing(demo_bureau):
     before = (
         Organization.objects.count(),
         Member.objects.count(),
@@ -220,17 +218,15 @@ def test_demo_if_empty_twice_changes_nothing():
         call_command("demo", stdout=io.StringIO())
 
 
-def test_demo_logins_work_with_the_demo_password(client):
-    call_command("demo", stdout=io.StringIO())
+def test_demo_logins_work_with_the_demo_password(client, demo_bureau):
     for username in ["admin", "jgdw", "zb1", "zb8", "jj", "dy1"]:
         assert client.login(username=username, password=settings.DEMO_PASSWORD), username
         assert not client.login(username=username, password="wrong-password"), username
 
 
-def test_demo_changes_are_attributed_to_the_demo_in_the_audit_log():
+def test_demo_changes_are_attributed_to_the_demo_in_the_audit_log(demo_bureau):
     from dangjian.core.models import AuditLog
 
-    call_command("demo", stdout=io.StringIO())
     # Other apps' data migrations may have logged seed rows before; everything since is the demo's.
     first = AuditLog.objects.filter(content_type__app_label="orgs").order_by("id").first()
     vias = set(AuditLog.objects.filter(id__gte=first.id).values_list("via", flat=True))
@@ -241,10 +237,9 @@ def test_demo_changes_are_attributed_to_the_demo_in_the_audit_log():
     )
 
 
-def test_demo_accounts_have_distinct_salts_and_hashes():
+def test_demo_accounts_have_distinct_salts_and_hashes(demo_bureau):
     from django.contrib.auth import get_user_model
 
-    call_command("demo", stdout=io.StringIO())
     hashes = list(get_user_model().objects.values_list("password", flat=True))
     assert len(hashes) > 5
     assert len(set(hashes)) == len(hashes)

@@ -1,37 +1,23 @@
-"""Dues fixtures: the shared bureau with bases on record from January 2026."""
+"""Dues fixtures: the shared bureau with bases on record from January of the frozen year."""
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 
-JAN = datetime.date(2026, 1, 1)
+from dangjian.testing import factories
+from dangjian.testing.clock import FROZEN_TODAY
+
+JAN = FROZEN_TODAY.replace(month=1, day=1)  # 2026-01-01
+PAY_DAY = FROZEN_TODAY.replace(day=10)  # 2026-11-10
 
 
 @pytest.fixture
 def bases(bureau):  # type: ignore[no-untyped-def]
     """Bases for all five members: 4500 (1%), 6000 (1.5%), the probationary member 2800, 3000, 12000."""
-    from dangjian.dues.actions import do_set_base
-
     amounts = ["4500", "6000", "2800", "3000", "12000"]
-    rows = []
-    for member, amount in zip(bureau.members, amounts, strict=True):
-        rows.append(do_set_base(member, amount, effective_month=JAN, acting_user=None, via="test"))
-    return rows
+    return [factories.dues_base(m, a, JAN) for m, a in zip(bureau.members, amounts, strict=True)]
 
 
-def pay(member, amount, receipt, *, on=datetime.date(2026, 11, 10), **kw):  # type: ignore[no-untyped-def]
-    from dangjian.dues.actions import do_record_payment
-
-    return do_record_payment(
-        member,
-        Decimal(amount),
-        paid_on=on,
-        method=kw.pop("method", "wechat"),
-        receipt_number=receipt,
-        acting_user=kw.pop("acting_user", None),
-        via="test",
-        **kw,
-    )
+def pay(member, amount, receipt, *, on=PAY_DAY, **kw):  # type: ignore[no-untyped-def]
+    """A payment (on the 10th of the frozen month unless ``on``)."""
+    return factories.dues_payment(member, amount, receipt, on=on, **kw)

@@ -52,7 +52,7 @@ def make_id(region: str, born: datetime.date, seq: str = "123") -> str:
     ],
 )
 def test_valid_id_numbers_pass(value):
-    validate_id_number(value)
+    assert validate_id_number(value) is None  # refusal is a ValidationError
 
 
 @pytest.mark.parametrize(
@@ -502,6 +502,7 @@ def test_a_cell_leader_is_a_member_of_that_cell(bureau, personas):
 
 
 def test_leading_group_and_organ_committee_posts_may_go_to_any_member(bureau, personas):
+    # Neither member belongs to the organization whose post they take; no validation refuses it.
     do_assign_post(
         bureau.leading_group,
         kind=PostKind.SECRETARY,
@@ -516,6 +517,11 @@ def test_leading_group_and_organ_committee_posts_may_go_to_any_member(bureau, pe
         started_on=D(2023, 1, 1),
         acting_user=personas.admin,
     )
+    held = set(Post.objects.current().values_list("organization__name", "kind", "member__name"))
+    assert held == {
+        (bureau.leading_group.name, PostKind.SECRETARY, bureau.member_of_branch_2.name),
+        (bureau.organ_committee.name, PostKind.SECRETARY, bureau.member_1.name),
+    }
 
 
 def test_a_post_cannot_end_before_it_starts(bureau, personas):

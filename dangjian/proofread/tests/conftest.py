@@ -12,3 +12,8 @@ def _fast_password_hashing():
 @pytest.fixture(autouse=True)
 def _clear_login_throttle():
     yield
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once():
+    yield

@@ -1,4 +1,5 @@
-"""Fixtures for the admission pipeline: valid ID numbers and a helper that walks a case forward."""
+"""Fixtures for the admission pipeline: valid ID numbers and a helper that walks a case forward
+(both from dangjian.testing.factories)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,14 @@ from typing import Any
 
 import pytest
 
-from dangjian.members.validators import id_check_digit
-from dangjian.recruitment import actions, rules
 from dangjian.recruitment.demo import happy_dates  # one happy path for the demo and the tests
+from dangjian.testing import factories
 
-__all__ = ["happy_dates"]
+__all__ = ["happy_dates", "make_id"]
 
 
 def make_id(born: datetime.date, seq: str = "123") -> str:
-    first17 = f"110105{born:%Y%m%d}{seq}"
-    return first17 + id_check_digit(first17)
-
-
-def step_kwargs(number: int, bureau: Any) -> dict[str, Any]:
-    if number in (rules.MENTORS, rules.SPONSOR):
-        return {"people": [bureau.members[0], bureau.members[1]]}
-    if number in rules.VOTE_STEPS:
-        return {"vote": actions.Vote(eligible=2, present=2, votes_for=2, against=0, abstain=0)}
-    if number == rules.TRAINING:
-        return {"training_days": 3}
-    return {}
+    return factories.id_number(born, seq)
 
 
 @pytest.fixture
@@ -40,17 +29,10 @@ def open_case(bureau, personas):  # type: ignore[no-untyped-def]
         born: datetime.date = datetime.date(1998, 5, 20),
         seq: str = "123",
     ) -> Any:
-        return actions.do_open_case(
-            application_date=start,
-            # The secretary opens their own branch's cases; another branch's are set up by the admin.
-            acting_user=personas.secretary_of_branch_1 if org in (None, bureau.branch_1) else personas.admin,
-            name=name,
-            gender="female",
-            birth_date=born,
-            id_number=make_id(born, seq),
-            phone="13800000000",
-            department="办公室",
-            organization=org or bureau.branch_1,
+        # The secretary opens their own branch's cases; another branch's are set up by the admin.
+        acting = personas.secretary_of_branch_1 if org in (None, bureau.branch_1) else personas.admin
+        return factories.recruitment_case(
+            org or bureau.branch_1, acting_user=acting, start=start, name=name, born=born, seq=seq
         )
 
     return _open
@@ -61,21 +43,8 @@ def walk(bureau, personas):  # type: ignore[no-untyped-def]
     """``walk(case, upto)`` records the happy-path steps after the last one done, up to ``upto``."""
 
     def _walk(case: Any, upto: int) -> Any:
-        dates = happy_dates(case.opened_on)
-        case.refresh_from_db()
-        done = case.timeline().done
-        for number in range(2, upto + 1):
-            if number in done:
-                continue
-            actions.do_record_step(
-                case,
-                number,
-                date=dates[number],
-                acting_user=personas.secretary_of_branch_1,
-                checklist=list(rules.RULES[number].checklist),
-                **step_kwargs(number, bureau),
-            )
-        case.refresh_from_db()
-        return case
+        return factories.walk_case(
+            case, upto, acting_user=personas.secretary_of_branch_1, people=bureau.members[:2]
+        )
 
     return _walk

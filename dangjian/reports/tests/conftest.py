@@ -6,30 +6,14 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+
+from dangjian.testing import factories
 
 
-def make_activity(org, code, day, *, attendees=(), absent=(), also=(), topic=None, **fields):  # type: ignore[no-untyped-def]
-    from dangjian.activities.models import Activity, ActivityCredit, ActivityType, Attendance
-
-    held_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
-    kind = ActivityType.objects.get(code=code)
-    activity = Activity.objects.create(
-        organization=org,
-        activity_type=kind,
-        status="held",
-        topic=topic or f"{kind.name}{day}",
-        held_at=held_at,
-        **fields,
-    )
-    ActivityCredit.objects.create(activity=activity, activity_type=kind, is_primary=True)
-    for extra in also:
-        ActivityCredit.objects.create(activity=activity, activity_type=ActivityType.objects.get(code=extra))
-    for member in attendees:
-        Attendance.objects.create(activity=activity, member=member, status="present")
-    for member in absent:
-        Attendance.objects.create(activity=activity, member=member, status="absent")
-    return activity
+def make_activity(org, code, day, *, attendees=(), absent=(), **fields):  # type: ignore[no-untyped-def]
+    """An activity held at 15:00 with ``attendees`` present and ``absent`` absent."""
+    attend = {m: "present" for m in attendees} | {m: "absent" for m in absent}
+    return factories.activity(org, code, day, at=(15, 0), attend=attend, **fields)
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_bad_period_is_refused_in_chinese(bureau, personas, login) -> None:  # t
         {"genre": genre.pk, "organization": bureau.organ_committee.pk, "period": "2025H3"},
     )
     assert response.status_code == 200 and not Draft.objects.exists()
-    assert "期间" in response.content.decode() or "无法" in response.content.decode()
+    assert "无法识别的期间“2025H3”" in response.content.decode()
 
 
 def test_figure_link_lists_the_records_behind_it(draft, personas, login) -> None:  # type: ignore[no-untyped-def]
