@@ -222,7 +222,7 @@ def _header(ws: Any, fields: Sequence[Field], row: int = 1) -> None:
         cell.fill = _REQUIRED_FILL if field.required else _HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
         ws.column_dimensions[get_column_letter(index)].width = field.width + 2
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.freeze_panes = f"A{row + 1}"
 
 
 def template_workbook(spec: SheetSpec, *, org_names: Sequence[str] = ()) -> bytes:
