@@ -28,6 +28,7 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("duties/", include("dangjian.duties.urls")),
+    path("integrity/", include("dangjian.integrity.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -234,7 +234,7 @@ def build_world(bureau: Any) -> World:
 
 
 def _duties_records(world: World, bureau: Any, day: datetime.date) -> None:
-    """One record of each duties ledger in branch 1 (inside) and branch 2 (outside)."""
+    """One record of each duties and integrity ledger in branch 1 (inside) and branch 2 (outside)."""
     from dangjian.duties.models import BusinessResult, KeyTask, Letter, Liaison, ResponsibilityItem
     from dangjian.members.models import Member
 
@@ -255,6 +255,19 @@ def _duties_records(world: World, bureau: Any, day: datetime.date) -> None:
         )
         records["duties.KeyTask"] = KeyTask.objects.create(
             organization=org, year=day.year, kind="flood", name=f"{org.name}防汛", started_on=day
+        )
+        from dangjian.integrity.models import PublicExpense, UnitRule
+
+        records["integrity.UnitRule"] = UnitRule.objects.create(
+            organization=org, title=f"{org.name}制度", kind="integrity", issued_on=day
+        )
+        records["integrity.PublicExpense"] = PublicExpense.objects.create(
+            organization=org,
+            year=day.year,
+            travel_abroad=0,
+            vehicles=1,
+            reception=1,
+            source_document="决算表",
         )
         records["duties.BusinessResult"] = BusinessResult.objects.create(
             organization=org,

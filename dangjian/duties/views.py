@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from dangjian.core.agenda import due_items
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
@@ -458,14 +459,20 @@ def xlsx(content: bytes, filename: str) -> HttpResponse:
 
 # ---- home panel --------------------------------------------------------------------------------
 def home_panel(request: HttpRequest) -> Panel | None:
-    """The responsibility system's overdue and due-soon items on an officer's home page."""
+    """The responsibility system's and integrity work's overdue and due-soon items on an
+    officer's home page (what they registered in the agenda)."""
     if not get_scope(request.user).is_officer:
         return None
     on = today()
-    items = sorted(
-        due.duties_due(request.user, on, on + datetime.timedelta(days=conf.item_due_days())),
-        key=lambda i: i.sort_key,
-    )
+    items = [
+        item
+        for item in due_items(request.user, on, horizon_days=conf.item_due_days())
+        if item.kind in HOME_KINDS
+    ]
     if not items:
         return None
     return Panel(35, "duties/_home_panel.html", {"items": items[:6], "total": len(items)})
+
+
+# The agenda kinds this panel shows: the duties sources' and integrity's two officers.
+HOME_KINDS = {"hearing", "letter", "duty_item", "two_officers"}

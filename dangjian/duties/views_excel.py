@@ -109,9 +109,7 @@ def sheet_urls(
 ) -> list[URLPattern]:
     found = []
     for slug, spec in specs.items():
-        views = make_views(
-            spec, records, context, namespace, f"{namespace}:{'key-tasks' if slug == 'key-tasks' else slug}"
-        )
+        views = make_views(spec, records, context, namespace, f"{namespace}:{slug}")
         found += [
             path(f"{slug}/template/", views["template"], name=f"{slug}-template"),
             path(f"{slug}/export/", views["export"], name=f"{slug}-export"),

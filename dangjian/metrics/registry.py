@@ -22,6 +22,7 @@ from dangjian.metrics.figures import Figure, combine, orgs
 from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import duties as duty_figures
+from dangjian.metrics.figures import integrity as integrity_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
 
@@ -234,5 +235,13 @@ register_family(
         lambda: list(duty_figures.TASK_KEYS),
         compute=duty_figures.key_task_figures,
         name="duties tasks",
+    )
+)
+register("integrity.branches_without_officers", integrity_figures.branches_without_officers)
+register("integrity.rules", integrity_figures.rules_issued)
+register("integrity.public_expense", integrity_figures.public_expense)
+register_family(
+    Family(
+        "integrity.talks", lambda: list(integrity_figures.TALK_KEYS), compute=integrity_figures.talk_counts
     )
 )
