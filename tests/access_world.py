@@ -252,6 +252,7 @@ def _duties_records(world: World, bureau: Any, day: datetime.date) -> None:
             signer=person,
             counterpart_org=org,
             signed_on=day,
+            document=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"),
         )
         records["duties.KeyTask"] = KeyTask.objects.create(
             organization=org, year=day.year, kind="flood", name=f"{org.name}防汛", started_on=day

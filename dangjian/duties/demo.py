@@ -20,7 +20,7 @@ from django.utils import timezone
 from dangjian.activities.choices import ActivityStatus
 from dangjian.activities.models import Activity, ActivityCredit, ActivityType
 from dangjian.core import audit
-from dangjian.duties.choices import ItemStatus, KeyTaskKind, LetterKind
+from dangjian.duties.choices import DutyKind, ItemStatus, KeyTaskKind, LetterKind
 from dangjian.duties.models import BusinessResult, KeyTask, Letter, Liaison, ResponsibilityItem
 from dangjian.members.models import Member, Post
 from dangjian.orgs.choices import PostKind
@@ -262,6 +262,31 @@ def build(ctx: Any) -> None:
                             signed_on=day,
                         )
                     )
+    # The demo member (dy1) pledges each year and is responsible for one item: their home page shows both.
+    own = getattr(getattr(ctx.users.get("dy1"), "role", None), "member", None)
+    if own is not None:
+        for year in years:
+            if (own.pk, year) not in seen and datetime.date(year, 3, 6) <= today:
+                letters.append(
+                    Letter(
+                        kind=LetterKind.PLEDGE,
+                        title="党员廉洁自律承诺书",
+                        year=year,
+                        signer=own,
+                        counterpart_org=own.organization,
+                        signed_on=datetime.date(year, 3, 6),
+                    )
+                )
+        item = ResponsibilityItem.objects.create(
+            organization=own.organization,
+            year=today.year,
+            duty_kind=DutyKind.DUAL,
+            task="整理本支部年度党建工作台账",
+            responsible=own,
+            deadline=datetime.date(today.year, 12, 20),
+            status=ItemStatus.IN_PROGRESS,
+        )
+        report["own_item"] = item.pk
     letters = Letter.objects.bulk_create(letters)
     audit.record_bulk_create(letters, verb="演示数据")
     report["letters"] = len(letters)

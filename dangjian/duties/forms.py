@@ -159,6 +159,25 @@ class LetterForm(LedgerForm):
             holders = obliged_posts(self.user, today()).values("member_id")
             self.fields["signer"].queryset = people_of(None, self.user).filter(pk__in=holders)
 
+    def clean_document(self) -> Any:
+        """A scan is a PDF or a photo, judged by its bytes, at most 20 MB."""
+        from pathlib import Path
+
+        from dangjian.core.uploads import sniff
+
+        upload = self.cleaned_data.get("document")
+        if not upload or not hasattr(upload, "size") or getattr(upload, "_committed", False):
+            return upload
+        kinds = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in kinds:
+            raise forms.ValidationError(f"文件“{upload.name}”的类型不支持，扫描件只能是 PDF、JPG 或 PNG。")
+        if upload.size > 20 * 1024 * 1024 or upload.size == 0:
+            raise forms.ValidationError(f"文件“{upload.name}”是空文件或超过20MB。")
+        if sniff(upload.file if hasattr(upload, "file") else upload) != kinds[suffix]:
+            raise forms.ValidationError(f"文件“{upload.name}”的内容与扩展名不符。")
+        return upload
+
 
 class KeyTaskForm(LedgerForm):
     people_fields = ("lead",)

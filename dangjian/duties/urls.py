@@ -18,6 +18,7 @@ urlpatterns = [
     path("letters/", views.letter_list, name="letters"),
     path("letters/new/", views.letter_create, name="letter-create"),
     path("letters/<int:pk>/edit/", views.letter_edit, name="letter-edit"),
+    path("letters/<int:pk>/document/", views.letter_document, name="letter-document"),
     path("key-tasks/", views.key_task_list, name="key-tasks"),
     path("key-tasks/new/", views.key_task_create, name="key-task-create"),
     path("key-tasks/<int:pk>/edit/", views.key_task_edit, name="key-task-edit"),

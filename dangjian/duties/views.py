@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -383,6 +383,22 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         back=reverse("duties:letters"),
         org=letter.signer.organization,
         files=True,
+    )
+
+
+@access(Audience.OFFICERS, target="duties.Letter", download=True)
+def letter_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The scanned letter, to those who may see the letter (never a public media URL)."""
+    letter = get_in_scope(Letter.objects.all(), request.user, pk=pk)
+    if not letter.document:
+        raise Http404("该责任书没有上传扫描件。")
+    try:
+        handle = letter.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件已不存在。") from exc
+    suffix = letter.document.name.rsplit(".", 1)[-1] if "." in letter.document.name else "pdf"
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{letter.year}年{letter.title}（{letter.signer.name}）.{suffix}"
     )
 
 

@@ -21,7 +21,9 @@ def branch_officers(user: Any, on: datetime.date, org: Any = None) -> list[tuple
     from dangjian.members.models import Post
     from dangjian.orgs.models import Organization
 
-    branches = restrict(Organization.objects.active(on).filter(kind__in=BRANCH_KINDS), user).order_by("path")
+    branches = restrict(Organization.objects.active(on).filter(kind__in=BRANCH_KINDS), user).order_by(
+        "order", "name"
+    )
     if org is not None:
         branches = branches.filter(path__startswith=org.path)
     branches = list(branches)

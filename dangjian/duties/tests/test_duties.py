@@ -289,3 +289,47 @@ def xlsx_bytes(body: bytes):  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("导出.xlsx", body)
+
+
+def test_letter_scan_is_checked_and_downloaded_only_in_scope(
+    bureau, personas, login, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(personas.secretary_of_branch_1)
+    data = {
+        "kind": "responsibility",
+        "title": "党风廉政建设责任书",
+        "year": 2026,
+        "signer": bureau.member_1.pk,
+        "counterpart_org": bureau.leading_group.pk,
+        "signed_on": "2026-02-10",
+    }
+    fake = SimpleUploadedFile("责任书.pdf", b"MZ not a pdf")
+    response = client.post(
+        reverse("duties:letter-create") + f"?org={bureau.branch_1.pk}", {**data, "document": fake}
+    )
+    assert "内容与扩展名不符" in response.content.decode() and not Letter.objects.exists()
+    scan = SimpleUploadedFile("责任书.pdf", b"%PDF-1.4 scan")
+    response = client.post(
+        reverse("duties:letter-create") + f"?org={bureau.branch_1.pk}", {**data, "document": scan}
+    )
+    letter = Letter.objects.get()
+    url = reverse("duties:letter-document", args=[letter.pk])
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 scan"
+    other = _user_of_branch_2(personas)
+    assert login(other).get(url).status_code == 404
+
+
+def _user_of_branch_2(personas):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from dangjian.core.models import Role
+    from dangjian.orgs.models import Organization
+
+    user = get_user_model().objects.create_user(username="zb2", password="pw-zb2")
+    Role.objects.create(
+        user=user, kind="org_officer", organization=Organization.objects.get(name="第二党支部")
+    )
+    return user

@@ -31,7 +31,7 @@ def talk_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figure]
     found = {
         "integrity.talks": Figure(
             "integrity.talks",
-            "廉政谈话、提醒谈话和诫勉谈话",
+            "廉政类谈话合计",
             len(rows),
             "次",
             "activities.activity",
