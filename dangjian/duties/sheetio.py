@@ -264,18 +264,39 @@ def template_workbook(spec: SheetSpec, *, org_names: Sequence[str] = ()) -> byte
 
 
 def export_workbook(spec: SheetSpec, records: Any, *, title: str) -> bytes:
-    """The records in the template's columns (so the export re-imports), with a title row above."""
-    book = Workbook()
-    ws = book.active
-    ws.title = spec.name[:31]
-    ws.cell(row=1, column=1, value=title).font = Font(size=14, bold=True)
-    _header(ws, spec.fields, row=2)
+    """The records in the template's columns (so the export re-imports), with a title row above.
+
+    Written in openpyxl's write-only mode: a province's list runs to tens of thousands of rows,
+    and the normal mode's row bookkeeping grows with the square of that.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(spec.name[:31])
+    for index, field in enumerate(spec.fields, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = field.width + 2
+    ws.freeze_panes = "A3"
+    heading = WriteOnlyCell(ws, value=title)
+    heading.font = Font(size=14, bold=True)
+    ws.append([heading])
+    header = []
+    for field in spec.fields:
+        cell = WriteOnlyCell(ws, value=field.header)
+        cell.font = Font(bold=True)
+        cell.fill = _REQUIRED_FILL if field.required else _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        header.append(cell)
+    ws.append(header)
     for record in records:
-        values = [neutralise(v) for v in spec.row(record)]
-        ws.append(values)
-        for col, value in enumerate(values, start=1):
+        row = []
+        for value in spec.row(record):
+            value = neutralise(value)
             if isinstance(value, datetime.date):
-                ws.cell(row=ws.max_row, column=col).number_format = "yyyy-mm-dd"
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                value = cell
+            row.append(value)
+        ws.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

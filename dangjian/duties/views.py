@@ -79,7 +79,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     on = today()
     items = due.duties_due(request.user, on, on + datetime.timedelta(days=conf.item_due_days()))
     items.sort(key=lambda i: i.sort_key)
-    return render(request, "duties/overview.html", {"items": items, "today": on})
+    by_label: dict[str, int] = {}
+    for item in items:
+        by_label[item.label] = by_label.get(item.label, 0) + 1
+    # A province has thousands: the most urgent first, the rest counted (the lists filter them).
+    return render(
+        request,
+        "duties/overview.html",
+        {"items": items[:OVERVIEW_ROWS], "total": len(items), "by_label": by_label, "today": on},
+    )
+
+
+OVERVIEW_ROWS = 200
+LIAISON_ROWS = 300
 
 
 # ---- responsibility list ----------------------------------------------------------------------
@@ -263,14 +275,21 @@ def liaison_list(request: HttpRequest) -> HttpResponse:
         _in_org(restrict(Liaison.objects.all(), request.user), org, "branch")
         .filter(Q(ended_on__isnull=True) | Q(ended_on__year__gte=year), started_on__year__lte=year)
         .select_related("leader", "branch")
-        .order_by("leader__name", "branch__path")[:500]
+        .order_by("leader__name", "branch__path")[: LIAISON_ROWS + 1]
     )
+    more = len(liaisons) > LIAISON_ROWS
+    liaisons = liaisons[:LIAISON_ROWS]
     visits = visit_counts(liaisons, year)
     rows = [{"liaison": lia, "visits": visits.get(lia.pk, [])} for lia in liaisons]
     return render(
         request,
         "duties/liaison_list.html",
-        {**_filters(request, org, year), "rows": rows, "unvisited": sum(1 for r in rows if not r["visits"])},
+        {
+            **_filters(request, org, year),
+            "rows": rows,
+            "more": more,
+            "unvisited": sum(1 for r in rows if not r["visits"]),
+        },
     )
 
 

@@ -31,7 +31,7 @@ def import_context(user: Any) -> dict[str, Any]:
     }
 
 
-def _records(slug: str, user: Any, year: int) -> Any:
+def _records(slug: str, user: Any, year: int, org: Any = None) -> Any:
     from dangjian.duties.models import BusinessResult, KeyTask, Letter, Liaison, ResponsibilityItem
 
     qs = {
@@ -43,12 +43,15 @@ def _records(slug: str, user: Any, year: int) -> Any:
         "key-tasks": KeyTask.objects.filter(year=year).select_related("organization", "lead"),
         "results": BusinessResult.objects.filter(period_end__year=year).select_related("organization"),
     }[slug]
+    if org is not None:
+        lookup = {"liaisons": "branch", "letters": "signer__organization"}.get(slug, "organization")
+        qs = qs.filter(**{f"{lookup}__path__startswith": org.path})
     return restrict(qs, user).iterator(chunk_size=2000)
 
 
 def make_views(
     spec: SheetSpec,
-    records: Callable[[str, Any, int], Any],
+    records: Callable[..., Any],
     context: Callable[[Any], dict[str, Any]],
     namespace: str,
     back: str,
@@ -62,12 +65,21 @@ def make_views(
             template_workbook(spec, org_names=names), XLSX, f"{spec.name}导入模板.xlsx", ascii_name="template"
         )
 
-    @access(Audience.OFFICERS, download=True)
+    @access(Audience.OFFICERS, download=True, query={"org": "orgs.Organization"})
     def export(request: HttpRequest) -> HttpResponse:
+        from dangjian.core.scope import get_in_scope
+        from dangjian.orgs.models import Organization
+
         raw = request.GET.get("year", "")
         year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
-        body = export_workbook(spec, records(spec.slug, request.user, year), title=f"{year}年{spec.name}")
-        return attachment(body, XLSX, f"{year}年{spec.name}.xlsx", ascii_name="export")
+        org = (
+            get_in_scope(Organization.objects.all(), request.user, pk=request.GET["org"])
+            if request.GET.get("org")
+            else None
+        )
+        name = f"{org.name if org else ''}{year}年{spec.name}"
+        body = export_workbook(spec, records(spec.slug, request.user, year, org), title=name)
+        return attachment(body, XLSX, f"{name}.xlsx", ascii_name="export")
 
     @access(Audience.OFFICERS, writes=True, get_writes=True)
     def do_import(request: HttpRequest) -> HttpResponse:
@@ -103,7 +115,7 @@ def make_views(
 
 def sheet_urls(
     specs: dict[str, SheetSpec],
-    records: Callable[[str, Any, int], Any],
+    records: Callable[..., Any],
     context: Callable[[Any], dict[str, Any]],
     namespace: str,
 ) -> list[URLPattern]:

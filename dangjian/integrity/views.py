@@ -25,6 +25,7 @@ from dangjian.orgs.models import Organization
 ORG_QUERY = {"org": "orgs.Organization"}
 INTEGRITY_TALKS = ("integrity_talk", "reminder_talk", "admonishment_talk")
 AUDIT_KINDS = ("audit", "fund_check")
+OFFICER_ROWS = 300
 
 
 def _year(request: HttpRequest) -> int:
@@ -55,6 +56,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The two officers per branch, the year's integrity talk counts and the audits."""
     org, year, on = _org(request), _year(request), today()
     rows = officers.branch_officers(request.user, on, org)
+    missing = sum(1 for _b, posts in rows if not posts)
+    # Branches without either officer first; a province lists the first OFFICER_ROWS of them.
+    rows.sort(key=lambda row: bool(row[1]))
     keys = ["integrity.talks", *(f"integrity.talks.{code}" for code in INTEGRITY_TALKS)]
     period = Period.year(year)
     found = (
@@ -67,8 +71,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "integrity/overview.html",
         {
-            "rows": rows,
-            "missing": sum(1 for _b, posts in rows if not posts),
+            "rows": rows[:OFFICER_ROWS],
+            "branches": len(rows),
+            "missing": missing,
             "talks": [found[k] for k in keys],
             "year": year,
             "years": _years(year),
@@ -237,11 +242,13 @@ def expense_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _records(slug: str, user: Any, year: int) -> Any:
+def _records(slug: str, user: Any, year: int, org: Any = None) -> Any:
     qs = {
         "rules": UnitRule.objects.select_related("organization"),
         "expenses": PublicExpense.objects.select_related("organization"),
     }[slug]
+    if org is not None:
+        qs = qs.filter(organization__path__startswith=org.path)
     return restrict(qs, user).iterator(chunk_size=2000)
 
 
