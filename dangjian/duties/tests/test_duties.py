@@ -333,3 +333,23 @@ def _user_of_branch_2(personas):  # type: ignore[no-untyped-def]
         user=user, kind="org_officer", organization=Organization.objects.get(name="第二党支部")
     )
     return user
+
+
+def test_activity_page_names_the_liaison_and_the_item_it_proves(bureau, personas, login, held) -> None:  # type: ignore[no-untyped-def]
+    leader = bureau.member_of_branch_2
+    liaison = Liaison.objects.create(leader=leader, branch=bureau.branch_1, started_on=D(2025, 1, 1))
+    visit = held(bureau.branch_1, "liaison_visit", D(2026, 3, 1), host=leader)
+    _item(
+        bureau.branch_1,
+        bureau.member_1,
+        task="领导到支部指导",
+        evidence_activity=visit,
+        deadline=D(2026, 6, 1),
+    )
+    body = login(personas.agency_officer).get(visit.get_absolute_url()).content.decode()
+    assert f"#liaison-{liaison.pk}" in body and "作为责任清单事项的佐证" in body and "领导到支部指导" in body
+    plain = held(bureau.branch_1, "theme_day", D(2026, 3, 2))
+    assert (
+        "panel-duties-activity"
+        not in login(personas.agency_officer).get(plain.get_absolute_url()).content.decode()
+    )
