@@ -156,14 +156,21 @@ def letter_due(user: Any, on: datetime.date, until: datetime.date) -> list[DueIt
     ]
 
 
-def item_due(user: Any, on: datetime.date, until: datetime.date) -> list[DueItem]:
+def open_items(user: Any, until: datetime.date) -> Any:
+    """Open list items inside ``user``'s reach whose deadline falls by ``until``, most urgent first."""
     from dangjian.duties.models import ResponsibilityItem
 
+    return restrict(
+        ResponsibilityItem.objects.filter(status__in=OPEN_ITEM_STATUSES, deadline__lte=until), user
+    ).order_by("deadline", "id")
+
+
+def item_due(user: Any, on: datetime.date, until: datetime.date, limit: int | None = None) -> list[DueItem]:
     if not get_scope(user).is_officer:
         return []
-    items = restrict(
-        ResponsibilityItem.objects.filter(status__in=OPEN_ITEM_STATUSES, deadline__lte=until), user
-    ).select_related("organization")
+    items = open_items(user, until).select_related("organization")
+    if limit is not None:
+        items = items[:limit]
     return [
         DueItem(
             kind="duty_item",
@@ -183,6 +190,20 @@ def item_due(user: Any, on: datetime.date, until: datetime.date) -> list[DueItem
 SOURCES = (hearing_due, letter_due, item_due)
 
 
-def duties_due(user: Any, on: datetime.date, until: datetime.date) -> list[DueItem]:
-    """Everything of the responsibility system that is overdue or falls due by ``until``."""
-    return [item for source in SOURCES for item in source(user, on, until)]
+def duties_due(
+    user: Any, on: datetime.date, until: datetime.date, limit: int | None = None
+) -> tuple[list[DueItem], dict[str, int]]:
+    """The most urgent ``limit`` of what is overdue or falls due by ``until`` (all without a
+    limit), and how many there are of each label: a province has thousands of open list items,
+    which are counted in the database rather than built one by one."""
+    found = hearing_due(user, on, until) + letter_due(user, on, until) + item_due(user, on, until, limit)
+    found.sort(key=lambda item: item.sort_key)
+    counts: dict[str, int] = {}
+    for item in found:
+        if item.kind != "duty_item":
+            counts[item.label] = counts.get(item.label, 0) + 1
+    if get_scope(user).is_officer:
+        items = open_items(user, until).count()
+        if items:
+            counts["责任清单"] = items
+    return (found[:limit] if limit is not None else found), counts

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from dangjian.core.agenda import due_items
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
@@ -77,16 +76,14 @@ def _filters(request: HttpRequest, org: Organization | None, year: int) -> dict[
 @access(Audience.OFFICERS)
 def overview(request: HttpRequest) -> HttpResponse:
     on = today()
-    items = due.duties_due(request.user, on, on + datetime.timedelta(days=conf.item_due_days()))
-    items.sort(key=lambda i: i.sort_key)
-    by_label: dict[str, int] = {}
-    for item in items:
-        by_label[item.label] = by_label.get(item.label, 0) + 1
     # A province has thousands: the most urgent first, the rest counted (the lists filter them).
+    items, by_label = due.duties_due(
+        request.user, on, on + datetime.timedelta(days=conf.item_due_days()), limit=OVERVIEW_ROWS
+    )
     return render(
         request,
         "duties/overview.html",
-        {"items": items[:OVERVIEW_ROWS], "total": len(items), "by_label": by_label, "today": on},
+        {"items": items, "total": sum(by_label.values()), "by_label": by_label, "today": on},
     )
 
 
@@ -495,19 +492,20 @@ def xlsx(content: bytes, filename: str) -> HttpResponse:
 # ---- home panel --------------------------------------------------------------------------------
 def home_panel(request: HttpRequest) -> Panel | None:
     """The responsibility system's and integrity work's overdue and due-soon items on an
-    officer's home page (what they registered in the agenda)."""
+    officer's home page (the same sources they register in the agenda, most urgent first)."""
+    from dangjian.integrity.officers import missing_due
+
     if not get_scope(request.user).is_officer:
         return None
     on = today()
-    items = [
-        item
-        for item in due_items(request.user, on, horizon_days=conf.item_due_days())
-        if item.kind in HOME_KINDS
-    ]
+    until = on + datetime.timedelta(days=conf.item_due_days())
+    items, counts = due.duties_due(request.user, on, until, limit=HOME_ROWS)
+    missing = missing_due(request.user, on, until)
+    items = sorted(items + missing[:HOME_ROWS], key=lambda i: i.sort_key)[:HOME_ROWS]
+    total = sum(counts.values()) + len(missing)
     if not items:
         return None
-    return Panel(35, "duties/_home_panel.html", {"items": items[:6], "total": len(items)})
+    return Panel(35, "duties/_home_panel.html", {"items": items, "total": total})
 
 
-# The agenda kinds this panel shows: the duties sources' and integrity's two officers.
-HOME_KINDS = {"hearing", "letter", "duty_item", "two_officers"}
+HOME_ROWS = 6

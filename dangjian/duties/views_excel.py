@@ -14,6 +14,8 @@ from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.scope import Audience, access, restrict
 from dangjian.duties.sheetio import SheetSpec, export_workbook, import_sheet, template_workbook
 
+EXPORT_MAX_ROWS = 5000
+
 
 def import_context(user: Any) -> dict[str, Any]:
     from dangjian.duties.forms import leaders, writable_orgs
@@ -46,7 +48,7 @@ def _records(slug: str, user: Any, year: int, org: Any = None) -> Any:
     if org is not None:
         lookup = {"liaisons": "branch", "letters": "signer__organization"}.get(slug, "organization")
         qs = qs.filter(**{f"{lookup}__path__startswith": org.path})
-    return restrict(qs, user).iterator(chunk_size=2000)
+    return restrict(qs, user)
 
 
 def make_views(
@@ -78,7 +80,17 @@ def make_views(
             else None
         )
         name = f"{org.name if org else ''}{year}年{spec.name}"
-        body = export_workbook(spec, records(spec.slug, request.user, year, org), title=name)
+        rows = records(spec.slug, request.user, year, org)
+        total = rows.count()
+        if total > EXPORT_MAX_ROWS:
+            # A province's whole list takes minutes to write: export it organization by organization.
+            return render(
+                request,
+                "duties/export_too_big.html",
+                {"spec": spec, "total": total, "limit": EXPORT_MAX_ROWS, "back": back, "year": year},
+                status=200,
+            )
+        body = export_workbook(spec, rows.iterator(chunk_size=2000), title=name)
         return attachment(body, XLSX, f"{name}.xlsx", ascii_name="export")
 
     @access(Audience.OFFICERS, writes=True, get_writes=True)

@@ -249,7 +249,7 @@ def _records(slug: str, user: Any, year: int, org: Any = None) -> Any:
     }[slug]
     if org is not None:
         qs = qs.filter(organization__path__startswith=org.path)
-    return restrict(qs, user).iterator(chunk_size=2000)
+    return restrict(qs, user)
 
 
 def sheet_urls() -> list[URLPattern]:

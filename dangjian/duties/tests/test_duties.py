@@ -353,3 +353,17 @@ def test_activity_page_names_the_liaison_and_the_item_it_proves(bureau, personas
         "panel-duties-activity"
         not in login(personas.agency_officer).get(plain.get_absolute_url()).content.decode()
     )
+
+
+def test_an_export_too_big_asks_for_an_organization(bureau, personas, login, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.duties import views_excel
+
+    monkeypatch.setattr(views_excel, "EXPORT_MAX_ROWS", 1)
+    _item(bureau.branch_1, bureau.member_1, task="一", deadline=D(2026, 5, 1))
+    _item(bureau.branch_2, bureau.member_of_branch_2, task="二", deadline=D(2026, 5, 1))
+    client = login(personas.agency_officer)
+    response = client.get(reverse("duties:items-export") + "?year=2026")
+    assert "共 2 条，超过一次导出的上限 1 条" in response.content.decode()
+    response = client.get(reverse("duties:items-export") + f"?year=2026&org={bureau.branch_1.pk}")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [r[3] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["一"]
