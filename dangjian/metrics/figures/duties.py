@@ -71,15 +71,25 @@ def item_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figure]
     }
 
 
+def _type_ids(*codes: str) -> list[int]:
+    from dangjian.activities.models import ActivityType
+
+    return list(ActivityType.objects.filter(code__in=codes).values_list("pk", flat=True))
+
+
 def _held_of_type(org: Any, period: Period, user: Any, code: str) -> Any:
+    """Held activities of the subtree whose own type is ``code`` (these types are never counted
+    "as well" by another type's meeting). The type's id, not a join on its code, lets SQLite
+    use the (activity_type, held_on) index: a join on the credits scanned every visit of the
+    province once per 党组."""
     from dangjian.activities.models import Activity
 
     qs = (
         Activity.objects.held()
         .within(period.start, period.end)
-        .filter(organization_id__in=subtree_ids(org), credits__activity_type__code=code)
+        .filter(organization_id__in=subtree_ids(org), activity_type_id__in=_type_ids(code))
     )
-    return scoped(qs, user).order_by().distinct()
+    return scoped(qs, user).order_by()
 
 
 def hearings(org: Any, period: Period, user: Any = None) -> Figure:
