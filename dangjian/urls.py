@@ -27,6 +27,8 @@ urlpatterns = [
     path("compliance/", include("dangjian.compliance.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("duties/", include("dangjian.duties.urls")),
+    path("integrity/", include("dangjian.integrity.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("admin/", admin.site.urls),
 ]

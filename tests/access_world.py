@@ -201,6 +201,7 @@ def build_world(bureau: Any) -> World:
             owner=org,
         )
         Activity.objects.filter(pk=activity.pk).update(status="held")
+    _duties_records(world, bureau, day)
     for where, owner in (("inside", "own_secretary"), ("outside", "other_secretary")):
         getattr(world, where)["core.Job"] = Job.objects.create(
             kind="members.import_roster",
@@ -224,3 +225,52 @@ def build_world(bureau: Any) -> World:
     }
     world.queries = {"compliance:cell": f"slot={day.year}&rule=org_life_meeting"}
     return world
+
+
+def _duties_records(world: World, bureau: Any, day: datetime.date) -> None:
+    """One record of each duties and integrity ledger in branch 1 (inside) and branch 2 (outside)."""
+    from dangjian.duties.models import BusinessResult, KeyTask, Letter, Liaison, ResponsibilityItem
+    from dangjian.members.models import Member
+
+    for where, org in (("inside", bureau.branch_1), ("outside", bureau.branch_2)):
+        person = Member.objects.filter(organization=org).first()
+        records = getattr(world, where)
+        records["duties.ResponsibilityItem"] = ResponsibilityItem.objects.create(
+            organization=org, year=day.year, task=f"{org.name}责任事项", responsible=person, deadline=day
+        )
+        records["duties.Liaison"] = Liaison.objects.create(leader=person, branch=org, started_on=day)
+        records["duties.Letter"] = Letter.objects.create(
+            kind="responsibility",
+            title=f"{org.name}责任书",
+            year=day.year,
+            signer=person,
+            counterpart_org=org,
+            signed_on=day,
+            document=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"),
+        )
+        records["duties.KeyTask"] = KeyTask.objects.create(
+            organization=org, year=day.year, kind="flood", name=f"{org.name}防汛", started_on=day
+        )
+        from dangjian.integrity.models import PublicExpense, UnitRule
+
+        records["integrity.UnitRule"] = UnitRule.objects.create(
+            organization=org, title=f"{org.name}制度", kind="integrity", issued_on=day
+        )
+        records["integrity.PublicExpense"] = PublicExpense.objects.create(
+            organization=org,
+            year=day.year,
+            travel_abroad=0,
+            vehicles=1,
+            reception=1,
+            source_document="决算表",
+        )
+        records["duties.BusinessResult"] = BusinessResult.objects.create(
+            organization=org,
+            name=f"{org.name}成果",
+            value=1,
+            unit="项",
+            period_kind="year",
+            period_start=datetime.date(day.year, 1, 1),
+            period_end=datetime.date(day.year, 12, 31),
+            source_document="通报",
+        )

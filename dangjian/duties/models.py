@@ -36,6 +36,8 @@ class ResponsibilityItem(AuditedModel):
     status = models.CharField("状态", max_length=20, choices=ItemStatus.choices, default=ItemStatus.PLANNED)
     done_on = models.DateField("完成日期", null=True, blank=True)
     evidence = models.TextField("完成情况及佐证", blank=True)
+    # Sent back by the one who oversees the list: reports and warnings name reopened items.
+    reopened_count = models.PositiveSmallIntegerField("退回次数", default=0, editable=False)
     evidence_activity = models.ForeignKey(
         "activities.Activity",
         verbose_name="佐证活动",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
+from django.utils.safestring import mark_safe
 
 from dangjian.core import numbers
 from dangjian.core.home import Panel
@@ -34,4 +38,21 @@ def self_panel(request: HttpRequest) -> Panel | None:
     member = restrict(Member.objects.select_related("organization", "cell"), request.user).first()
     if member is None:
         return None
-    return Panel(order=5, template="members/panel_self.html", context={"member": member})
+    extra = [html for fn in _self_panels if (html := fn(member, request.user))]
+    return Panel(
+        order=5,
+        template="members/panel_self.html",
+        context={"member": member, "extra": [mark_safe(html) for html in extra]},  # noqa: S308 - rendered templates
+    )
+
+
+# Apps above members add the member's own items (letters signed, tasks assigned) to the self
+# panel: ``fn(member, user) -> str | None`` returns rendered HTML, or None when there is nothing.
+SelfPanel = Callable[[Any, Any], "str | None"]
+_self_panels: list[SelfPanel] = []
+
+
+def register_self_panel(fn: SelfPanel) -> SelfPanel:
+    if fn not in _self_panels:
+        _self_panels.append(fn)
+    return fn

@@ -21,6 +21,8 @@ from dangjian.metrics.base import reach_roots
 from dangjian.metrics.figures import Figure, combine, orgs
 from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import dues as dues_figures
+from dangjian.metrics.figures import duties as duty_figures
+from dangjian.metrics.figures import integrity as integrity_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
 
@@ -212,3 +214,34 @@ register_family(
 )
 register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))
+
+# Issue 10: the responsibility system (duties app).
+register("duties.hearings", duty_figures.hearings)
+register("duties.liaison_visits", duty_figures.liaison_visits)
+register_family(
+    Family(
+        "duties.items",
+        lambda: list(duty_figures.ITEM_KEYS),
+        compute=duty_figures.item_counts,
+        name="duties items",
+    )
+)
+register_family(
+    Family("duties.letters.", lambda: list(duty_figures.LETTER_KEYS), compute=duty_figures.letter_counts)
+)
+register_family(
+    Family(
+        "duties.",
+        lambda: list(duty_figures.TASK_KEYS),
+        compute=duty_figures.key_task_figures,
+        name="duties tasks",
+    )
+)
+register("integrity.branches_without_officers", integrity_figures.branches_without_officers)
+register("integrity.rules", integrity_figures.rules_issued)
+register("integrity.public_expense", integrity_figures.public_expense)
+register_family(
+    Family(
+        "integrity.talks", lambda: list(integrity_figures.TALK_KEYS), compute=integrity_figures.talk_counts
+    )
+)

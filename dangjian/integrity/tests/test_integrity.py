@@ -1,0 +1,162 @@
+"""Integrity work: the two officers' warning, talk counts, rules and 三公经费 (entered), scope."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from dangjian import metrics
+from dangjian.core.period import Period
+from dangjian.duties.sheetio import import_sheet
+from dangjian.duties.tests.conftest import xlsx
+from dangjian.duties.views_excel import import_context
+from dangjian.integrity import actions, officers
+from dangjian.integrity.excel import EXPENSES
+from dangjian.integrity.models import PublicExpense, UnitRule
+from dangjian.members.models import Post
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+def test_a_branch_without_either_officer_warns_citing_the_configured_date(bureau, personas, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TWO_OFFICERS_SINCE = "2025-03-01"
+    Post.objects.create(
+        organization=bureau.branch_1,
+        kind="discipline_liaison",
+        member=bureau.member_1,
+        started_on=D(2025, 1, 1),
+    )
+    # A former 纪检委员 of branch 2 no longer counts.
+    Post.objects.create(
+        organization=bureau.branch_2,
+        kind="discipline_commissioner",
+        member=bureau.member_of_branch_2,
+        started_on=D(2023, 1, 1),
+        ended_on=D(2025, 6, 1),
+    )
+    found = officers.missing_due(personas.agency_officer, D(2026, 1, 5), D(2026, 1, 12))
+    assert [(i.org_name, i.overdue) for i in found] == [("第二党支部", True)]
+    assert found[0].basis == "本单位规定（2025年3月1日起，各党支部应配备纪检委员或纪检联络员）"
+    assert (
+        officers.missing_due(personas.agency_officer, D(2025, 2, 1), D(2025, 2, 8)) == []
+    )  # before the rule
+    assert officers.missing_due(personas.secretary_of_branch_1, D(2026, 1, 5), D(2026, 1, 12)) == []
+    figure = metrics.compute(["integrity.branches_without_officers"], bureau.leading_group, Period.year(2025))
+    fig = figure["integrity.branches_without_officers"]
+    assert (fig.value, fig.evidence_ids) == (1, [bureau.branch_2.pk])
+
+
+def test_talk_counts_by_kind_recount(bureau, held) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.activities.models import Activity
+
+    held(bureau.branch_1, "integrity_talk", D(2025, 3, 1))
+    held(bureau.branch_1, "integrity_talk", D(2025, 4, 1))
+    held(bureau.branch_2, "reminder_talk", D(2025, 5, 1))
+    held(bureau.branch_2, "admonishment_talk", D(2024, 5, 1))  # another year
+    held(bureau.branch_2, "talk", D(2025, 5, 2))  # an ordinary heart-to-heart talk
+    found = metrics.compute(
+        [
+            "integrity.talks",
+            "integrity.talks.integrity_talk",
+            "integrity.talks.reminder_talk",
+            "integrity.talks.admonishment_talk",
+        ],
+        bureau.leading_group,
+        Period.year(2025),
+    )
+    walk = [a for a in Activity.objects.select_related("activity_type") if a.held_on.year == 2025]
+    for code in ("integrity_talk", "reminder_talk", "admonishment_talk"):
+        ids = sorted(a.pk for a in walk if a.activity_type.code == code)
+        assert found[f"integrity.talks.{code}"].evidence_ids == ids
+    assert found["integrity.talks"].value == 3
+    assert (
+        metrics.compute(["integrity.talks"], bureau.branch_2, Period.year(2025))["integrity.talks"].value == 1
+    )
+
+
+def test_public_expense_is_entered_with_its_source_and_who_typed_it(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.agency_officer)
+    response = client.post(
+        reverse("integrity:expense-create"),
+        {
+            "organization": bureau.organ_committee.pk,
+            "year": 2025,
+            "travel_abroad": "1.20",
+            "vehicles": "10.00",
+            "reception": "-2",
+            "source_document": "决算表",
+        },
+    )
+    assert "金额不能为负数" in response.content.decode() and not PublicExpense.objects.exists()
+    client.post(
+        reverse("integrity:expense-create"),
+        {
+            "organization": bureau.organ_committee.pk,
+            "year": 2025,
+            "travel_abroad": "1.20",
+            "vehicles": "10.00",
+            "reception": "2.05",
+            "source_document": "2025年度部门决算公开表",
+        },
+    )
+    expense = PublicExpense.objects.get()
+    assert expense.entered_by == personas.agency_officer and expense.total == Decimal("13.25")
+    fig = metrics.compute(["integrity.public_expense"], bureau.leading_group, Period.year(2025))[
+        "integrity.public_expense"
+    ]
+    assert (fig.value, fig.evidence_ids, fig.unit) == (Decimal("13.25"), [expense.pk], "万元")
+    assert "录入" in fig.label
+    # A branch secretary may not type the unit's figure.
+    with pytest.raises(PermissionDenied):
+        actions.do_save_expense(
+            PublicExpense(
+                organization=bureau.organ_committee,
+                year=2024,
+                travel_abroad=0,
+                vehicles=0,
+                reception=0,
+                source_document="x",
+            ),
+            acting_user=personas.secretary_of_branch_1,
+        )
+
+
+def test_expense_import_names_the_row_and_writes_nothing_on_error(bureau, personas) -> None:  # type: ignore[no-untyped-def]
+    header = [f.header for f in EXPENSES.fields]
+    good = ["测试局机关党委", 2025, "0", "12.5", "3", "决算表"]
+    bad = ["测试局机关党委", 2024, "0", "十二", "3", ""]
+    user = personas.agency_officer
+    report = import_sheet(EXPENSES, xlsx([header, good, bad]), user=user, context=import_context(user))
+    assert not PublicExpense.objects.exists()
+    lines = [str(p) for p in report.errors]
+    assert any(line.startswith("第3行 D列（公务用车购置及运行费（万元））：“十二”不是数字") for line in lines)
+    assert any(line.startswith("第3行 F列（来源文件）：不能为空") for line in lines)
+    report = import_sheet(EXPENSES, xlsx([header, good]), user=user, context=import_context(user))
+    assert report.ok and PublicExpense.objects.get().entered_by == user
+
+
+def test_rules_are_scoped_and_counted(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    mine = UnitRule.objects.create(
+        organization=bureau.branch_1, title="支部学习制度", kind="other", issued_on=D(2025, 3, 1)
+    )
+    other = UnitRule.objects.create(
+        organization=bureau.branch_2, title="外支部制度", kind="other", issued_on=D(2025, 3, 1)
+    )
+    client = login(personas.secretary_of_branch_1)
+    body = client.get(reverse("integrity:rules")).content.decode()
+    assert "支部学习制度" in body and "外支部制度" not in body
+    assert client.get(reverse("integrity:rule-edit", args=[other.pk])).status_code == 404
+    fig = metrics.compute(["integrity.rules"], bureau.leading_group, Period.year(2025))["integrity.rules"]
+    assert fig.evidence_ids == sorted([mine.pk, other.pk])
+
+
+def test_overview_lists_branches_and_talks(bureau, personas, login, held) -> None:  # type: ignore[no-untyped-def]
+    held(bureau.branch_1, "reminder_talk", D(2026, 3, 1))
+    body = login(personas.agency_officer).get(reverse("integrity:overview") + "?year=2026").content.decode()
+    assert body.count("未配备") >= 2 and "提醒谈话" in body
+    assert login(personas.member).get(reverse("integrity:overview")).status_code == 403
