@@ -27,6 +27,7 @@ urlpatterns = [
     path("compliance/", include("dangjian.compliance.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
+    path("campaigns/", include("dangjian.campaigns.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpRequest
 
 from dangjian.core import numbers
@@ -34,4 +37,26 @@ def self_panel(request: HttpRequest) -> Panel | None:
     member = restrict(Member.objects.select_related("organization", "cell"), request.user).first()
     if member is None:
         return None
-    return Panel(order=5, template="members/panel_self.html", context={"member": member})
+    return Panel(
+        order=5,
+        template="members/panel_self.html",
+        context={"member": member, "own_items": self_panels(member, request.user)},
+    )
+
+
+# ---- the member's own items from the apps above members (letters signed, tasks assigned …) ----
+
+SelfPanel = Callable[[Member, Any], str | None]
+_self_panels: list[SelfPanel] = []
+
+
+def register_self_panel(fn: SelfPanel) -> SelfPanel:
+    """Add ``fn(member, user) -> str | None`` (rendered HTML, or None when it has nothing for
+    this member) to the member's self-service panel; apps above members call this in ready()."""
+    if fn not in _self_panels:
+        _self_panels.append(fn)
+    return fn
+
+
+def self_panels(member: Member, user: Any) -> list[str]:
+    return [html for html in (fn(member, user) for fn in _self_panels) if html]

@@ -20,6 +20,7 @@ from dangjian.core.period import Period
 from dangjian.metrics.base import reach_roots
 from dangjian.metrics.figures import Figure, combine, orgs
 from dangjian.metrics.figures import activities as act
+from dangjian.metrics.figures import campaigns as campaign_figures
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
@@ -212,3 +213,18 @@ register_family(
 )
 register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))
+register_family(
+    Family(
+        "campaigns.", lambda: list(campaign_figures.CAMPAIGN_KEYS), compute=campaign_figures.campaign_figures
+    )
+)
+register_family(
+    Family("pledges.", lambda: list(campaign_figures.PLEDGE_KEYS), compute=campaign_figures.pledge_figures)
+)
+register_family(
+    Family(
+        "research.", lambda: list(campaign_figures.RESEARCH_KEYS), compute=campaign_figures.research_figures
+    )
+)
+# One campaign's dashboard: "campaign.<id>.<part>" (campaign_figures.CAMPAIGN_PARTS), not listed.
+register_family(Family("campaign.", lambda: [], one=campaign_figures.campaign_one))
