@@ -94,6 +94,13 @@ def _check_document(upload: UploadedFile, field: str) -> None:
     upload.name = f"{uuid.uuid4().hex}{DOCUMENT_TYPES[kind]}"  # never trust the user's file name on disk
 
 
+def _stored_org(obj: Any) -> Organization:
+    """The organization a record belonged to when loaded (a bound form may already have changed it)."""
+    loaded = getattr(obj, "_audit_loaded", None) or {}
+    org_id = loaded.get("organization_id", obj.organization_id)
+    return Organization.objects.get(pk=org_id)
+
+
 def _member_in(member: Member | None, org: Organization, field: str, who: str) -> None:
     """People on a campaign's teams or a pledge come from the organization's subtree."""
     if member is not None and not member.organization.path.startswith(org.path):
@@ -116,7 +123,7 @@ def do_save_campaign(
     """Create or change a campaign; its mobilisation meeting is a 动员部署会 of its subtree."""
     with audit.acting(acting_user, via):
         if campaign is not None:
-            check_write(acting_user, campaign.organization, "修改")
+            check_write(acting_user, _stored_org(campaign), "修改")
         campaign = campaign or Campaign()
         _set(campaign, fields, CAMPAIGN_FIELDS, "do_save_campaign")
         if not campaign.organization_id:
@@ -238,9 +245,9 @@ def do_save_pledge(
     """Create or change a 为民办实事 item; closing one needs its date and result (model clean)."""
     with audit.acting(acting_user, via):
         if pledge is not None:
-            check_write(acting_user, pledge.organization, "修改")
+            check_write(acting_user, _stored_org(pledge), "修改")
         pledge = pledge or ServicePledge()
-        before = pledge.status if pledge.pk else ""
+        before = (getattr(pledge, "_audit_loaded", None) or {}).get("status", "") if pledge.pk else ""
         _set(pledge, fields, PLEDGE_FIELDS, "do_save_pledge")
         if not pledge.organization_id:
             raise ValidationError({"organization": "请选择承办组织。"})
@@ -272,7 +279,7 @@ def do_save_project(
 ) -> ResearchProject:
     with audit.acting(acting_user, via):
         if project is not None:
-            check_write(acting_user, project.organization, "修改")
+            check_write(acting_user, _stored_org(project), "修改")
         project = project or ResearchProject()
         _set(project, fields, PROJECT_FIELDS, "do_save_project")
         if not project.organization_id:

@@ -53,7 +53,14 @@ CAMPAIGN_PARTS = (
     "plan_rate",
     "mobilization",
     "team",
-    *(k.removeprefix("pledges.") for k in PLEDGE_KEYS if k != "pledges.collected"),
+    "solved",
+    "mechanism",
+    "open",
+    "overdue",
+    "beneficiaries.people",
+    "beneficiaries.enterprises",
+    "beneficiaries.households",
+    "amount",
     "pledges",
     "projects",
     "outputs",
@@ -159,50 +166,63 @@ def _pledges(org: Any, user: Any, campaign_id: int | None = None) -> QuerySet[An
     return scoped(qs, user).order_by()
 
 
-def _pledge_figures(qs: QuerySet[Any], period: Period, prefix: str) -> dict[str, Figure]:
+PLEDGE_PARTS = (
+    "collected",
+    "solved",
+    "mechanism",
+    "open",
+    "overdue",
+    "beneficiaries.people",
+    "beneficiaries.enterprises",
+    "beneficiaries.households",
+    "amount",
+)
+
+
+def _pledge_figures(
+    qs: QuerySet[Any], period: Period, prefix: str, parts: tuple[str, ...] = PLEDGE_PARTS
+) -> dict[str, Figure]:
+    """The pledge figures ``parts`` over ``qs`` (each one or two queries, only those asked for)."""
     from dangjian.campaigns.choices import BeneficiaryUnit, PledgeStatus
 
     day = as_of(period)
-    collected = qs.filter(collected_on__gte=period.start, collected_on__lte=period.end)
     solved = qs.exclude(status=PledgeStatus.OPEN).filter(
         solved_on__gte=period.start, solved_on__lte=period.end
     )
-    mechanism = solved.filter(status=PledgeStatus.MECHANISM)
-    still_open = qs.open_on(day)
-    overdue = qs.overdue_on(day)
-    out = {
-        "collected": Figure("", "征集为民办实事事项", 0, "项", "campaigns.servicepledge", _ids(collected)),
-        "solved": Figure("", "办结为民办实事事项", 0, "项", "campaigns.servicepledge", _ids(solved)),
-        "mechanism": Figure("", "形成长效机制", 0, "项", "campaigns.servicepledge", _ids(mechanism)),
-        "open": Figure("", "正在办理的为民办实事事项", 0, "项", "campaigns.servicepledge", _ids(still_open)),
-        "overdue": Figure("", "超过办理时限未办结", 0, "项", "campaigns.servicepledge", _ids(overdue)),
+    counted = {
+        "collected": (
+            "征集为民办实事事项",
+            lambda: qs.filter(collected_on__gte=period.start, collected_on__lte=period.end),
+        ),
+        "solved": ("办结为民办实事事项", lambda: solved),
+        "mechanism": ("形成长效机制", lambda: solved.filter(status=PledgeStatus.MECHANISM)),
+        "open": ("正在办理的为民办实事事项", lambda: qs.open_on(day)),
+        "overdue": ("超过办理时限未办结", lambda: qs.overdue_on(day)),
     }
-    for unit in BeneficiaryUnit:
-        mine = solved.filter(beneficiary_unit=unit, beneficiaries__isnull=False)
-        total = mine.aggregate(n=Sum("beneficiaries"))["n"] or 0
-        out[f"beneficiaries.{unit.value}"] = Figure(
-            "",
-            f"受益{'群众' if unit == BeneficiaryUnit.PEOPLE else ''}",
-            total,
-            unit.label,
-            "campaigns.servicepledge",
-            _ids(mine),
-        )
-    with_money = solved.filter(amount__isnull=False)
-    money = with_money.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
-    out["amount"] = Figure(
-        "",
-        "涉及资金",
-        Decimal(money).quantize(Decimal("0.01")),
-        "万元",
-        "campaigns.servicepledge",
-        _ids(with_money),
-    )
     figures = {}
-    for part, fig in out.items():
-        value = fig.value if part.startswith(("beneficiaries.", "amount")) else len(fig.evidence_ids)
+    for part in parts:
         key = f"{prefix}{part}"
-        figures[key] = Figure(key, fig.label, value, fig.unit, fig.evidence_model, fig.evidence_ids)
+        if part in counted:
+            label, rows = counted[part]
+            ids = _ids(rows())
+            figures[key] = Figure(key, label, len(ids), "项", "campaigns.servicepledge", ids)
+        elif part.startswith("beneficiaries."):
+            unit = BeneficiaryUnit(part.removeprefix("beneficiaries."))
+            mine = solved.filter(beneficiary_unit=unit, beneficiaries__isnull=False)
+            total = mine.aggregate(n=Sum("beneficiaries"))["n"] or 0
+            label = "受益群众" if unit == BeneficiaryUnit.PEOPLE else f"受益{unit.label.removeprefix('家')}"
+            figures[key] = Figure(key, label, total, unit.label, "campaigns.servicepledge", _ids(mine))
+        else:
+            with_money = solved.filter(amount__isnull=False)
+            money = with_money.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+            figures[key] = Figure(
+                key,
+                "涉及资金",
+                Decimal(money).quantize(Decimal("0.01")),
+                "万元",
+                "campaigns.servicepledge",
+                _ids(with_money),
+            )
     return figures
 
 
@@ -315,5 +335,4 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
     if part == "pledges":
         ids = _ids(pledges)
         return Figure(key, "为民办实事事项", len(ids), "项", "campaigns.servicepledge", ids)
-    found = _pledge_figures(pledges, period, f"campaign.{head}.")
-    return found[key]
+    return _pledge_figures(pledges, period, f"campaign.{head}.", (part,))[key]
