@@ -5,7 +5,7 @@ warning education of the campaign's months) to each campaign instead of copying 
 only what the activities builder does not hold: the mobilisation meetings and the 调研 sessions.
 Deliberate gaps, described in ``ctx.extra["campaigns_demo"]``:
 
-- this year's campaign has no plan document yet and one plan item is behind its deadline;
+- this year's campaign has no plan document yet and its midyear item is one short, past its deadline;
 - two of this year's 为民办实事 items are past their deadline and still open;
 - last year's campaign left one branch out of its activities;
 - one research project has no output yet.
@@ -218,7 +218,7 @@ class _Builder:
                     due_by=D(year, *due),
                 )
             self._team(campaign)
-            self._link(campaign, mobilization, [code for _t, code, _n, _d in items], skip_branch=offset == -1)
+            self._link(campaign, mobilization, [(code, n) for _t, code, n, _d in items], current=current)
             if current:
                 self.gaps["campaign_without_plan_document"] = campaign.pk
 
@@ -240,31 +240,34 @@ class _Builder:
             TeamMember.objects.create(campaign=campaign, team=team, member=member, role=role)
 
     def _link(
-        self, campaign: Campaign, mobilization: Activity | None, codes: list[str], *, skip_branch: bool
+        self,
+        campaign: Campaign,
+        mobilization: Activity | None,
+        items: list[tuple[str, int]],
+        *,
+        current: bool,
     ) -> None:
-        """Count the held activities of the plan's types in the campaign's months towards it: most
-        of them (a few were ordinary business), and last year none of one branch's (a gap)."""
+        """Count held activities of each plan item's type in the campaign's months towards it:
+        about as many as planned, this year one short on the last item (due at midyear), and last year none of
+        one branch's (gaps to show)."""
         end = campaign.ended_on or self.today
-        qs = (
-            Activity.objects.held()
-            .within(campaign.started_on, end)
-            .filter(
-                credits__activity_type__code__in=codes,
-                organization__path__startswith=campaign.organization.path,
-            )
-            .distinct()
-            .order_by("held_on", "id")
+        left_out = (
+            self.ctx.branches[-1] if not current and campaign.started_on.year == self.today.year - 1 else None
         )
-        left_out = self.ctx.branches[-1] if skip_branch and self.ctx.branches else None
         if left_out is not None:
             self.gaps["campaign_branch_left_out"] = (campaign.pk, left_out.pk)
-        chosen = [
-            a
-            for a in qs
-            if (left_out is None or a.organization_id != left_out.pk) and self.rng.random() < 0.8
-        ]
-        if mobilization is not None:
-            chosen.append(mobilization)
+        chosen: list[Activity] = [mobilization] if mobilization is not None else []
+        for n, (code, target) in enumerate(items):
+            candidates = [
+                a
+                for a in Activity.objects.held()
+                .within(campaign.started_on, end)
+                .filter(activity_type__code=code, organization__path__startswith=campaign.organization.path)
+                .order_by("held_on", "id")
+                if left_out is None or a.organization_id != left_out.pk
+            ]
+            wanted = target - 1 if current and n == len(items) - 1 else target + self.rng.randint(0, 2)
+            chosen += self.rng.sample(candidates, k=min(len(candidates), wanted))
         campaign.activities.add(*chosen)
         audit.record(campaign, "计入专题活动", {"count": len(chosen), "by": "演示数据"})
 
