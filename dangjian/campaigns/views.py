@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -42,6 +42,10 @@ from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+
+# The dashboard lists the latest activities and the organizations right below the campaign's.
+RECENT_MAX = 20
+BY_ORG_MAX = 200
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -201,16 +205,28 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("projects", "调研课题"),
         ("outputs", "调研成果"),
     ]
-    activities = list(
+    # What each organization directly below held (for a bureau's campaign, its branches): the
+    # same figure computed over each one's subtree. The organization itself counts its own.
+    below = list(
+        restrict(
+            Organization.objects.filter(parent=campaign.organization).exclude(kind=OrgKind.CELL), user
+        ).order_by("order", "path")[:BY_ORG_MAX]
+    )
+    key = f"campaign.{pk}.activities"
+    by_org = [
+        {"org": org, "count": numbers.compute([key], org, period, user)[key].value}
+        for org in [campaign.organization, *below]
+    ]
+    if len(below) < BY_ORG_MAX:
+        by_org[0]["count"] -= sum(r["count"] for r in by_org[1:])
+    else:
+        by_org = by_org[1:]
+    by_org = sorted((r for r in by_org if r["count"]), key=lambda r: (-r["count"], r["org"].path))
+    recent = list(
         restrict(campaign.activities.all(), user)
         .select_related("organization", "activity_type")
-        .order_by("-held_on", "-planned_at", "-id")
+        .order_by(F("held_on").desc(nulls_first=True), "-id")[:RECENT_MAX]
     )
-    by_org: dict[int, dict[str, Any]] = {}
-    for a in activities:
-        if a.is_held and period.start <= a.held_on <= period.end:
-            row = by_org.setdefault(a.organization_id, {"org": a.organization, "count": 0})
-            row["count"] += 1
     may_write = scope.can_write_in(campaign.organization)
     linkable = (
         restrict(Activity.objects.all(), user, "change")
@@ -231,8 +247,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stats": _stats(fig, shown, danger=("overdue",)),
             "period": period,
             "plan_rows": plan_rows,
-            "activities": activities,
-            "by_org": sorted(by_org.values(), key=lambda r: (-r["count"], r["org"].path)),
+            "activities": recent,
+            "by_org": by_org,
+            "by_org_cut": len(below) == BY_ORG_MAX,
             "team": campaign.team.select_related("member", "member__organization"),
             "pledges": restrict(campaign.pledges.select_related("organization", "handler"), user)[:50],
             "projects": restrict(campaign.projects.select_related("leader"), user).annotate(
