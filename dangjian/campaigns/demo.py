@@ -262,7 +262,11 @@ class _Builder:
                 a
                 for a in Activity.objects.held()
                 .within(campaign.started_on, end)
-                .filter(activity_type__code=code, organization__path__startswith=campaign.organization.path)
+                .filter(
+                    credits__activity_type__code=code,
+                    organization__path__startswith=campaign.organization.path,
+                )
+                .distinct()
                 .order_by("held_on", "id")
                 if left_out is None or a.organization_id != left_out.pk
             ]

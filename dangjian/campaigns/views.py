@@ -483,7 +483,7 @@ def pledge_filters(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
         qs = qs.filter(campaign_id=int(f["campaign"]))
     if f["q"]:
         qs = qs.filter(title__contains=f["q"])
-    # Overdue first (open, deadline passed), then open by deadline, then the closed ones.
+    # Overdue first (open, deadline passed), then open by deadline, then the closed ones, latest first.
     from django.db.models import BooleanField, Case, When
 
     qs = qs.annotate(
@@ -495,7 +495,8 @@ def pledge_filters(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
         still_open=Case(
             When(status=PledgeStatus.OPEN, then=True), default=False, output_field=BooleanField()
         ),
-    ).order_by("-late", "-still_open", "deadline", "-collected_on", "id")
+        open_deadline=Case(When(status=PledgeStatus.OPEN, then=F("deadline")), default=None),
+    ).order_by("-late", "-still_open", F("open_deadline").asc(nulls_last=True), "-collected_on", "id")
     return qs, f
 
 
