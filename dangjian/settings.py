@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -232,3 +233,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DANGJIAN_LOG_LEVEL", "WARNING")},
 }
+
+# 我为群众办实事 (campaigns): the unit's own rule that items are done within the deadline set when
+# they are registered. The overdue warning cites it as "本单位规定（…）" with the date it took effect.
+PLEDGE_RULE_TITLE = env_str("DANGJIAN_PLEDGE_RULE_TITLE", "为民办实事工作方案")
+PLEDGE_RULE_DATE = env_str("DANGJIAN_PLEDGE_RULE_DATE", "2021-03-01")
+try:
+    datetime.date.fromisoformat(PLEDGE_RULE_DATE)
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        f"DANGJIAN_PLEDGE_RULE_DATE 应为 YYYY-MM-DD 格式的日期，而不是“{PLEDGE_RULE_DATE}”。"
+    ) from _exc

@@ -29,6 +29,7 @@ urlpatterns = [
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("duties/", include("dangjian.duties.urls")),
     path("integrity/", include("dangjian.integrity.urls")),
+    path("campaigns/", include("dangjian.campaigns.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("admin/", admin.site.urls),
 ]

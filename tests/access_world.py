@@ -202,6 +202,7 @@ def build_world(bureau: Any) -> World:
         )
         Activity.objects.filter(pk=activity.pk).update(status="held")
     _duties_records(world, bureau, day)
+    _campaign_records(world, day)
     for where, owner in (("inside", "own_secretary"), ("outside", "other_secretary")):
         getattr(world, where)["core.Job"] = Job.objects.create(
             kind="members.import_roster",
@@ -273,4 +274,55 @@ def _duties_records(world: World, bureau: Any, day: datetime.date) -> None:
             period_start=datetime.date(day.year, 1, 1),
             period_end=datetime.date(day.year, 12, 31),
             source_document="通报",
+        )
+
+
+def _campaign_records(world: World, day: datetime.date) -> None:
+    """A campaign of each branch with its team member and plan item, a pledge, a research project
+    and its output (campaigns app)."""
+    from dangjian.campaigns.models import (
+        Campaign,
+        PlanItem,
+        ResearchOutput,
+        ResearchProject,
+        ServicePledge,
+        TeamMember,
+    )
+
+    for where in ("inside", "outside"):
+        records = getattr(world, where)
+        org = records["orgs.Organization"]
+        member = records["members.Member"]
+        campaign = Campaign.objects.create(
+            organization=org,
+            name=f"{org.name}专项活动",
+            kind="other",
+            started_on=day,
+            plan_document=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"),
+        )
+        records["campaigns.Campaign"] = campaign
+        records["campaigns.TeamMember"] = TeamMember.objects.create(
+            campaign=campaign, team="leading_group", member=member, role="组长"
+        )
+        records["campaigns.PlanItem"] = PlanItem.objects.create(
+            campaign=campaign, title="专题学习", target_count=2
+        )
+        records["campaigns.ServicePledge"] = ServicePledge.objects.create(
+            organization=org,
+            title=f"{org.name}实事",
+            source="visit",
+            category="service",
+            collected_on=day,
+            handler=member,
+        )
+        project = ResearchProject.objects.create(
+            organization=org, title=f"{org.name}课题", leader=member, started_on=day
+        )
+        records["campaigns.ResearchProject"] = project
+        records["campaigns.ResearchOutput"] = ResearchOutput.objects.create(
+            project=project,
+            kind="report",
+            title="调研报告",
+            issued_on=day,
+            document=ContentFile(b"%PDF-1.4 report", name="report.pdf"),
         )

@@ -5,3 +5,16 @@ class CampaignsConfig(AppConfig):
     name = "dangjian.campaigns"
     label = "campaigns"
     verbose_name = "专题活动"
+
+    def ready(self) -> None:
+        from dangjian.activities.panels import register_detail_panel
+        from dangjian.campaigns.due import overdue_pledges
+        from dangjian.campaigns.views import activity_panel, self_panel
+        from dangjian.core.agenda import register_due_source
+        from dangjian.core.home import NavItem, register_nav
+        from dangjian.members.panels import register_self_panel
+
+        register_nav(NavItem(45, "专题活动", "campaigns:list"))
+        register_due_source(overdue_pledges)
+        register_detail_panel(activity_panel)
+        register_self_panel(self_panel)

@@ -3,8 +3,12 @@ and research projects (调研课题). Activities belong to a campaign through a 
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from dangjian.activities.models import Activity
@@ -51,11 +55,39 @@ class Campaign(AuditedModel):
         Activity, verbose_name="相关活动", blank=True, related_name="campaigns"
     )
 
-    scope_org = "organization"
-
     class Meta:
         ordering = ["-started_on", "id"]
         verbose_name = verbose_name_plural = "专题活动"
+
+    @classmethod
+    def scope_q(cls, scope: Any) -> Q:
+        """A campaign is run by an organization for its whole subtree: an officer sees the
+        campaigns of their subtree and those of the organizations above them (the 机关党委's
+        主题教育 their branch takes part in); a member sees those of their own branch and above."""
+        from dangjian.core.scope import Reach
+
+        if scope.reach == Reach.ALL:
+            return Q()
+        path = scope.org_path if scope.reach == Reach.SUBTREE else None
+        if scope.reach == Reach.SELF and scope.member_id:
+            path = (
+                Member.objects.filter(pk=scope.member_id).values_list("organization__path", flat=True).first()
+            )
+        if not path:
+            return Q(pk__in=[])
+        parts = [p for p in path.strip("/").split("/") if p]
+        above = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+        if scope.reach == Reach.SELF:
+            return Q(organization__path__in=[*above, path])
+        return Q(organization__path__startswith=path) | Q(organization__path__in=above)
+
+    def covers(self, org: Organization) -> bool:
+        """Whether ``org``'s activities may count towards this campaign (it lies in its subtree)."""
+        return bool(org.path) and org.path.startswith(self.organization.path)
+
+    def span_end(self, on: datetime.date) -> datetime.date:
+        """The campaign's last day, or ``on`` while it is still running without an end date."""
+        return self.ended_on or on
 
     def __str__(self) -> str:
         return self.name
@@ -113,6 +145,18 @@ class PlanItem(AuditedModel):
         return self.title
 
 
+class PledgeQuerySet(models.QuerySet["ServicePledge"]):
+    def open_on(self, day: datetime.date) -> PledgeQuerySet:
+        """Collected by ``day`` and not yet done on it."""
+        return self.filter(collected_on__lte=day).filter(
+            Q(status=PledgeStatus.OPEN) | Q(solved_on__gt=day) | Q(solved_on__isnull=True)
+        )
+
+    def overdue_on(self, day: datetime.date) -> PledgeQuerySet:
+        """Still open on ``day`` with their deadline already passed."""
+        return self.open_on(day).filter(deadline__lt=day)
+
+
 class ServicePledge(AuditedModel):
     """A practical matter done for the public (我为群众办实事): where it came from, who handles it."""
 
@@ -147,6 +191,7 @@ class ServicePledge(AuditedModel):
     amount = models.DecimalField("涉及资金（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     result = models.TextField("办理结果", blank=True)
 
+    objects = PledgeQuerySet.as_manager()
     scope_org = "organization"
     scope_self = "handler_id"
 
@@ -160,6 +205,9 @@ class ServicePledge(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:pledge", args=[self.pk])
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        return self.status == PledgeStatus.OPEN and self.deadline is not None and self.deadline < on
 
     def clean(self) -> None:
         errors = {}

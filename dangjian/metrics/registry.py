@@ -20,6 +20,7 @@ from dangjian.core.period import Period
 from dangjian.metrics.base import reach_roots
 from dangjian.metrics.figures import Figure, combine, orgs
 from dangjian.metrics.figures import activities as act
+from dangjian.metrics.figures import campaigns as campaign_figures
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import duties as duty_figures
 from dangjian.metrics.figures import integrity as integrity_figures
@@ -245,3 +246,18 @@ register_family(
         "integrity.talks", lambda: list(integrity_figures.TALK_KEYS), compute=integrity_figures.talk_counts
     )
 )
+register_family(
+    Family(
+        "campaigns.", lambda: list(campaign_figures.CAMPAIGN_KEYS), compute=campaign_figures.campaign_figures
+    )
+)
+register_family(
+    Family("pledges.", lambda: list(campaign_figures.PLEDGE_KEYS), compute=campaign_figures.pledge_figures)
+)
+register_family(
+    Family(
+        "research.", lambda: list(campaign_figures.RESEARCH_KEYS), compute=campaign_figures.research_figures
+    )
+)
+# One campaign's dashboard: "campaign.<id>.<part>" (campaign_figures.CAMPAIGN_PARTS), not listed.
+register_family(Family("campaign.", lambda: [], one=campaign_figures.campaign_one))
