@@ -28,5 +28,6 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("reports/", include("dangjian.reports.urls")),
+    path("rectification/", include("dangjian.rectification.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -114,6 +114,26 @@ def _user(username: str, kind: str | None, **extra: Any) -> Any:
     return user
 
 
+def _rectification(world: World, where: str, org: Any, member: Any, day: datetime.date) -> None:
+    from dangjian.rectification.models import Finding, Inspection, Measure
+
+    inspection = Inspection.objects.create(
+        organization=org, kind="audit", title=f"{org.name}审计", conducted_by="审计局", started_on=day
+    )
+    finding = Finding.objects.create(
+        organization=org,
+        source="audit",
+        inspection=inspection,
+        found_on=day,
+        description=f"{org.name}的问题",
+        responsible=member,
+        deadline=day + datetime.timedelta(days=60),
+    )
+    getattr(world, where)["rectification.Inspection"] = inspection
+    getattr(world, where)["rectification.Finding"] = finding
+    getattr(world, where)["rectification.Measure"] = Measure.objects.create(finding=finding, text="整改措施")
+
+
 def build_world(bureau: Any) -> World:
     from dangjian.activities import actions as activity_actions
     from dangjian.activities.models import Activity, ActivityType, Attachment
@@ -207,6 +227,7 @@ def build_world(bureau: Any) -> World:
             owner=org,
         )
         Activity.objects.filter(pk=activity.pk).update(status="held")
+        _rectification(world, where, org, roster.first(), day)
     for where, owner in (("inside", "own_secretary"), ("outside", "other_secretary")):
         getattr(world, where)["core.Job"] = Job.objects.create(
             kind="members.import_roster",

@@ -34,6 +34,7 @@ from dangjian.activities.forms import (
 )
 from dangjian.activities.ics import build_calendar
 from dangjian.activities.models import Activity, ActivityType, Attachment, Attendance, Reflection
+from dangjian.activities.panels import detail_panels
 from dangjian.core.dates import add_months, today
 from dangjian.core.models import AuditLog
 from dangjian.core.period import Period, period_param
@@ -168,6 +169,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quorum_met": actions.quorum_met(activity.present_voters or 0, activity.eligible_voters or 0),
             "motion_passed": actions.motion_passed(activity.votes_for, activity.eligible_voters),
             "quorum_source": actions.QUORUM_SOURCE,
+            "panels": detail_panels(activity, user),
         },
     )
 

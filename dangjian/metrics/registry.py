@@ -23,6 +23,7 @@ from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
+from dangjian.metrics.figures import rectification as rect
 
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
 FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
@@ -212,3 +213,4 @@ register_family(
 )
 register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))
+register_family(Family("rectification.", rect.keys, compute=rect.finding_counts, name="rectification"))
