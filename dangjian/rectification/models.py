@@ -171,6 +171,17 @@ class Finding(AuditedModel):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def verifier_name(self) -> str:
+        """The verifier as people know them: their roster name, else the account's name."""
+        user = self.verified_by
+        if user is None:
+            return ""
+        role = Role.objects.filter(user=user).select_related("member").first()
+        if role is not None and role.member_id:
+            return role.member.name
+        return user.get_full_name() or user.get_username()
+
     def is_overdue(self, on: datetime.date) -> bool:
         return self.status == FindingStatus.OPEN and self.deadline < on
 
