@@ -63,6 +63,7 @@ def build(ctx: Any) -> None:
     verifier = ctx.users.get("jgdw")
     verifier_member = getattr(getattr(verifier, "role", None), "member_id", None)
     year = today.year
+    ordinary = getattr(getattr(ctx.users.get("dy1"), "role", None), "member", None)
     made = {"found": 0, "closed": 0, "overdue": 0, "reopened": 0}
 
     def people(org: Any) -> list[Member]:
@@ -235,6 +236,8 @@ def build(ctx: Any) -> None:
             days=days,
             state="open" if k != 1 else "half",
             index=k,
+            # The ordinary demo member (dy1) answers for branch 1's: it shows on their own page.
+            person=ordinary if k == 0 else None,
         )
     ctx.log(
         f"  整改台账：{made['found']} 个问题（销号 {made['closed']} 个，重新整改 {made['reopened']} 个，"
