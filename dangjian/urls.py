@@ -29,5 +29,6 @@ urlpatterns = [
     path("recruitment/", include("dangjian.recruitment.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("rectification/", include("dangjian.rectification.urls")),
+    path("honours/", include("dangjian.honours.urls")),
     path("admin/", admin.site.urls),
 ]

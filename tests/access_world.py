@@ -134,6 +134,24 @@ def _rectification(world: World, where: str, org: Any, member: Any, day: datetim
     getattr(world, where)["rectification.Measure"] = Measure.objects.create(finding=finding, text="整改措施")
 
 
+def _honours(world: World, where: str, org: Any, member: Any, day: datetime.date) -> None:
+    from dangjian.honours.models import Honour, Nominee, Selection
+
+    selection = Selection.objects.create(
+        organization=org, year=day.year, kind="star_member", name="星级党员评选"
+    )
+    getattr(world, where)["honours.Selection"] = selection
+    getattr(world, where)["honours.Nominee"] = Nominee.objects.create(selection=selection, member=member)
+    getattr(world, where)["honours.Honour"] = Honour.objects.create(
+        title="优秀共产党员",
+        level="municipal",
+        grantor="市委",
+        awarded_on=day,
+        organization=org,
+        member=member,
+    )
+
+
 def build_world(bureau: Any) -> World:
     from dangjian.activities import actions as activity_actions
     from dangjian.activities.models import Activity, ActivityType, Attachment
@@ -228,6 +246,7 @@ def build_world(bureau: Any) -> World:
         )
         Activity.objects.filter(pk=activity.pk).update(status="held")
         _rectification(world, where, org, roster.first(), day)
+        _honours(world, where, org, roster.first(), day)
     for where, owner in (("inside", "own_secretary"), ("outside", "other_secretary")):
         getattr(world, where)["core.Job"] = Job.objects.create(
             kind="members.import_roster",

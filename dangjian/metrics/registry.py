@@ -21,6 +21,7 @@ from dangjian.metrics.base import reach_roots
 from dangjian.metrics.figures import Figure, combine, orgs
 from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import dues as dues_figures
+from dangjian.metrics.figures import honours as honour_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
 from dangjian.metrics.figures import rectification as rect
@@ -214,3 +215,4 @@ register_family(
 register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))
 register_family(Family("rectification.", rect.keys, compute=rect.finding_counts, name="rectification"))
+register_family(Family("honours.", honour_figures.keys, compute=honour_figures.honour_counts, name="honours"))
