@@ -11,12 +11,12 @@ in all and by source, for the subtree and the period; each with the findings beh
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from dangjian.core.period import Period
 from dangjian.metrics.base import as_of, scoped, subtree_ids
 from dangjian.metrics.figures import Figure, percent
+from dangjian.metrics.sql import IdList, parse_ids
 
 MODEL = "rectification.finding"
 STATES = {
@@ -40,67 +40,66 @@ def keys() -> list[str]:
     return [*found, "rectification.close_rate"]
 
 
-def finding_rows(org: Any, period: Period, user: Any = None) -> list[tuple[Any, ...]]:
-    """(id, source, found_on, status, closed_on, deadline, reopen_count) of the subtree's findings
-    found by the period's end (one query)."""
+def state_ids(org: Any, period: Period, user: Any = None) -> dict[str, dict[str, list[int]]]:
+    """{state: {source: finding ids}} for the subtree, from one grouped query: the database
+    filters and concatenates the ids (50,000 findings of a province stay a few hundred ms)."""
+    from django.db.models import Q
+
     from dangjian.rectification.models import Finding
 
-    qs = Finding.objects.filter(organization_id__in=subtree_ids(org), found_on__lte=period.end)
-    return list(
+    day = as_of(period)
+    open_at_day = Q(found_on__lte=day) & (Q(status="open") | Q(closed_on__gt=day))
+    conditions = {
+        "found": Q(found_on__gte=period.start, found_on__lte=period.end),
+        "closed": Q(status="closed", closed_on__gte=period.start, closed_on__lte=period.end),
+        "open": open_at_day,
+        "overdue": open_at_day & Q(deadline__lt=day),
+        "reopened": open_at_day & Q(reopen_count__gt=0),
+        # for the close rate: found in the period and closed by its end
+        "found_closed": Q(
+            found_on__gte=period.start, found_on__lte=period.end, status="closed", closed_on__lte=day
+        ),
+    }
+    qs = Finding.objects.filter(organization_id__in=subtree_ids(org), found_on__lte=period.end).filter(
+        Q(found_on__gte=period.start) | Q(status="open") | Q(closed_on__gte=period.start)
+    )
+    rows = (
         scoped(qs, user)
         .order_by()
-        .values_list("pk", "source", "found_on", "status", "closed_on", "deadline", "reopen_count")
+        .values("source")
+        .annotate(**{name: IdList("pk", filter=q) for name, q in conditions.items()})
+        .values_list("source", *conditions)
     )
-
-
-def _state_ids(
-    rows: list[tuple[Any, ...]], period: Period, day: datetime.date
-) -> dict[str, list[tuple[int, str]]]:
-    out: dict[str, list[tuple[int, str]]] = {state: [] for state in STATES}
-    for pk, source, found_on, status, closed_on, deadline, reopened in rows:
-        if period.start <= found_on <= period.end:
-            out["found"].append((pk, source))
-        closed = status == "closed" and closed_on is not None
-        if closed and period.start <= closed_on <= period.end:
-            out["closed"].append((pk, source))
-        if found_on <= day and not (closed and closed_on <= day):
-            out["open"].append((pk, source))
-            if deadline < day:
-                out["overdue"].append((pk, source))
-            if reopened:
-                out["reopened"].append((pk, source))
+    out: dict[str, dict[str, list[int]]] = {name: {} for name in conditions}
+    for source, *lists in rows:
+        for name, text in zip(conditions, lists, strict=True):
+            out[name][source] = parse_ids(text)
     return out
 
 
 def finding_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
     """Every figure of ``keys()`` from one read of the findings."""
-    day = as_of(period)
-    rows = finding_rows(org, period, user)
-    states = _state_ids(rows, period, day)
+    states = state_ids(org, period, user)
     figures: dict[str, Figure] = {}
     for state, (label, unit) in STATES.items():
-        pairs = states[state]
-        ids = sorted(pk for pk, _ in pairs)
+        by_source = states[state]
+        ids = sorted(pk for found in by_source.values() for pk in found)
         figures[f"rectification.{state}"] = Figure(
             f"rectification.{state}", label, len(ids), unit, MODEL, ids
         )
         for code, source_label in _sources():
-            mine = sorted(pk for pk, source in pairs if source == code)
+            mine = by_source.get(code, [])
             key = f"rectification.{state}.{code}"
             figures[key] = Figure(key, f"{source_label}{label}", len(mine), unit, MODEL, mine)
-    found = {pk for pk, _ in states["found"]}
-    closed_by_end = sorted(
-        pk
-        for pk, _source, _found_on, status, closed_on, *_ in rows
-        if pk in found and status == "closed" and closed_on is not None and closed_on <= day
-    )
+    found = sum(len(ids) for ids in states["found"].values())
+    closed_by_end = sorted(pk for ids in states["found_closed"].values() for pk in ids)
     figures["rectification.close_rate"] = Figure(
         "rectification.close_rate",
         "整改完成率",
-        percent(len(closed_by_end), len(found)),
+        percent(len(closed_by_end), found),
         "%",
         MODEL,
         closed_by_end,
-        basis=(len(closed_by_end), len(found)),
+        basis=(len(closed_by_end), found),
     )
     return figures
