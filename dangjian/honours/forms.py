@@ -80,8 +80,12 @@ class RoundForm(forms.Form):
 
 
 class NomineeForm(forms.Form):
-    member = MemberChoiceField(Member.objects.none(), label="党员", required=False)
-    organization = forms.ModelChoiceField(Organization.objects.none(), label="党组织", required=False)
+    member = MemberChoiceField(
+        Member.objects.none(), label="党员", required=False, empty_label="（推荐党员时选择）"
+    )
+    organization = forms.ModelChoiceField(
+        Organization.objects.none(), label="党组织", required=False, empty_label="（推荐党组织时选择）"
+    )
 
     def __init__(self, *args: Any, selection: Selection, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
