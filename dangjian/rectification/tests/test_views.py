@@ -260,3 +260,18 @@ def test_inspection_groups_its_findings(bureau, personas, login, make_finding):
     make_finding(source="audit", inspection=inspection, description="公务接待审批不全")
     page = client.get(inspection.get_absolute_url()).content.decode()
     assert "公务接待审批不全" in page and "反馈问题（1 个）" in page
+
+
+def test_home_panel_warns_officers_of_overdue_findings_with_their_basis(
+    bureau, personas, login, make_finding
+):
+    on = today()
+    make_finding(
+        description="超期的问题",
+        found_on=on - datetime.timedelta(days=60),
+        deadline=on - datetime.timedelta(days=2),
+    )
+    page = login(personas.secretary_of_branch_1).get(reverse("home")).content.decode()
+    assert "整改提醒" in page and "超期的问题" in page and "依据：本单位规定（" in page
+    assert "超期未整改 <strong>1</strong> 个" in page
+    assert "整改提醒" not in login(personas.member).get(reverse("home")).content.decode()
