@@ -190,7 +190,11 @@ def selection_list(request: HttpRequest) -> HttpResponse:
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def selection_create(request: HttpRequest) -> HttpResponse:
-    form = SelectionForm(request.POST or None, user=request.user, initial={"year": today().year})
+    form = SelectionForm(
+        request.POST or None,
+        user=request.user,
+        initial={"year": today().year, "organization": get_scope(request.user).org_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             selection = actions.do_create_selection(acting_user=request.user, **form.cleaned_data)

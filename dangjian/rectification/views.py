@@ -215,7 +215,8 @@ def _detail(request: HttpRequest, finding: Finding, status: int = 200, **forms: 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def finding_create(request: HttpRequest) -> HttpResponse:
-    initial: dict[str, Any] = {"found_on": today()}
+    # A branch secretary mostly registers their own branch's findings.
+    initial: dict[str, Any] = {"found_on": today(), "organization": get_scope(request.user).org_id}
     meeting_id = request.GET.get("meeting")
     if meeting_id:
         from dangjian.rectification.forms import meeting_choices
