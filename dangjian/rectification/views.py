@@ -169,7 +169,13 @@ def import_view(request: HttpRequest) -> HttpResponse:
 def _finding(request: HttpRequest, pk: int) -> Finding:
     return get_in_scope(
         Finding.objects.select_related(
-            "organization", "responsible", "meeting__activity_type", "inspection", "campaign", "verified_by"
+            "organization",
+            "responsible",
+            "meeting__activity_type",
+            "meeting__organization",
+            "inspection__organization",
+            "campaign",
+            "verified_by",
         ),
         request.user,
         pk=pk,
@@ -201,6 +207,9 @@ def _detail(request: HttpRequest, finding: Finding, status: int = 200, **forms: 
             "logs": logs,
             "today": on,
             "overdue": finding.is_overdue(on),
+            # A branch's finding may come from an inspection of the committee above it: named, not linked.
+            "link_inspection": finding.inspection_id and scope.covers(finding.inspection.organization),
+            "link_meeting": finding.meeting_id and scope.covers(finding.meeting.organization),
             "may_write": may_write and is_open,
             "may_close": may_oversee and is_open,
             "may_reopen": may_oversee and not is_open,

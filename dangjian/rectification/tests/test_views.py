@@ -275,3 +275,24 @@ def test_home_panel_warns_officers_of_overdue_findings_with_their_basis(
     assert "整改提醒" in page and "超期的问题" in page and "依据：本单位规定（" in page
     assert "超期未整改 <strong>1</strong> 个" in page
     assert "整改提醒" not in login(personas.member).get(reverse("home")).content.decode()
+
+
+def test_branch_finding_names_the_committee_s_inspection_without_linking_it(
+    bureau, personas, login, make_finding
+):
+    from dangjian.rectification.models import Inspection
+
+    inspection = actions.do_create_inspection(
+        acting_user=personas.admin,
+        organization=bureau.organ_committee,
+        kind="inspection",
+        title="县委巡察",
+        conducted_by="县委巡察组",
+        started_on=D(2026, 1, 5),
+    )
+    finding = make_finding(source="inspection", inspection=inspection)
+    page = login(personas.secretary_of_branch_1).get(finding.get_absolute_url()).content.decode()
+    assert "县委巡察" in page and inspection.get_absolute_url() not in page
+    page = login(personas.agency_officer).get(finding.get_absolute_url()).content.decode()
+    assert inspection.get_absolute_url() in page
+    assert Inspection.objects.count() == 1
