@@ -31,5 +31,7 @@ urlpatterns = [
     path("integrity/", include("dangjian.integrity.urls")),
     path("campaigns/", include("dangjian.campaigns.urls")),
     path("reports/", include("dangjian.reports.urls")),
+    path("rectification/", include("dangjian.rectification.urls")),
+    path("honours/", include("dangjian.honours.urls")),
     path("admin/", admin.site.urls),
 ]

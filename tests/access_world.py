@@ -108,6 +108,44 @@ def _user(username: str, kind: str | None, **extra: Any) -> Any:
     return user(username, kind, org=org, member=member, is_staff=is_admin, is_superuser=is_admin)
 
 
+def _rectification(world: World, where: str, org: Any, member: Any, day: datetime.date) -> None:
+    from dangjian.rectification.models import Finding, Inspection, Measure
+
+    inspection = Inspection.objects.create(
+        organization=org, kind="audit", title=f"{org.name}审计", conducted_by="审计局", started_on=day
+    )
+    finding = Finding.objects.create(
+        organization=org,
+        source="audit",
+        inspection=inspection,
+        found_on=day,
+        description=f"{org.name}的问题",
+        responsible=member,
+        deadline=day + datetime.timedelta(days=60),
+    )
+    getattr(world, where)["rectification.Inspection"] = inspection
+    getattr(world, where)["rectification.Finding"] = finding
+    getattr(world, where)["rectification.Measure"] = Measure.objects.create(finding=finding, text="整改措施")
+
+
+def _honours(world: World, where: str, org: Any, member: Any, day: datetime.date) -> None:
+    from dangjian.honours.models import Honour, Nominee, Selection
+
+    selection = Selection.objects.create(
+        organization=org, year=day.year, kind="star_member", name="星级党员评选"
+    )
+    getattr(world, where)["honours.Selection"] = selection
+    getattr(world, where)["honours.Nominee"] = Nominee.objects.create(selection=selection, member=member)
+    getattr(world, where)["honours.Honour"] = Honour.objects.create(
+        title="优秀共产党员",
+        level="municipal",
+        grantor="市委",
+        awarded_on=day,
+        organization=org,
+        member=member,
+    )
+
+
 def build_world(bureau: Any) -> World:
     from dangjian.activities import actions as activity_actions
     from dangjian.activities.models import Activity, ActivityType, Attachment
@@ -201,6 +239,8 @@ def build_world(bureau: Any) -> World:
             owner=org,
         )
         Activity.objects.filter(pk=activity.pk).update(status="held")
+        _rectification(world, where, org, roster.first(), day)
+        _honours(world, where, org, roster.first(), day)
     _duties_records(world, bureau, day)
     _campaign_records(world, day)
     for where, owner in (("inside", "own_secretary"), ("outside", "other_secretary")):

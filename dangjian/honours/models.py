@@ -49,7 +49,7 @@ class Honour(AuditedModel):
         return f"{who}：{self.title}（{self.awarded_on.year}年）"
 
     def get_absolute_url(self) -> str:
-        return reverse("honours:list") + f"?year={self.awarded_on.year}#honour-{self.pk}"
+        return reverse("honours:list") + f"?year={self.awarded_on.year}&level={self.level}#honour-{self.pk}"
 
     def clean(self) -> None:
         if self.member_id and self.organization_id:

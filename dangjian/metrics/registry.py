@@ -24,8 +24,10 @@ from dangjian.metrics.figures import campaigns as campaign_figures
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import duties as duty_figures
 from dangjian.metrics.figures import integrity as integrity_figures
+from dangjian.metrics.figures import honours as honour_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
+from dangjian.metrics.figures import rectification as rect
 
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
 FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
@@ -261,3 +263,5 @@ register_family(
 )
 # One campaign's dashboard: "campaign.<id>.<part>" (campaign_figures.CAMPAIGN_PARTS), not listed.
 register_family(Family("campaign.", lambda: [], one=campaign_figures.campaign_one))
+register_family(Family("rectification.", rect.keys, compute=rect.finding_counts, name="rectification"))
+register_family(Family("honours.", honour_figures.keys, compute=honour_figures.honour_counts, name="honours"))

@@ -3,6 +3,8 @@ and the inspections (巡察、审计、专项资金检查) that produce findings
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,7 +12,7 @@ from django.urls import reverse
 
 from dangjian.activities.models import Activity
 from dangjian.campaigns.models import Campaign
-from dangjian.core.models import AuditedModel
+from dangjian.core.models import AuditedModel, Role
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
 from dangjian.rectification.choices import (
@@ -53,6 +55,21 @@ class Inspection(AuditedModel):
     def clean(self) -> None:
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "结束日期不能早于开始日期。"})
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def open(self) -> FindingQuerySet:
+        return self.filter(status=FindingStatus.OPEN)
+
+    def closed(self) -> FindingQuerySet:
+        return self.filter(status=FindingStatus.CLOSED)
+
+    def overdue(self, on: datetime.date) -> FindingQuerySet:
+        """Still being rectified after the deadline has passed."""
+        return self.filter(status=FindingStatus.OPEN, deadline__lt=on)
+
+    def found_within(self, start: datetime.date, end: datetime.date) -> FindingQuerySet:
+        return self.filter(found_on__gte=start, found_on__lte=end)
 
 
 class Finding(AuditedModel):
@@ -110,6 +127,10 @@ class Finding(AuditedModel):
         related_name="+",
     )
     reopen_count = models.PositiveSmallIntegerField("重新整改次数", default=0, editable=False)
+    reopened_on = models.DateField("最近重新整改日期", null=True, blank=True, editable=False)
+    reopen_reason = models.CharField("重新整改原因", max_length=300, blank=True, editable=False)
+
+    objects = FindingQuerySet.as_manager()
 
     scope_org = "organization"
     scope_self = "responsible_id"
@@ -145,8 +166,29 @@ class Finding(AuditedModel):
                 errors["closing_evidence"] = "销号须填写整改成效及佐证。"
             if not self.verified_by_id:
                 errors["verified_by"] = "销号须由验收人确认。"
+            elif self.responsible_id and _member_of_user(self.verified_by_id) == self.responsible_id:
+                errors["verified_by"] = "验收人不能是该问题的整改责任人本人。"
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def verifier_name(self) -> str:
+        """The verifier as people know them: their roster name, else the account's name."""
+        user = self.verified_by
+        if user is None:
+            return ""
+        role = Role.objects.filter(user=user).select_related("member").first()
+        if role is not None and role.member_id:
+            return role.member.name
+        return user.get_full_name() or user.get_username()
+
+    def is_overdue(self, on: datetime.date) -> bool:
+        return self.status == FindingStatus.OPEN and self.deadline < on
+
+
+def _member_of_user(user_id: int) -> int | None:
+    """The member record of a user's account (None when the account is no member's)."""
+    return Role.objects.filter(user_id=user_id).values_list("member_id", flat=True).first()
 
 
 class Measure(AuditedModel):
@@ -168,3 +210,7 @@ class Measure(AuditedModel):
 
     def __str__(self) -> str:
         return self.text
+
+    def clean(self) -> None:
+        if self.done_on and self.finding_id and self.done_on < self.finding.found_on:
+            raise ValidationError({"done_on": "完成日期不能早于问题发现日期。"})
