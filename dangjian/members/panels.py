@@ -31,22 +31,6 @@ def roster_panel(request: HttpRequest) -> Panel | None:
     )
 
 
-# Sections other apps add to a member's own page ("letters I signed", "findings I am responsible
-# for"): ``fn(member, user) -> str | None`` returns rendered HTML or None; members imports none of them.
-SelfPanel = Callable[[Member, Any], str | None]
-_self_panels: list[SelfPanel] = []
-
-
-def register_self_panel(fn: SelfPanel) -> SelfPanel:
-    if fn not in _self_panels:
-        _self_panels.append(fn)
-    return fn
-
-
-def self_panels(member: Member, user: Any) -> list[SafeString]:
-    return [mark_safe(html) for html in (fn(member, user) for fn in _self_panels) if html]  # noqa: S308
-
-
 def self_panel(request: HttpRequest) -> Panel | None:
     scope = get_scope(request.user)
     if not scope.only_self or scope.member_id is None:

@@ -23,8 +23,8 @@ from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import campaigns as campaign_figures
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import duties as duty_figures
-from dangjian.metrics.figures import integrity as integrity_figures
 from dangjian.metrics.figures import honours as honour_figures
+from dangjian.metrics.figures import integrity as integrity_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
 from dangjian.metrics.figures import rectification as rect
