@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -650,9 +650,11 @@ def ics_reset(request: HttpRequest) -> HttpResponse:
         )
     messages.success(request, "已重置：此前发出的日历订阅地址全部失效，请在日历软件中改用新的地址。")
     target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = reverse("activities:calendar")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 # ---- home panel --------------------------------------------------------------------------

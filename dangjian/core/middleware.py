@@ -91,10 +91,27 @@ class DatabaseBusyMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from dangjian.core.database import is_busy_error
 
-        if not is_busy_error(exception):
-            return None
-        logger.warning("database busy on %s %s: %s", request.method, request.path, exception)
-        return busy_response(request)
+        if is_busy_error(exception):
+            logger.warning("database busy on %s %s: %s", request.method, request.path, exception)
+            return busy_response(request)
+        if _out_of_range(exception):
+            # The last line of defence: forms and parsers bound their numbers and dates, but a
+            # value that slips past them must get an answer, not a server error. Logged as an
+            # error so the form that let it through gets fixed.
+            logger.error("value out of range on %s %s", request.method, request.path, exc_info=exception)
+            from django.template.loader import render_to_string
+
+            body = render_to_string("400.html", {}, request=request)
+            return HttpResponse(body, status=400)
+        return None
+
+
+def _out_of_range(exception: Exception) -> bool:
+    from django.db import DataError
+
+    if isinstance(exception, OverflowError):
+        return True
+    return isinstance(exception, DataError) and "out of range" in str(exception)
 
 
 def _download_name(disposition: str) -> str:

@@ -179,3 +179,19 @@ def test_a_row_lock_held_elsewhere_answers_busy_on_postgres(personas, bureau, lo
     assert time.monotonic() - started < 5
     assert response.status_code == 503
     assert "系统繁忙，请稍后重试" in response.content.decode()
+
+
+def test_a_value_out_of_range_gets_a_chinese_400_not_a_500(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from dangjian.core.middleware import DatabaseBusyMiddleware
+
+    request = rf.post("/activities/types/new/", {"order": "9" * 30})
+    request.user = AnonymousUser()
+    middleware = DatabaseBusyMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
+    response = middleware.process_exception(
+        request, OverflowError("Python int too large to convert to SQLite INTEGER")
+    )
+    assert response is not None and response.status_code == 400
+    assert "超出了允许的范围" in response.content.decode()
+    assert middleware.process_exception(request, ValueError("something else")) is None
