@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.apps import apps
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dangjian.core import jobs
+from dangjian.core.dates import today
 from dangjian.core.downloads import attachment
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, restrict
@@ -17,9 +19,12 @@ from dangjian.proofread import check
 from dangjian.reports import actions
 from dangjian.reports.document import Document
 from dangjian.reports.editing import apply_edits, diff_documents
-from dangjian.reports.forms import GenreForm, InputsForm, NewDraftForm
+from dangjian.reports.forms import ExportForm, GenreForm, InputsForm, NewDraftForm
+from dangjian.reports.layout import chinese_date
 from dangjian.reports.models import Draft, Genre, Version
 from dangjian.reports.render_docx import render_version
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _draft(request: HttpRequest, pk: int) -> Draft:
@@ -78,6 +83,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": {f["key"]: f for f in version.figures},
             "prompts": document.prompts(),
             "finding_count": len(findings),
+            "export_date": today(),
         },
     )
 
@@ -123,18 +129,62 @@ def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(job)
 
 
+def _export_date(request: HttpRequest) -> datetime.date:
+    """The 成文日期 asked for in ``date`` (2026-05-08), today when absent; ValueError says why not."""
+    text = request.GET.get("date") or request.POST.get("date") or ""
+    if not text:
+        return today()
+    form = ExportForm({"fmt": "docx", "date": text})
+    if not form.is_valid():
+        raise ValueError(form.errors["date"][0])
+    return form.cleaned_data["date"]
+
+
+def _enqueue_pdf(request: HttpRequest, draft: Draft, version: Version, day: datetime.date) -> HttpResponse:
+    job = jobs.enqueue(
+        "reports.export_pdf",
+        owner=request.user,
+        title=f"导出 PDF：{draft.title}（第{version.number}版）",
+        arguments={"draft": draft.pk, "version": version.number, "date": day.isoformat()},
+    )
+    return redirect(job)
+
+
 @access(Audience.OFFICERS, target="reports.Draft", post_only=True, note="makes a file, writes no record")
 def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """PDF through LibreOffice takes seconds: a job, whose page offers the file when it is ready."""
     draft = _draft(request, pk)
     version = _version(request, draft)
-    job = jobs.enqueue(
-        "reports.export_pdf",
-        owner=request.user,
-        title=f"导出 PDF：{draft.title}（第{version.number}版）",
-        arguments={"draft": draft.pk, "version": version.number},
+    try:
+        day = _export_date(request)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(version.get_absolute_url())
+    return _enqueue_pdf(request, draft, version, day)
+
+
+@access(Audience.OFFICERS, target="reports.Draft", post_only=True, note="makes a file, writes no record")
+def draft_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Export with a 成文日期; while prompts remain, first a page listing them to confirm."""
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    document = Document.from_json(version.document)
+    form = ExportForm(request.POST)
+    places = document.prompt_places()
+    if form.is_valid() and (form.cleaned_data["confirm"] or not places):
+        fmt, day = form.cleaned_data["fmt"], form.cleaned_data["date"]
+        filename = f"{draft.title}-第{version.number}版"
+        if fmt == "pdf":
+            return _enqueue_pdf(request, draft, version, day)
+        if fmt == "txt":
+            text = document.signed_text([draft.signer], chinese_date(day))
+            return _attachment(text.encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt")
+        return _attachment(render_version(draft, version, date=day), DOCX_MIME, f"{filename}.docx")
+    return render(
+        request,
+        "reports/draft_export.html",
+        {"draft": draft, "version": version, "form": form, "places": places},
     )
-    return redirect(job)
 
 
 @access(Audience.OFFICERS, target="reports.Draft")
@@ -196,14 +246,19 @@ def figure_evidence(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @access(Audience.OFFICERS, target="reports.Draft", download=True)
 def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A direct link to a version's file (``?date=`` sets the 成文日期, today by default)."""
     draft = _draft(request, pk)
     version = _version(request, draft)
     document = Document.from_json(version.document)
     filename = f"{draft.title}-第{version.number}版"
+    try:
+        day = _export_date(request)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(version.get_absolute_url())
     if fmt == "txt":
-        return _attachment(
-            document.plain_text().encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt"
-        )
+        text = document.signed_text([draft.signer], chinese_date(day))
+        return _attachment(text.encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt")
     if fmt == "json":
         payload = {
             "genre": draft.genre.code,
@@ -213,12 +268,13 @@ def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             "title": document.title,
             "blocks": [b.to_json() for b in document.blocks],
             "figures": version.figures,
+            "signer": draft.signer,
+            "date": day.isoformat(),
         }
         body = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
         return _attachment(body, "application/json", f"{filename}.json")
     if fmt == "docx":
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _attachment(render_version(draft, version), mime, f"{filename}.docx")
+        return _attachment(render_version(draft, version, date=day), DOCX_MIME, f"{filename}.docx")
     if fmt == "pdf":
         # An old link: the PDF is made by a job now (the PDF button on the draft's page).
         messages.info(request, "PDF 需要在后台生成，请点击本页的“PDF”按钮。")
@@ -259,8 +315,6 @@ def genre_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def period_options() -> list[tuple[str, str]]:
-    from dangjian.core.dates import today
-
     year = today().year
     out: list[tuple[str, str]] = []
     for y in (year, year - 1, year - 2):
