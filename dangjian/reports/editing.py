@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from dangjian.reports.document import Block, Document, Run
 
@@ -180,3 +182,86 @@ def diff_documents(old: Document, new: Document) -> list[DiffRow]:
             else:
                 rows.append(DiffRow("added", "", f"<ins>{html.escape(right[index])}</ins>"))
     return rows
+
+
+@dataclass
+class EditorBlock:
+    """One block as the editor shows it: its markup (chips, prompts, findings) and plain text."""
+
+    index: int
+    type: str
+    level: int
+    number: str
+    text: str
+    html: str
+    findings: int
+
+
+def _finding_html(text: str, finding: Any) -> str:
+    suggestion = "" if finding.suggestion is None else finding.suggestion
+    attrs = (
+        f'class="pf pf-{html.escape(finding.kind)}" tabindex="0" '
+        f'data-message="{html.escape(finding.message)}" '
+        f'data-suggestion="{html.escape(suggestion)}" '
+        f'data-has-suggestion="{"1" if finding.suggestion is not None else "0"}"'
+    )
+    return f"<span {attrs}>{html.escape(text)}</span>"
+
+
+def _run_html(run: Run, inner: str, figure_url: Callable[[str], str], labels: dict[str, str]) -> str:
+    if run.kind == "figure" and run.figure:
+        label = html.escape(labels.get(run.figure, "台账数字"))
+        return (
+            f'<a class="fig-chip" contenteditable="false" href="{html.escape(figure_url(run.figure))}" '
+            f'target="_blank" rel="noopener" data-figure="{html.escape(run.figure)}" '
+            f'title="{label}：来自台账，点击查看记录；不能改写，可整体删除">{inner}</a>'
+        )
+    if run.kind == "prompt":
+        return f'<mark class="prompt" title="台账中没有这项数据，请改写为实际内容">{inner}</mark>'
+    return inner
+
+
+def editor_blocks(
+    document: Document,
+    findings: list[Any],
+    *,
+    figure_url: Callable[[str], str] = lambda key: "#",
+    labels: dict[str, str] | None = None,
+) -> list[EditorBlock]:
+    """The editor's blocks: runs as markup, each proofreading error underlined at its place.
+
+    A finding is shown when it lies inside one text or prompt run of one block (not over a
+    figure, which cannot be edited, nor across blocks).
+    """
+    labels = labels or {}
+    by_block: dict[int, list[tuple[int, int, Any]]] = {}
+    for finding in findings:
+        if getattr(finding, "severity", "error") != "error":
+            continue
+        place = locate(document, finding.start, finding.end)
+        if place is not None and place[0] >= 0 and place[2] > place[1]:
+            by_block.setdefault(place[0], []).append((place[1], place[2], finding))
+    out: list[EditorBlock] = []
+    for index, block in enumerate(document.blocks):
+        marks = sorted(by_block.get(index, []), key=lambda m: m[0])
+        parts: list[str] = []
+        offset, shown = 0, 0
+        for run in block.runs:
+            start, end = offset, offset + len(run.text)
+            offset = end
+            if run.kind == "figure":
+                parts.append(_run_html(run, html.escape(run.text), figure_url, labels))
+                continue
+            inner, cursor = [], start
+            for a, b, finding in marks:
+                if a < cursor or b > end or a < start:
+                    continue
+                inner.append(html.escape(block.text[cursor:a]))
+                inner.append(_finding_html(block.text[a:b], finding))
+                cursor = b
+                shown += 1
+            inner.append(html.escape(block.text[cursor:end]))
+            parts.append(_run_html(run, "".join(inner), figure_url, labels))
+        markup = "".join(parts).replace("\n", "<br>")
+        out.append(EditorBlock(index, block.type, block.level, block.number, block.text, markup, shown))
+    return out

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dangjian.core import jobs
 from dangjian.core.dates import today
@@ -17,8 +18,8 @@ from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, restrict
 from dangjian.proofread import check
 from dangjian.reports import actions
-from dangjian.reports.document import Document
-from dangjian.reports.editing import apply_edits, diff_documents
+from dangjian.reports.document import Block, Document
+from dangjian.reports.editing import apply_edits, diff_documents, editor_blocks, reattach
 from dangjian.reports.forms import ExportForm, GenreForm, InputsForm, NewDraftForm
 from dangjian.reports.layout import chinese_date
 from dangjian.reports.models import Draft, Genre, Version
@@ -90,20 +91,62 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document editor: the version's headings and paragraphs in reading order, figures as
+    chips that cannot be retyped, prompts marked, the proofreader's findings underlined in place.
+
+    The page remembers the newest version when it was opened (``latest``). A save while someone
+    else saved a newer version is not taken: the editor comes back with this user's text kept,
+    the other versions named with a link to compare, and the next save goes through.
+    """
     draft = _draft(request, pk)
     version = _version(request, draft)
     document = Document.from_json(version.document)
+    newest = draft.versions.order_by("-number").first()
+    conflict: list[Version] = []
     if request.method == "POST":
         texts = [request.POST.get(f"block-{i}", "") for i in range(len(document.blocks))]
         edited = apply_edits(document, request.POST.get("title", ""), texts)
-        new = actions.do_save_edit(
-            draft, version, edited, note=request.POST.get("note", "").strip(), acting_user=request.user
-        )
-        messages.success(request, f"已保存为第{new.number}版。")
-        return redirect(new.get_absolute_url())
+        seen = _int(request.POST.get("latest"))
+        conflict = list(draft.versions.filter(number__gt=seen).order_by("number")) if seen else []
+        if not conflict:
+            new = actions.do_save_edit(
+                draft, version, edited, note=request.POST.get("note", "").strip(), acting_user=request.user
+            )
+            messages.success(request, f"已保存为第{new.number}版。")
+            return redirect(new.get_absolute_url())
+        shown = Document(title=request.POST.get("title", "") or document.title, blocks=[])
+        for block, text in zip(document.blocks, texts, strict=True):
+            shown.blocks.append(
+                Block(block.type, reattach(block, text), level=block.level, number=block.number)
+            )
+        document = shown
     return render(
-        request, "reports/draft_edit.html", {"draft": draft, "version": version, "document": document}
+        request,
+        "reports/draft_edit.html",
+        {
+            "draft": draft,
+            "version": version,
+            "document": document,
+            "blocks": editor_blocks(
+                document,
+                check(document.plain_text()),
+                figure_url=lambda key: (
+                    reverse("reports:figure", args=[draft.pk, key]) + f"?v={version.number}"
+                ),
+                labels={f["key"]: f.get("label", "") for f in version.figures},
+            ),
+            "latest": newest.number if newest else version.number,
+            "conflict": conflict,
+            "note": request.POST.get("note", ""),
+        },
     )
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
