@@ -230,8 +230,8 @@ def editor_blocks(
 ) -> list[EditorBlock]:
     """The editor's blocks: runs as markup, each proofreading error underlined at its place.
 
-    A finding is shown when it lies inside one text or prompt run of one block (not over a
-    figure, which cannot be edited, nor across blocks).
+    A finding is shown when it lies inside one text run of one block (not over a figure, which
+    cannot be edited, nor over a prompt, which is marked already, nor across blocks).
     """
     labels = labels or {}
     by_block: dict[int, list[tuple[int, int, Any]]] = {}
@@ -249,7 +249,8 @@ def editor_blocks(
         for run in block.runs:
             start, end = offset, offset + len(run.text)
             offset = end
-            if run.kind == "figure":
+            if run.kind != "text":
+                # a figure cannot be edited, a prompt is marked already: no underline over them
                 parts.append(_run_html(run, html.escape(run.text), figure_url, labels))
                 continue
             inner, cursor = [], start

@@ -120,6 +120,12 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 Block(block.type, reattach(block, text), level=block.level, number=block.number)
             )
         document = shown
+    blocks = editor_blocks(
+        document,
+        check(document.plain_text()),
+        figure_url=lambda key: reverse("reports:figure", args=[draft.pk, key]) + f"?v={version.number}",
+        labels={f["key"]: f.get("label", "") for f in version.figures},
+    )
     return render(
         request,
         "reports/draft_edit.html",
@@ -127,14 +133,8 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": draft,
             "version": version,
             "document": document,
-            "blocks": editor_blocks(
-                document,
-                check(document.plain_text()),
-                figure_url=lambda key: (
-                    reverse("reports:figure", args=[draft.pk, key]) + f"?v={version.number}"
-                ),
-                labels={f["key"]: f.get("label", "") for f in version.figures},
-            ),
+            "blocks": blocks,
+            "finding_total": sum(b.findings for b in blocks),
             "latest": newest.number if newest else version.number,
             "conflict": conflict,
             "note": request.POST.get("note", ""),
