@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import math
 import re
 import threading
 import unicodedata
@@ -194,14 +195,17 @@ def break_title(title: str, keep: Sequence[str] = (), line_em: float = TITLE_LIN
                 best = _Candidate(lines, score)
     if best is not None:
         return list(best.lines)
-    # No word boundary gives lines that fit (one enormous word): cut by width, never mid-number.
+    # No word boundary gives lines that fit (one enormous word): even lines by width, so the
+    # last is never a stranded character.
+    count = math.ceil(text_width(title) / line_em)
+    target = text_width(title) / count
     lines, current = [], ""
     for ch in title:
-        if current and text_width(current + ch) > line_em:
+        if current and len(lines) < count - 1 and text_width(current + ch) > target + 0.5:
             lines.append(current)
             current = ""
         current += ch
-    return [*lines, current] if current else lines
+    return [*lines, current]
 
 
 def chinese_date(day: datetime.date) -> str:

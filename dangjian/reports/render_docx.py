@@ -364,7 +364,6 @@ def _properties(doc, *, title: str, unit: str, generated_at: datetime.datetime) 
     moment = generated_at.astimezone(datetime.UTC).replace(tzinfo=None, microsecond=0)
     props.created = moment
     props.modified = moment
-    props.last_printed = moment
     part = next(p for p in doc.part.package.iter_parts() if str(p.partname) == "/docProps/app.xml")
     app = parse_xml(part.blob)
     ns = {"ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"}

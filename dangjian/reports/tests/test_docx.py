@@ -336,3 +336,11 @@ def test_pdf_shows_four_distinct_faces(docx_bytes: bytes, tmp_path: Path) -> Non
         "kai": any("UKai" in n for n in names),
     }
     assert all(faces.values()), (faces, names)
+
+
+def test_a_title_without_usable_word_breaks_is_cut_evenly() -> None:
+    from dangjian.reports.layout import break_title
+
+    lines = break_title("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ")  # 43 half-width letters, one "word"
+    assert "".join(lines) == "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ"
+    assert len(lines) == 2 and min(len(line) for line in lines) >= 20
