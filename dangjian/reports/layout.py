@@ -215,24 +215,31 @@ def chinese_date(day: datetime.date) -> str:
 
 @dataclass(frozen=True)
 class SignatureLayout:
-    """Right indents, in characters, of the signer line(s) and the date (7.3.5.2)."""
+    """Where the signer line(s) and the date go (7.3.5.2), in characters of the body grid.
+
+    The signer is right-aligned ``signer_indent`` from the right margin. The date either starts
+    ``date_from_right`` characters from the right margin (left-aligned there, so it starts two
+    characters right of the signer's first character however wide its digits are set) or, when
+    it is longer than the signer, is right-aligned ``date_indent`` from the margin.
+    """
 
     signer_indent: float
+    date_from_right: float | None
     date_indent: float
 
 
 def signature_layout(signer: str, date_text: str) -> SignatureLayout:
     """Signer right-indented 2 characters; the date's first character 2 right of the signer's.
 
-    With s and d the widths of signer and date on a line of L characters, the signer starts at
-    L − 2 − s, so the date starts at L − s and ends s − d from the margin. A date longer than the
-    signer is set 2 from the margin instead and the signer moves left to keep the 2-character step.
+    With s and d the widths of signer and date, the signer starts s + 2 characters from the
+    right margin, so the date starts s from it. A date longer than the signer is set 2 from the
+    margin instead, and the signer moves left to keep the 2-character step (4 + d − s).
     """
     s, d = text_width(signer), text_width(date_text)
     if not signer:
-        return SignatureLayout(0, 2)
+        return SignatureLayout(0, None, 2)
     if not date_text:
-        return SignatureLayout(2, 0)
+        return SignatureLayout(2, None, 0)
     if d > s:
-        return SignatureLayout(2 + d - s + 2, 2)
-    return SignatureLayout(2, s - d)
+        return SignatureLayout(2 + d - s + 2, None, 2)
+    return SignatureLayout(2, s, 0)

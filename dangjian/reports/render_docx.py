@@ -58,6 +58,7 @@ LINE_PITCH_TWIPS = 579
 CHAR_CONDENSE_TWIPS = -5
 # One character of the body grid in twips (16 pt less the condensing): indents "in characters".
 CHAR_TWIPS = BODY_PT * 20 + CHAR_CONDENSE_TWIPS
+TEXT_BLOCK_TWIPS = round(156 / 25.4 * 1440)  # 156 mm
 LANGUAGE = "zh-CN"
 # The page number's line: exactly one 4号 line, its top 7 mm below the text block (7.5), so the
 # footer's bottom edge sits at 35 mm − 7 mm − one line from the foot of the page.
@@ -346,7 +347,15 @@ def _signature(doc, signers: list[str], date_text: str) -> None:  # type: ignore
     if date_text:
         paragraph = doc.add_paragraph(style="Signature")
         _add_run(paragraph, date_text)
-        _indent_right_chars(paragraph, layout.date_indent)
+        if layout.date_from_right is None:
+            _indent_right_chars(paragraph, layout.date_indent)
+        else:
+            # Left-aligned from where the signer starts + 2: the step stays exact even where an
+            # application widens the digits or spaces them from the Chinese characters.
+            ppr = paragraph._p.get_or_add_pPr()
+            left = TEXT_BLOCK_TWIPS - round(layout.date_from_right * CHAR_TWIPS)
+            _ppr_child(ppr, "w:ind", left=str(left), firstLine="0", firstLineChars="0")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
 def _properties(doc, *, title: str, unit: str, generated_at: datetime.datetime) -> None:  # type: ignore[no-untyped-def]

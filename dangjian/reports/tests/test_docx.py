@@ -249,24 +249,28 @@ def test_short_title_stays_on_one_line() -> None:
 
 
 def signature_paragraphs(docx: bytes) -> list[tuple[str, str, str]]:
+    """(text, indent, alignment) of the 落款 lines: "r<chars>" right indent or "l<twips>" left."""
     document = tree(docx, "word/document.xml")
     out = []
     for p in document.iter(f"{W}p"):
         style = p.find(f"{W}pPr/{W}pStyle")
         if style is not None and style.get(f"{W}val") == "Signature":
             ind = p.find(f"{W}pPr/{W}ind")
+            indent = (
+                f"r{ind.get(f'{W}rightChars')}" if ind.get(f"{W}rightChars") else f"l{ind.get(f'{W}left')}"
+            )
             text = "".join(t.text or "" for t in p.iter(f"{W}t"))
-            out.append((text, ind.get(f"{W}rightChars"), p.find(f"{W}pPr/{W}jc").get(f"{W}val")))
+            out.append((text, indent, p.find(f"{W}pPr/{W}jc").get(f"{W}val")))
     return out
 
 
 def test_signature_and_date_follow_7_3_5_2(docx_bytes: bytes) -> None:
-    # 测试局机关党委 is 7 characters, 2025年7月8日 is 3 + 6 half-width digits = 6: the signer
-    # ends 2 characters from the margin; the date starts 2 right of the signer's start, so it
-    # ends 7 − 6 = 1 character from the margin.
+    # 测试局机关党委 (7 characters) ends 2 characters from the right margin, so it starts 9 from
+    # it; the date starts 2 characters right of that, 7 characters of 315 twips from the margin
+    # of the 156 mm (8844 twips) text block.
     assert signature_paragraphs(docx_bytes) == [
-        ("测试局机关党委", "200", "right"),
-        ("2025年7月8日", "100", "right"),
+        ("测试局机关党委", "r200", "right"),
+        ("2025年7月8日", f"l{8844 - 7 * 315}", "left"),
     ]
     document = tree(docx_bytes, "word/document.xml")
     paragraphs = list(document.find(f"{W}body").iter(f"{W}p"))
@@ -278,7 +282,10 @@ def test_signature_and_date_follow_7_3_5_2(docx_bytes: bytes) -> None:
 def test_a_date_longer_than_the_signer_moves_the_signer_left() -> None:
     docx = render_docx(Document("标题"), signer="第一党支部", date=datetime.date(2026, 11, 29))
     # 第一党支部 = 5, 2026年11月29日 = 3 + 8 × ½ = 7: date 2 from the margin, signer 2 + 7 − 5 + 2.
-    assert signature_paragraphs(docx) == [("第一党支部", "600", "right"), ("2026年11月29日", "200", "right")]
+    assert signature_paragraphs(docx) == [
+        ("第一党支部", "r600", "right"),
+        ("2026年11月29日", "r200", "right"),
+    ]
 
 
 def test_a_persons_signature_block_replaces_the_unit() -> None:
@@ -320,13 +327,61 @@ def test_properties_name_the_unit_and_the_generation_time() -> None:
     assert "<Company>测试局机关党委</Company>" in app and "Microsoft Macintosh Word" not in app
 
 
-def test_pdf_shows_four_distinct_faces(docx_bytes: bytes, tmp_path: Path) -> None:
-    """Title, body, 一、 and （一） headings each land on their own free face (fonts/fonts.conf)."""
+@pytest.fixture(scope="module")
+def pdf_path(docx_bytes: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from dangjian.reports.render_pdf import docx_to_pdf, soffice_path
 
     assert soffice_path() and shutil.which("pdffonts"), "run scripts/ensure-browser.sh as root"
-    pdf = tmp_path / "r.pdf"
+    pdf = tmp_path_factory.mktemp("pdf") / "r.pdf"
     pdf.write_bytes(docx_to_pdf(docx_bytes))
+    return pdf
+
+
+def pdf_words(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """(page, xMin, yMin, word) of every word LibreOffice set, in points from the top left."""
+    import re
+
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words, page = [], 0
+    for line in xml.splitlines():
+        if "<page " in line:
+            page += 1
+        match = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', line)
+        if match:
+            words.append((page, float(match.group(1)), float(match.group(2)), match.group(3)))
+    return words
+
+
+MM = 72 / 25.4
+
+
+def test_pdf_page_number_sits_7_mm_below_the_text_block(pdf_path: Path) -> None:
+    dashes = [w for w in pdf_words(pdf_path) if w[3] == "—"]
+    assert dashes and {w[0] for w in dashes} == set(range(1, max(w[0] for w in dashes) + 1))
+    text_block_bottom = (297 - 35) * MM
+    for _page, _x, top, _ in dashes:
+        assert 6.8 <= (top - text_block_bottom) / MM <= 7.5, (top - text_block_bottom) / MM
+    odd = [x for page, x, _y, _ in dashes if page % 2]
+    even = [x for page, x, _y, _ in dashes if not page % 2]
+    assert min(odd) > 300 > max(even)  # odd pages right, even pages left
+
+
+def test_pdf_date_starts_two_characters_right_of_the_signer(pdf_path: Path) -> None:
+    words = pdf_words(pdf_path)
+    signer = [w for w in words if w[3] == "测试局机关党委"][-1]  # the 落款 closes the document
+    date = next(w for w in words if w[0] == signer[0] and w[3].startswith("2025") and w[2] > signer[2])
+    step = (date[1] - signer[1]) / (16 - 0.25)  # in characters of the condensed body grid
+    assert 1.8 <= step <= 2.2, step
+    right_margin = (210 - 26) * MM
+    signer_end = signer[1] + 7 * (16 - 0.25)
+    assert 1.8 <= (right_margin - signer_end) / (16 - 0.25) <= 2.2
+
+
+def test_pdf_shows_four_distinct_faces(pdf_path: Path) -> None:
+    """Title, body, 一、 and （一） headings each land on their own free face (fonts/fonts.conf)."""
+    pdf = pdf_path
     listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     names = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:] if line.strip()}
     faces = {
