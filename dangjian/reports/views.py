@@ -106,8 +106,10 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         texts = [request.POST.get(f"block-{i}", "") for i in range(len(document.blocks))]
         edited = apply_edits(document, request.POST.get("title", ""), texts)
-        seen = _int(request.POST.get("latest"))
-        conflict = list(draft.versions.filter(number__gt=seen).order_by("number")) if seen else []
+        # A post without the page's marker (a script, an old tab) is taken as made on the
+        # version it edits: anything saved after that is someone else's and must not be lost.
+        seen = _int(request.POST.get("latest")) or version.number
+        conflict = list(draft.versions.filter(number__gt=seen).order_by("number"))
         if not conflict:
             new = actions.do_save_edit(
                 draft, version, edited, note=request.POST.get("note", "").strip(), acting_user=request.user
