@@ -105,3 +105,16 @@ def test_a_save_over_someone_elses_newer_version_is_held_back(draft, personas, l
     again = client.post(reverse("reports:edit", args=[draft.pk]) + f"?v={opened.number}", mine)
     assert again.status_code == 302
     assert Document.from_json(draft.latest_version().document).blocks[0].text == "我的开头。"
+
+
+def test_a_post_without_the_marker_cannot_overwrite_a_newer_version(draft, personas, login) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.reports.actions import do_save_edit
+
+    older = draft.latest_version()
+    document = Document.from_json(older.document)
+    newer = do_save_edit(draft, older, document, note="他人修改", acting_user=personas.admin)
+    data = form_data(document, 0, **{"block-0": "旧标签页里的文字。"})
+    del data["latest"]
+    client = login(personas.agency_officer)
+    response = client.post(reverse("reports:edit", args=[draft.pk]) + f"?v={older.number}", data)
+    assert response.status_code == 200 and draft.latest_version().number == newer.number
