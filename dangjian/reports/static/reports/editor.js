@@ -83,16 +83,22 @@
 
   form.querySelectorAll(".ed-block").forEach(function (block) {
     block.querySelectorAll(".pf").forEach(function (span) { span.dataset.original = span.textContent; });
-    block.addEventListener("input", function () {
+    function settle() {
       // a finding the officer retyped is no longer the proofreader's: drop its underline
       block.querySelectorAll(".pf").forEach(function (span) {
         if (span.textContent !== span.dataset.original) unwrap(span, span.textContent);
       });
       sync(block);
       form.dataset.dirty = "1";
+    }
+    block.addEventListener("input", function (event) {
+      // while a Chinese input method composes, changing the DOM would cancel the composition
+      if (event.isComposing) return;
+      settle();
     });
+    block.addEventListener("compositionend", settle);
     block.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" || event.isComposing) return;
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
       event.preventDefault();
       if (block.dataset.kind === "paragraph") {
         document.execCommand("insertLineBreak");
