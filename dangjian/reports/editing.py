@@ -228,7 +228,8 @@ def editor_blocks(
     figure_url: Callable[[str], str] = lambda key: "#",
     labels: dict[str, str] | None = None,
 ) -> list[EditorBlock]:
-    """The editor's blocks: runs as markup, each proofreading error underlined at its place.
+    """The editor's title (index -1, first) and blocks: runs as markup, each proofreading error
+    underlined at its place.
 
     A finding is shown when it lies inside one text run of one block (not over a figure, which
     cannot be edited, nor over a prompt, which is marked already, nor across blocks).
@@ -239,10 +240,12 @@ def editor_blocks(
         if getattr(finding, "severity", "error") != "error":
             continue
         place = locate(document, finding.start, finding.end)
-        if place is not None and place[0] >= 0 and place[2] > place[1]:
+        if place is not None and place[2] > place[1]:
             by_block.setdefault(place[0], []).append((place[1], place[2], finding))
     out: list[EditorBlock] = []
-    for index, block in enumerate(document.blocks):
+    # the title first, as block -1: one text run
+    title_block = Block("paragraph", [Run(document.title)])
+    for index, block in [(-1, title_block), *enumerate(document.blocks)]:
         marks = sorted(by_block.get(index, []), key=lambda m: m[0])
         parts: list[str] = []
         offset, shown = 0, 0

@@ -118,3 +118,14 @@ def test_a_post_without_the_marker_cannot_overwrite_a_newer_version(draft, perso
     client = login(personas.agency_officer)
     response = client.post(reverse("reports:edit", args=[draft.pk]) + f"?v={older.number}", data)
     assert response.status_code == 200 and draft.latest_version().number == newer.number
+
+
+def test_findings_in_the_title_are_underlined_too() -> None:
+    from dangjian.proofread import check
+    from dangjian.reports.editing import editor_blocks
+
+    document = Document("关于学习十九大五中全会精神的总结")
+    document.paragraph("正文。")
+    title, body = editor_blocks(document, check(document.plain_text()))
+    assert title.index == -1 and 'data-suggestion="十九届五中全会"' in title.html
+    assert body.index == 0 and body.findings == 0
