@@ -129,3 +129,18 @@ def test_findings_in_the_title_are_underlined_too() -> None:
     title, body = editor_blocks(document, check(document.plain_text()))
     assert title.index == -1 and 'data-suggestion="十九届五中全会"' in title.html
     assert body.index == 0 and body.findings == 0
+
+
+def test_the_form_names_its_version_so_a_newer_one_cannot_become_the_base(draft, personas, login) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.reports.actions import do_save_edit
+
+    client = login(personas.agency_officer)
+    opened = draft.latest_version()
+    page = client.get(reverse("reports:edit", args=[draft.pk])).content.decode()  # no ?v= in the address
+    assert f'name="v" value="{opened.number}"' in page
+    newer = do_save_edit(
+        draft, opened, Document.from_json(opened.document), note="他人", acting_user=personas.admin
+    )
+    data = form_data(Document.from_json(opened.document), opened.number, v=str(opened.number))
+    page = client.post(reverse("reports:edit", args=[draft.pk]), data).content.decode()
+    assert f"?a={opened.number}&amp;b={newer.number}" in page and f"修改文字 · 第{opened.number}版" in page
