@@ -66,6 +66,15 @@ class Block:
         return cls(type=data["type"], runs=runs, level=data.get("level", 0), number=data.get("number", ""))
 
 
+@dataclass(frozen=True)
+class PromptPlace:
+    """A prompt left in a draft: the block it is in and the heading(s) above it."""
+
+    block: int
+    where: str
+    text: str
+
+
 @dataclass
 class Document:
     """A report draft: its title and blocks, in reading order."""
@@ -93,6 +102,31 @@ class Document:
 
     def prompts(self) -> list[str]:
         return [run.text for block in self.blocks for run in block.runs if run.kind == "prompt"]
+
+    def prompt_places(self) -> list[PromptPlace]:
+        """Every prompt still to fill in, with the heading it stands under (for export warnings)."""
+        places: list[PromptPlace] = []
+        headings: dict[int, str] = {}
+        for index, block in enumerate(self.blocks):
+            if block.type == "heading":
+                headings = {lvl: text for lvl, text in headings.items() if lvl < block.level}
+                headings[block.level] = block.full_text
+            for run in block.runs:
+                if run.kind == "prompt":
+                    where = " › ".join(headings[lvl] for lvl in sorted(headings)) or "开头部分"
+                    places.append(PromptPlace(index, where, run.text))
+        return places
+
+    def signed_text(self, signers: list[str], date_text: str) -> str:
+        """The plain text with the 落款 (signer lines, 成文日期) after a blank line, as exported."""
+        own = [block.text for block in self.blocks if block.type == "signature"]
+        closing = [line for line in (own or signers) if line]
+        if date_text:
+            closing.append(date_text)
+        if not closing:
+            return self.plain_text()
+        body = [b.full_text for b in self.blocks if b.type not in ("signature", "date")]
+        return "\n".join([self.title, "", *body, "", *closing]) + "\n"
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "blocks": [b.to_json() for b in self.blocks]}

@@ -58,6 +58,28 @@ class InputsForm(forms.ModelForm):
         }
 
 
+class ExportForm(forms.Form):
+    """Export a saved version: the format and the 成文日期 under the signature (today by default)."""
+
+    FORMATS = [("docx", "Word（.docx）"), ("pdf", "PDF"), ("txt", "纯文本")]
+
+    fmt = forms.ChoiceField(label="格式", choices=FORMATS, error_messages={"required": "请选择导出格式。"})
+    date = forms.DateField(
+        label="成文日期",
+        help_text="落款下的日期，默认今天；按 GB/T 9704 写作“2026年5月8日”。",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
+        error_messages={"required": "请填写成文日期。", "invalid": "成文日期应为 2026-05-08 这样的日期。"},
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from dangjian.core.dates import today
+
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = today()
+
+
 class GenreForm(forms.ModelForm):
     body_text = forms.CharField(
         label="模板（JSON）", widget=forms.Textarea(attrs={"rows": 24, "class": "mono"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 
 from dangjian.core.jobs import JobError, JobRun, job_kind
@@ -62,7 +64,8 @@ def export_pdf(run: JobRun) -> None:
     if version is None:
         raise JobError(f"第{run.arguments['version']}版已不存在。")
     run.progress(stage="正在按公文格式排版……")
-    docx = render_version(draft, version)
+    issued = run.arguments.get("date")
+    docx = render_version(draft, version, date=datetime.date.fromisoformat(issued) if issued else None)
     run.progress(stage="正在转换为 PDF（LibreOffice）……")
     try:
         pdf = docx_to_pdf(docx)

@@ -1,7 +1,13 @@
-"""PDF through LibreOffice headless, when it is installed."""
+"""PDF through LibreOffice headless, when it is installed.
+
+The conversion runs with the project's fontconfig aliases (fonts/fonts.conf) on top of the
+system's, so the official face names in the .docx (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312)
+land on four different free faces instead of one fallback for all.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -10,6 +16,22 @@ from pathlib import Path
 
 class PdfUnavailable(RuntimeError):
     """LibreOffice is not installed (or failed); the message says what to do, in Chinese."""
+
+
+FONT_ALIASES = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
+SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
+
+
+def fontconfig_file(directory: Path) -> Path:
+    """A fontconfig file in ``directory``: the system's configuration, then the project's aliases."""
+    path = directory / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{SYSTEM_FONTCONFIG}</include>\n'
+        f"  <include>{FONT_ALIASES}</include>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def soffice_path() -> str | None:
@@ -37,8 +59,9 @@ def docx_to_pdf(docx_bytes: bytes, *, timeout: int = 120) -> bytes:
             tmp,
             str(source),
         ]
+        env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file(Path(tmp)))}
         try:
-            subprocess.run(command, check=True, capture_output=True, timeout=timeout)
+            subprocess.run(command, check=True, capture_output=True, timeout=timeout, env=env)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
             raise PdfUnavailable(f"LibreOffice 转换 PDF 失败：{exc}") from exc
         result = Path(tmp) / "report.pdf"

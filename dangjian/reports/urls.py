@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/figures/<str:key>/", views.figure_evidence, name="figure"),
     path("<int:pk>/download.<str:fmt>", views.draft_download, name="download"),
     path("<int:pk>/pdf/", views.draft_pdf, name="pdf"),
+    path("<int:pk>/export/", views.draft_export, name="export"),
     path("<int:pk>/proofread/", views_proofread.draft_proofread, name="draft-proofread"),
     path("genres/", views.genre_list, name="genres"),
     path("genres/<int:pk>/", views.genre_detail, name="genre"),

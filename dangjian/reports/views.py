@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from dangjian.core import jobs
+from dangjian.core.dates import today
 from dangjian.core.downloads import attachment
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, restrict
 from dangjian.proofread import check
 from dangjian.reports import actions
-from dangjian.reports.document import Document
-from dangjian.reports.editing import apply_edits, diff_documents
-from dangjian.reports.forms import GenreForm, InputsForm, NewDraftForm
+from dangjian.reports.document import Block, Document
+from dangjian.reports.editing import apply_edits, diff_documents, editor_blocks, reattach
+from dangjian.reports.forms import ExportForm, GenreForm, InputsForm, NewDraftForm
+from dangjian.reports.layout import chinese_date
 from dangjian.reports.models import Draft, Genre, Version
 from dangjian.reports.render_docx import render_version
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _draft(request: HttpRequest, pk: int) -> Draft:
@@ -83,26 +89,72 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figures": {f["key"]: f for f in version.figures},
             "prompts": document.prompts(),
             "finding_count": len(findings),
+            "export_date": today(),
         },
     )
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document editor: the version's headings and paragraphs in reading order, figures as
+    chips that cannot be retyped, prompts marked, the proofreader's findings underlined in place.
+
+    The page remembers the newest version when it was opened (``latest``). A save while someone
+    else saved a newer version is not taken: the editor comes back with this user's text kept,
+    the other versions named with a link to compare, and the next save goes through.
+    """
     draft = _draft(request, pk)
     version = _version(request, draft)
     document = Document.from_json(version.document)
+    newest = draft.versions.order_by("-number").first()
+    conflict: list[Version] = []
     if request.method == "POST":
         texts = [request.POST.get(f"block-{i}", "") for i in range(len(document.blocks))]
         edited = apply_edits(document, request.POST.get("title", ""), texts)
-        new = actions.do_save_edit(
-            draft, version, edited, note=request.POST.get("note", "").strip(), acting_user=request.user
-        )
-        messages.success(request, f"已保存为第{new.number}版。")
-        return redirect(new.get_absolute_url())
-    return render(
-        request, "reports/draft_edit.html", {"draft": draft, "version": version, "document": document}
+        # A post without the page's marker (a script, an old tab) is taken as made on the
+        # version it edits: anything saved after that is someone else's and must not be lost.
+        seen = _int(request.POST.get("latest")) or version.number
+        conflict = list(draft.versions.filter(number__gt=seen).order_by("number"))
+        if not conflict:
+            new = actions.do_save_edit(
+                draft, version, edited, note=request.POST.get("note", "").strip(), acting_user=request.user
+            )
+            messages.success(request, f"已保存为第{new.number}版。")
+            return redirect(new.get_absolute_url())
+        shown = Document(title=request.POST.get("title", "") or document.title, blocks=[])
+        for block, text in zip(document.blocks, texts, strict=True):
+            shown.blocks.append(
+                Block(block.type, reattach(block, text), level=block.level, number=block.number)
+            )
+        document = shown
+    blocks = editor_blocks(
+        document,
+        check(document.plain_text()),
+        figure_url=lambda key: reverse("reports:figure", args=[draft.pk, key]) + f"?v={version.number}",
+        labels={f["key"]: f.get("label", "") for f in version.figures},
     )
+    return render(
+        request,
+        "reports/draft_edit.html",
+        {
+            "draft": draft,
+            "version": version,
+            "document": document,
+            "title": blocks[0],
+            "blocks": blocks[1:],
+            "finding_total": sum(b.findings for b in blocks),
+            "latest": newest.number if newest else version.number,
+            "conflict": conflict,
+            "note": request.POST.get("note", ""),
+        },
+    )
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="reports.Draft")
@@ -128,18 +180,62 @@ def draft_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(job)
 
 
+def _export_date(request: HttpRequest) -> datetime.date:
+    """The 成文日期 asked for in ``date`` (2026-05-08), today when absent; ValueError says why not."""
+    text = request.GET.get("date") or request.POST.get("date") or ""
+    if not text:
+        return today()
+    form = ExportForm({"fmt": "docx", "date": text})
+    if not form.is_valid():
+        raise ValueError(form.errors["date"][0])
+    return form.cleaned_data["date"]
+
+
+def _enqueue_pdf(request: HttpRequest, draft: Draft, version: Version, day: datetime.date) -> HttpResponse:
+    job = jobs.enqueue(
+        "reports.export_pdf",
+        owner=request.user,
+        title=f"导出 PDF：{draft.title}（第{version.number}版）",
+        arguments={"draft": draft.pk, "version": version.number, "date": day.isoformat()},
+    )
+    return redirect(job)
+
+
 @access(Audience.OFFICERS, target="reports.Draft", post_only=True, note="makes a file, writes no record")
 def draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """PDF through LibreOffice takes seconds: a job, whose page offers the file when it is ready."""
     draft = _draft(request, pk)
     version = _version(request, draft)
-    job = jobs.enqueue(
-        "reports.export_pdf",
-        owner=request.user,
-        title=f"导出 PDF：{draft.title}（第{version.number}版）",
-        arguments={"draft": draft.pk, "version": version.number},
+    try:
+        day = _export_date(request)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(version.get_absolute_url())
+    return _enqueue_pdf(request, draft, version, day)
+
+
+@access(Audience.OFFICERS, target="reports.Draft", post_only=True, note="makes a file, writes no record")
+def draft_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Export with a 成文日期; while prompts remain, first a page listing them to confirm."""
+    draft = _draft(request, pk)
+    version = _version(request, draft)
+    document = Document.from_json(version.document)
+    form = ExportForm(request.POST)
+    places = document.prompt_places()
+    if form.is_valid() and (form.cleaned_data["confirm"] or not places):
+        fmt, day = form.cleaned_data["fmt"], form.cleaned_data["date"]
+        filename = f"{draft.title}-第{version.number}版"
+        if fmt == "pdf":
+            return _enqueue_pdf(request, draft, version, day)
+        if fmt == "txt":
+            text = document.signed_text([draft.signer], chinese_date(day))
+            return _attachment(text.encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt")
+        return _attachment(render_version(draft, version, date=day), DOCX_MIME, f"{filename}.docx")
+    return render(
+        request,
+        "reports/draft_export.html",
+        {"draft": draft, "version": version, "form": form, "places": places},
     )
-    return redirect(job)
 
 
 @access(Audience.OFFICERS, target="reports.Draft")
@@ -201,14 +297,19 @@ def figure_evidence(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @access(Audience.OFFICERS, target="reports.Draft", download=True)
 def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A direct link to a version's file (``?date=`` sets the 成文日期, today by default)."""
     draft = _draft(request, pk)
     version = _version(request, draft)
     document = Document.from_json(version.document)
     filename = f"{draft.title}-第{version.number}版"
+    try:
+        day = _export_date(request)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(version.get_absolute_url())
     if fmt == "txt":
-        return _attachment(
-            document.plain_text().encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt"
-        )
+        text = document.signed_text([draft.signer], chinese_date(day))
+        return _attachment(text.encode("utf-8"), "text/plain; charset=utf-8", f"{filename}.txt")
     if fmt == "json":
         payload = {
             "genre": draft.genre.code,
@@ -218,12 +319,13 @@ def draft_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             "title": document.title,
             "blocks": [b.to_json() for b in document.blocks],
             "figures": version.figures,
+            "signer": draft.signer,
+            "date": day.isoformat(),
         }
         body = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
         return _attachment(body, "application/json", f"{filename}.json")
     if fmt == "docx":
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _attachment(render_version(draft, version), mime, f"{filename}.docx")
+        return _attachment(render_version(draft, version, date=day), DOCX_MIME, f"{filename}.docx")
     if fmt == "pdf":
         # An old link: the PDF is made by a job now (the PDF button on the draft's page).
         messages.info(request, "PDF 需要在后台生成，请点击本页的“PDF”按钮。")
@@ -264,8 +366,6 @@ def genre_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def period_options() -> list[tuple[str, str]]:
-    from dangjian.core.dates import today
-
     year = today().year
     out: list[tuple[str, str]] = []
     for y in (year, year - 1, year - 2):

@@ -17,7 +17,7 @@ from dangjian.core.scope import Audience, access
 from dangjian.proofread import Finding, ProofreadInputError, apply_fixes, check, document_text
 from dangjian.reports import actions
 from dangjian.reports.document import Document
-from dangjian.reports.editing import apply_edits
+from dangjian.reports.editing import apply_edits, fix_blocks
 from dangjian.reports.forms import ProofreadForm
 from dangjian.reports.render_docx import render_docx
 from dangjian.reports.views import _draft, _version
@@ -222,12 +222,9 @@ def draft_proofread(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         chosen = {int(i) for i in request.POST.getlist("accept") if i.isdigit()}
         accepted = [f for i, f in enumerate(findings) if i in chosen and f.suggestion is not None]
-        lines = fix_text(text, accepted).split("\n")
-        title, block_lines = lines[0], lines[2 : 2 + len(document.blocks)]
-        texts = [
-            line[len(block.number) :] if line.startswith(block.number) else line
-            for block, line in zip(document.blocks, block_lines, strict=True)
-        ]
+        # Each fix is applied inside its own block: splitting the fixed text into lines would
+        # shift every later block when one holds a line break (issue 14, point 8).
+        title, texts = fix_blocks(document, [(f.start, f.end, f.text, f.suggestion or "") for f in accepted])
         edited = apply_edits(document, title, texts)
         new = actions.do_save_edit(
             draft, version, edited, note=f"校对修改{len(accepted)}处", acting_user=request.user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dangjian.reports.models import Draft
+from dangjian.reports.models import Draft, Genre
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,9 +46,15 @@ def test_officer_generates_edits_and_proofreads_a_report(
     assert "共 6 条" in page.inner_text("main")
     page.go_back()
 
-    # Edit the opening paragraph: a second version, and the comparison shows the change.
+    # Edit the opening paragraph on the paper itself: a second version, and the comparison
+    # shows the change. A figure is a chip that typing cannot change.
     page.click("text=修改文字")
-    page.fill("#block-0", "经党组同意，" + page.input_value("#block-0"))
+    opening = page.locator('[data-name="block-0"]')
+    opening.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("经党组同意，")
+    chip = page.locator("a.fig-chip >> text=6次").first
+    assert chip.get_attribute("contenteditable") == "false"
     page.click("text=保存为新版本")
     page.wait_for_url("**v=2")
     page.click(".versions >> text=与当前比较")
@@ -58,11 +64,45 @@ def test_officer_generates_edits_and_proofreads_a_report(
     page.goto(f"{live_server.url}/reports/{draft.pk}/proofread/")
     assert "发现" in page.inner_text(".proofread-result")
 
-    # And the .docx downloads.
+    # The .docx downloads after the page listing the prompts still to fill in.
     page.goto(f"{live_server.url}/reports/{draft.pk}/")
+    page.click("text=Word（.docx）")
+    assert "处【待补充】内容" in page.inner_text("main")
     with page.expect_download() as download:
-        page.click("text=Word（.docx）")
+        page.click("text=仍然导出")
     assert download.value.suggested_filename.endswith(".docx")
+
+
+def test_editor_accepts_a_proofreading_suggestion_in_place(
+    live_server, page, personas, ledger_h1, browser_login
+):
+    from dangjian.core.period import Period
+    from dangjian.reports.actions import do_create_draft, do_save_edit
+    from dangjian.reports.document import Document, Run
+
+    draft = do_create_draft(
+        genre=Genre.objects.get(code="work_summary"),
+        organization=ledger_h1.organ_committee,
+        period=Period.parse("2025H1"),
+        acting_user=personas.agency_officer,
+    )
+    version = draft.latest_version()
+    document = Document.from_json(version.document)
+    document.blocks[0].runs.insert(0, Run("认真学习贯彻党的十九大五中全会精神。"))
+    do_save_edit(draft, version, document, note="加一句", acting_user=personas.agency_officer)
+    browser_login(page, personas.agency_officer)
+    page.goto(f"{live_server.url}/reports/{draft.pk}/edit/")
+    page.click(".ed-block .pf >> text=十九大五中全会")
+    assert "十九届五中全会" in page.inner_text("#pf-pop")
+    page.click("#pf-pop >> text=采纳")
+    assert page.locator(".ed-block .pf").count() == 0
+    page.click("text=保存为新版本")
+    page.wait_for_url("**v=3")
+    saved = Document.from_json(draft.latest_version().document)
+    assert saved.blocks[0].text.startswith("认真学习贯彻党的十九届五中全会精神。")
+    assert [r.kind for r in saved.blocks[0].runs] == [
+        r.kind for r in Document.from_json(version.document).blocks[0].runs
+    ]
 
 
 def test_proofread_page_highlights_a_finding_on_click(live_server, page, personas, browser_login):

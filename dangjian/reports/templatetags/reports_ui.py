@@ -24,3 +24,11 @@ def figure_value(value: Any) -> str:
         text = f"{Decimal(str(value)).quantize(Decimal('0.1'))}"
         return text[:-2] if text.endswith(".0") else text
     return str(value)
+
+
+@register.simple_tag
+def title_lines(title: str, *keep: str) -> list[str]:
+    """The title's lines as the .docx sets them (layout.break_title), for the preview."""
+    from dangjian.reports.layout import break_title
+
+    return break_title(title, keep=[k for k in keep if k])

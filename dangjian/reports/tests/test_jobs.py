@@ -82,11 +82,14 @@ def test_regenerating_outside_scope_or_read_only_starts_no_job(draft, personas, 
 def test_the_pdf_button_starts_a_job_whose_page_offers_the_file(draft, personas, login, fake_pdf):
     client = login(personas.discipline)  # reading is enough to export
     page = client.get(draft.get_absolute_url()).content.decode()
-    assert f'action="{reverse("reports:pdf", args=[draft.pk])}"' in page
+    assert f'action="{reverse("reports:export", args=[draft.pk])}"' in page and 'value="pdf"' in page
     response = client.post(reverse("reports:pdf", args=[draft.pk]), {"v": "1"})
     job = Job.objects.get(kind="reports.export_pdf")
     assert response["Location"] == job.get_absolute_url()
-    assert job.state == Job.State.DONE and job.arguments == {"draft": draft.pk, "version": 1}
+    from dangjian.core.dates import today
+
+    expected = {"draft": draft.pk, "version": 1, "date": today().isoformat()}
+    assert job.state == Job.State.DONE and job.arguments == expected
     assert job.result_file == f"{draft.title}-第1版.pdf"
     page = client.get(job.get_absolute_url()).content.decode()
     assert "PDF 已生成。" in page and reverse("core:job-download", args=[job.pk]) in page

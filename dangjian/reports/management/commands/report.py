@@ -1,4 +1,9 @@
-"""``dangjian report GENRE --org ORG --period PERIOD --format docx|txt|json|pdf --out FILE``."""
+"""``dangjian report GENRE --org ORG --period PERIOD --format docx|txt|json|pdf --out FILE``.
+
+``--date`` is the 成文日期 under the signature (today when not given). While the draft still
+holds 【待补充：…】 prompts, each is named on stderr; ``--strict`` then refuses to write the file
+and exits non-zero, for scripts that must not pass an unfinished report on.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dangjian.core.cells import CellProblem, parse_day
+from dangjian.core.dates import today
 from dangjian.core.period import Period, PeriodError
 from dangjian.orgs.models import Organization
 from dangjian.reports.build import build
+from dangjian.reports.layout import chinese_date
 from dangjian.reports.models import Genre
 from dangjian.reports.render_docx import render_docx
 from dangjian.reports.render_pdf import PdfUnavailable, docx_to_pdf
@@ -44,6 +52,10 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="期间，如 2022、2022H1、2022Q3、2022-05")
         parser.add_argument("--format", choices=["docx", "txt", "json", "pdf"], default="docx")
         parser.add_argument("--out", required=True, help="输出文件；- 表示标准输出（txt/json）")
+        parser.add_argument("--date", help="成文日期，如 2026-11-29 或 2026年11月29日；默认今天")
+        parser.add_argument(
+            "--strict", action="store_true", help="仍有【待补充】内容时不输出文件，以非零状态退出"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         genre = Genre.objects.filter(code=options["genre"]).first()
@@ -55,17 +67,29 @@ class Command(BaseCommand):
             period = Period.parse(options["period"])
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
+        try:
+            issued = parse_day(options["date"], "成文日期") if options["date"] else today()
+        except CellProblem as exc:
+            raise CommandError(f"--date：{exc}") from exc
         built = build(genre.body, org, period, genre_code=genre.code)
+        places = built.document.prompt_places()
+        if places:
+            self.stderr.write(
+                f"注意：本稿还有{len(places)}处【待补充】内容，台账中没有对应数据，请补写后再使用："
+            )
+            for place in places:
+                self.stderr.write(f"  {place.where}：{place.text}")
+            if options["strict"]:
+                raise CommandError(f"--strict：仍有{len(places)}处【待补充】，未输出文件。")
         fmt = options["format"]
         if fmt == "json":
-            data = json.dumps(
-                built.to_json(genre=genre.code, org=org, period=period), ensure_ascii=False, indent=2
-            )
-            payload = (data + "\n").encode("utf-8")
+            data = built.to_json(genre=genre.code, org=org, period=period)
+            data.update(signer=org.name, date=issued.isoformat(), prompts=len(places))
+            payload = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         elif fmt == "txt":
-            payload = built.document.plain_text().encode("utf-8")
+            payload = built.document.signed_text([org.name], chinese_date(issued)).encode("utf-8")
         else:
-            payload = render_docx(built.document, signer=org.name)
+            payload = render_docx(built.document, signer=org.name, date=issued, unit=org.name)
             if fmt == "pdf":
                 try:
                     payload = docx_to_pdf(payload)
@@ -76,6 +100,7 @@ class Command(BaseCommand):
             sys.stdout.flush()
             return
         Path(options["out"]).write_bytes(payload)
-        prompts = len(built.document.prompts())
-        note = f"，其中{prompts}处【待补充】需人工填写" if prompts else ""
-        self.stderr.write(f"已生成 {options['out']}（{len(built.figures_json())}项台账数字{note}）")
+        note = f"，其中{len(places)}处【待补充】需人工填写" if places else ""
+        self.stderr.write(
+            f"已生成 {options['out']}（{len(built.figures_json())}项台账数字{note}；成文日期{chinese_date(issued)}）"
+        )
