@@ -2,38 +2,31 @@
 
 A template names its coded columns' allowed values in a hidden "选项" sheet and puts a list
 validation on the column, so an officer picks 巡察 or 审计 from a dropdown instead of typing a
-word the import will refuse. An export neutralises text that a spreadsheet would run as a formula
-(a cell starting with = + - @), since descriptions are typed by users.
+word the import will refuse. An export keeps text that a spreadsheet would run as a formula
+(descriptions are typed by users) as text, unchanged, so it re-imports as it was
+(``core.sheets.as_text`` / ``workbook_bytes``, the one rule of every export).
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dangjian.core.sheets import Column
+from dangjian.core.sheets import Column, as_text, workbook_bytes
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEMPLATE_ROWS = 1000
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 _REQUIRED_FILL = PatternFill("solid", fgColor="E6B8B7")
-
-
-def safe_cell(value: Any) -> Any:
-    """``value`` as written to an export: text a spreadsheet would evaluate gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -112,17 +105,15 @@ def export_workbook(
     ws.freeze_panes = "A2"
     ws.append(list(headers))
     for row in rows:
-        ws.append([_export_value(v) for v in row])
+        ws.append([_export_value(ws, v) for v in row])
     return save(book)
 
 
-def _export_value(value: Any) -> Any:
+def _export_value(ws: Any, value: Any) -> Any:
     if isinstance(value, Decimal | int | float | datetime.date) or value is None:
         return value
-    return safe_cell(str(value))
+    return as_text(WriteOnlyCell(ws, value=str(value)))
 
 
 def save(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -212,7 +212,7 @@ def test_import_all_or_nothing_and_export(bureau, personas, login):
     _honour(personas, organization=bureau.branch_1, title="+HYPERLINK(1)")
     book = load_workbook(io.BytesIO(client.get(reverse("honours:export")).content))
     titles = sorted(str(row[1].value) for row in book.active.iter_rows(min_row=2))
-    assert titles == ["'+HYPERLINK(1)", "优秀共产党员", "先进党支部"]
+    assert titles == ["+HYPERLINK(1)", "优秀共产党员", "先进党支部"]
 
 
 def test_template_has_a_level_dropdown(personas, login):
