@@ -61,10 +61,11 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _back(request: HttpRequest, url: str) -> HttpResponse:
-    """Redirect; an htmx post (the activity page's panel) is told to load the page instead."""
+    """Redirect; an htmx post (from the activity page's panel) is told to reload that page, which
+    shows the change and the message (a redirect to the same page and an anchor would not reload)."""
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        response["HX-Refresh"] = "true"
         return response
     return redirect(url)
 
