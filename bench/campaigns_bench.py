@@ -350,7 +350,36 @@ def measure(made: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 10,000 organizations")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database the last run built (SQLite)"
+    )
     args = parser.parse_args()
+    if args.reuse:
+        path = Path(tempfile.gettempdir()) / "campaigns_bench.sqlite3"
+        os.environ.setdefault("DANGJIAN_DATABASE_URL", f"sqlite:///{path}")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        from dangjian.campaigns.models import Campaign
+        from dangjian.core.models import Role
+        from dangjian.orgs.models import Organization
+
+        settings.ALLOWED_HOSTS = ["*"]
+        Role.objects.filter(user__username="admin_bench").delete()
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(username="admin_bench").delete()
+        province = Organization.objects.get(depth=0)
+        made = {
+            "main": Campaign.objects.get(organization=province),
+            "province": province,
+            "bureau": Organization.objects.filter(depth=1).order_by("order").first(),
+        }
+        measure(made)
+        return
     prepare_database()
     import django
 
