@@ -71,6 +71,48 @@ def _ids(qs: QuerySet[Any]) -> list[int]:
     return sorted(set(qs.values_list("pk", flat=True)))
 
 
+_MEMO: dict[tuple[Any, ...], Any] = {}
+_MEMO_MAX = 16
+
+
+def _memo(name: str, cid: int, org: Any, period: Period, user: Any, compute: Any) -> Any:
+    """One read of a campaign's rows shared by the parts of its dashboard asked together (the
+    registry computes a family's parts one by one). Keyed on the ledger version, which any
+    recorded change moves on, so a cached read is never staler than the last write."""
+    from dangjian.core.audit import ledger_version
+
+    key = (
+        name,
+        cid,
+        getattr(org, "pk", None),
+        period.start,
+        period.end,
+        getattr(user, "pk", None),
+        ledger_version(),
+    )
+    if key not in _MEMO:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
+
+def _campaign_rows(cid: int, org: Any, period: Period, user: Any) -> list[tuple[int, int, str]]:
+    """(activity id, organization id, organization path) of the campaign's held activities."""
+    return _memo(
+        "rows",
+        cid,
+        org,
+        period,
+        user,
+        lambda: list(
+            _campaign_activities(org, period, user, cid).values_list(
+                "pk", "organization_id", "organization__path"
+            )
+        ),
+    )
+
+
 def _campaign_activities(
     org: Any, period: Period, user: Any, campaign_id: int | None = None
 ) -> QuerySet[Any]:
@@ -288,10 +330,12 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
     """ "campaign.<id>.<part>" over ``org``'s subtree and ``period``; an unknown campaign (or one
     outside the user's reach) counts nothing."""
     from dangjian.campaigns.models import Campaign, PlanItem, ResearchOutput, ResearchProject
+    from dangjian.orgs.models import Organization
 
     key = f"campaign.{suffix}"
     head, _, part = suffix.partition(".")
-    if not head.isdigit() or not (part in CAMPAIGN_PARTS or part.startswith("item.")):
+    wanted_item = part.startswith(("item.", "below.")) and part.split(".", 1)[1].isdigit()
+    if not head.isdigit() or not (part in CAMPAIGN_PARTS or wanted_item):
         from dangjian.metrics.registry import UnknownFigure
 
         raise UnknownFigure(key)
@@ -299,11 +343,22 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
     cid = campaign.pk if campaign else -1
     activities = _campaign_activities(org, period, user, cid)
     if part == "activities":
-        ids = _ids(activities)
+        ids = sorted({a for a, _o, _p in _campaign_rows(cid, org, period, user)})
         return Figure(key, "开展活动", len(ids), "次", "activities.activity", ids)
     if part == "orgs":
-        ids = sorted(set(activities.values_list("organization_id", flat=True)))
+        ids = sorted({o for _a, o, _p in _campaign_rows(cid, org, period, user)})
         return Figure(key, "开展活动的党组织", len(ids), "个", "orgs.organization", ids)
+    if part.startswith("below."):
+        # What one organization's subtree held of it (the dashboard's table by organization).
+        below = (
+            Organization.objects.filter(pk=int(part.removeprefix("below.")))
+            .values_list("path", flat=True)
+            .first()
+        )
+        ids = sorted(
+            {a for a, _o, path in _campaign_rows(cid, org, period, user) if below and path.startswith(below)}
+        )
+        return Figure(key, "开展活动", len(ids), "次", "activities.activity", ids)
     if part == "mobilization":
         ids = (
             _ids(activities.filter(pk=campaign.mobilization_id))
@@ -317,12 +372,13 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
     items = list(PlanItem.objects.filter(campaign_id=cid))
     if part.startswith("item."):
         wanted = [i for i in items if str(i.pk) == part.removeprefix("item.") and i.activity_type_id]
-        ids = _held_per_item(wanted, org, period, user).get(wanted[0].pk, []) if wanted else []
+        per_item = _memo("items", cid, org, period, user, lambda: _held_per_item(items, org, period, user))
+        ids = per_item.get(wanted[0].pk, []) if wanted else []
         target = wanted[0].target_count if wanted else 0
         return Figure(key, "已开展", len(ids), "次", "activities.activity", ids, (len(ids), target))
     if part in ("planned", "held_against_plan", "plan_rate"):
         typed = [i for i in items if i.activity_type_id]
-        per_item = _held_per_item(typed, org, period, user)
+        per_item = _memo("items", cid, org, period, user, lambda: _held_per_item(items, org, period, user))
         target = sum(i.target_count for i in typed)
         held = sum(min(len(per_item[i.pk]), i.target_count) for i in typed)
         if part == "planned":
