@@ -258,7 +258,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "may_write": may_write,
             "may_link": scope.can_write,
-            "team_form": TeamMemberForm(user=user) if may_write else None,
+            "team_form": TeamMemberForm(user=user, campaign=campaign) if may_write else None,
             "plan_form": PlanItemForm() if may_write else None,
             "link_form": LinkActivityForm(queryset=linkable) if scope.can_write else None,
             "today": today(),
@@ -293,7 +293,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @access(Audience.OFFICERS, writes=True, target="campaigns.Campaign", post_only=True)
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
-    form = TeamMemberForm(request.POST, user=request.user)
+    form = TeamMemberForm(request.POST, user=request.user, campaign=campaign)
     if not form.is_valid():
         messages.error(request, "请选择机构和成员。")
     else:
