@@ -90,9 +90,13 @@ class TeamMemberForm(forms.Form):
         label="职务", max_length=20, initial="成员", help_text="如：组长、副组长、成员、联络员"
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = member_choices(user)
+        # Only the campaign's own subtree: the action refuses anyone else, and a province-wide
+        # list of every member would be a select of tens of thousands of options.
+        self.fields["member"].queryset = member_choices(user).filter(
+            organization__path__startswith=campaign.organization.path
+        )
 
 
 class PlanItemForm(forms.ModelForm):

@@ -61,10 +61,11 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _back(request: HttpRequest, url: str) -> HttpResponse:
-    """Redirect; an htmx post (the activity page's panel) is told to load the page instead."""
+    """Redirect; an htmx post (from the activity page's panel) is told to reload that page, which
+    shows the change and the message (a redirect to the same page and an anchor would not reload)."""
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        response["HX-Refresh"] = "true"
         return response
     return redirect(url)
 
@@ -212,11 +213,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Organization.objects.filter(parent=campaign.organization).exclude(kind=OrgKind.CELL), user
         ).order_by("order", "path")[:BY_ORG_MAX]
     )
-    key = f"campaign.{pk}.activities"
-    by_org = [
-        {"org": org, "count": numbers.compute([key], org, period, user)[key].value}
-        for org in [campaign.organization, *below]
-    ]
+    # One read of the campaign's activities serves every organization's count (metrics memo).
+    below_keys = [f"campaign.{pk}.below.{org.pk}" for org in below]
+    counts = numbers.compute(below_keys, campaign.organization, period, user) if below else {}
+    by_org = [{"org": campaign.organization, "count": fig["activities"].value}]
+    by_org += [{"org": org, "count": counts[k].value} for org, k in zip(below, below_keys, strict=True)]
     if len(below) < BY_ORG_MAX:
         by_org[0]["count"] -= sum(r["count"] for r in by_org[1:])
     else:
@@ -257,7 +258,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "may_write": may_write,
             "may_link": scope.can_write,
-            "team_form": TeamMemberForm(user=user) if may_write else None,
+            "team_form": TeamMemberForm(user=user, campaign=campaign) if may_write else None,
             "plan_form": PlanItemForm() if may_write else None,
             "link_form": LinkActivityForm(queryset=linkable) if scope.can_write else None,
             "today": today(),
@@ -292,7 +293,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @access(Audience.OFFICERS, writes=True, target="campaigns.Campaign", post_only=True)
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
-    form = TeamMemberForm(request.POST, user=request.user)
+    form = TeamMemberForm(request.POST, user=request.user, campaign=campaign)
     if not form.is_valid():
         messages.error(request, "请选择机构和成员。")
     else:

@@ -231,3 +231,12 @@ def test_period_campaign_figures(world, bureau) -> None:  # type: ignore[no-unty
 def test_an_unknown_campaign_part_is_refused() -> None:
     with pytest.raises(registry.UnknownFigure):
         registry.get("campaign.1.nonsense")(None, Period.year(2026))
+
+
+def test_campaign_activities_by_organization_below(world, bureau) -> None:  # type: ignore[no-untyped-def]
+    c, a = world["c"], world["a"]
+    span = Period.between(c.started_on, c.ended_on)
+    keys = [f"campaign.{c.pk}.below.{bureau.branch_1.pk}", f"campaign.{c.pk}.below.{bureau.branch_2.pk}"]
+    found = registry.compute(keys, c.organization, span)
+    assert found[keys[0]].evidence_ids == sorted(a[k].pk for k in ("a1", "a3", "a8", "a9"))
+    assert found[keys[1]].evidence_ids == sorted(a[k].pk for k in ("a2", "a6"))

@@ -72,7 +72,7 @@ def test_branch_secretary_counts_their_meeting_towards_the_agency_campaign_from_
     page = client.get(f"/activities/{mine.pk}/").content.decode()
     assert 'id="join-campaign"' in page and "机关主题教育" in page
     response = client.post(f"/campaigns/activity/{mine.pk}/join/", {"campaign": c.pk}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 204 and response["HX-Redirect"] == f"/activities/{mine.pk}/#campaigns"
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
     assert list(c.activities.all()) == [mine]
     dashboard = client.get(f"/campaigns/{c.pk}/").content.decode()
     assert "1/2" in dashboard  # held against plan
@@ -234,3 +234,22 @@ def test_dashboard_query_count_does_not_grow_with_activities(
     client.get(f"/campaigns/{c.pk}/")
     with django_assert_max_num_queries(80):
         assert client.get(f"/campaigns/{c.pk}/").status_code == 200
+
+
+def test_a_plan_item_behind_its_deadline_is_a_due_item_citing_the_plan(bureau, personas) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.core.agenda import due_items
+
+    c = campaign(bureau.organ_committee, plan_title="专项整治工作方案", plan_adopted_on=D(2026, 2, 26))
+    behind = plan_item(c, "study_session", 2, due=D(2026, 5, 31))
+    met = plan_item(c, "party_lecture", 1, due=D(2026, 5, 31))
+    c.activities.add(activity(bureau.branch_1, "study_session", D(2026, 4, 1)))
+    c.activities.add(activity(bureau.branch_1, "party_lecture", D(2026, 4, 2)))
+    c.activities.add(activity(bureau.branch_1, "study_session", D(2026, 6, 15)))  # after the deadline
+    items = [i for i in due_items(personas.agency_officer, D(2026, 6, 20)) if i.kind == "campaign_plan"]
+    assert [i.title for i in items] == [f"{c.name}：{behind.title}（已开展1次，计划2次）"]
+    assert items[0].overdue and items[0].basis == "本单位规定（《专项整治工作方案》，2026年2月26日印发）"
+    assert met.title not in " ".join(i.title for i in items)
+    # The branch secretary cannot change the agency's campaign: it is not their to-do.
+    assert [
+        i for i in due_items(personas.secretary_of_branch_1, D(2026, 6, 20)) if i.kind == "campaign_plan"
+    ] == []
