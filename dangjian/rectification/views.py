@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core import numbers
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
-from dangjian.core.models import AuditLog
+from dangjian.core.models import AuditLog, Role
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, check_oversee, get_in_scope, get_scope, restrict
 from dangjian.orgs.models import Organization
@@ -192,9 +192,19 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, finding: Finding, status: int = 200, **forms: Any) -> HttpResponse:
     scope = get_scope(request.user)
     on = today()
-    logs = AuditLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(Finding), object_id=str(finding.pk)
-    ).order_by("timestamp", "id")
+    logs = list(
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Finding), object_id=str(finding.pk)
+        ).order_by("timestamp", "id")
+    )
+    # People are named as the roster knows them, not by their account names.
+    names = dict(
+        Role.objects.filter(
+            user_id__in={e.actor_id for e in logs if e.actor_id}, member__isnull=False
+        ).values_list("user_id", "member__name")
+    )
+    for entry in logs:
+        entry.shown_name = names.get(entry.actor_id, entry.actor_name)
     may_write = scope.can_write_in(finding.organization)
     may_oversee = scope.can_write and scope.oversees(finding.organization)
     is_open = finding.status == FindingStatus.OPEN
