@@ -301,11 +301,11 @@ def test_branch_finding_names_the_committee_s_inspection_without_linking_it(
 def test_history_and_verifier_are_named_by_the_roster_not_the_account(bureau, personas, login, make_finding):
     from dangjian.core.models import Role
 
-    Role.objects.filter(user=personas.agency_officer).update(member=bureau.member_1)
+    Role.objects.filter(user=personas.agency_officer).update(member=bureau.members[4])
     finding = make_finding(responsible=bureau.members[1])
     client = login(personas.agency_officer)
     client.post(
         reverse("rectification:close", args=[finding.pk]), {"closed_on": "2026-05-01", "evidence": "已整改"}
     )
     page = client.get(finding.get_absolute_url()).content.decode()
-    assert "赵一明 · 验收销号" in page and "jgdw" not in page
+    assert "周五平 · 验收销号" in page and "jgdw" not in page
