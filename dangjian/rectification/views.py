@@ -112,6 +112,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     )
     period = Period.year(int(chosen["year"])) if chosen["year"] else Period.year(today().year)
     keys = [f"rectification.{state}" for state in FIGURES]
+    keys += [f"rectification.{state}.{code}" for code in FindingSource.values for state in FIGURES[:4]]
     if chosen["org"] is not None:
         figures = numbers.compute(keys, chosen["org"], period, request.user)
     else:
@@ -121,7 +122,13 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         "rectification/finding_list.html",
         {
             "page": page,
-            "figures": [figures[k] for k in keys],
+            "figures": [figures[f"rectification.{state}"] for state in FIGURES],
+            # The same figures by source (a report's "problems found / fixed / in progress" table).
+            "by_source": [
+                (label, [figures[f"rectification.{state}.{code}"] for state in FIGURES[:4]])
+                for code, label in FindingSource.choices
+                if any(figures[f"rectification.{state}.{code}"].value for state in FIGURES[:4])
+            ],
             "period": period,
             "chosen": chosen,
             "statuses": STATUS_FILTERS.items(),

@@ -309,3 +309,20 @@ def test_history_and_verifier_are_named_by_the_roster_not_the_account(bureau, pe
     )
     page = client.get(finding.get_absolute_url()).content.decode()
     assert "周五平 · 验收销号" in page and "jgdw" not in page
+
+
+def test_list_shows_the_year_by_source(bureau, personas, login, make_finding):
+    on = today()
+    make_finding(source="audit", found_on=on.replace(month=1, day=2), deadline=on.replace(month=1, day=3))
+    make_finding(source="audit", found_on=on.replace(month=1, day=2), deadline=on.replace(month=12, day=31))
+    make_finding(
+        source="org_life", found_on=on.replace(month=1, day=2), deadline=on.replace(month=12, day=31)
+    )
+    page = login(personas.admin).get(reverse("rectification:list")).content.decode()
+    table = page[page.index('id="by-source"') :]
+    table = table[: table.index("</table>")]
+    assert (
+        '<td>审计</td><td class="nowrap">2 个</td><td class="nowrap">0 个</td><td class="nowrap">2 个</td><td class="nowrap">1 个</td>'
+        in table
+    )
+    assert "组织生活会" in table and "巡察" not in table
