@@ -20,6 +20,7 @@ from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.models import AuditLog, Role
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, check_oversee, get_in_scope, get_scope, restrict
+from dangjian.members.views import _org_choices as org_choices
 from dangjian.orgs.models import Organization
 from dangjian.rectification import actions, excel
 from dangjian.rectification.choices import FindingSource, FindingStatus
@@ -137,6 +138,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "today": today(),
             "can_write": get_scope(request.user).can_write,
             "query": request.GET.urlencode(),
+            # The roster's organization filter: branches are left out of a province-size tree.
+            "orgs": org_choices(request.user, chosen["org"])[0],
         },
     )
 

@@ -326,3 +326,14 @@ def test_list_shows_the_year_by_source(bureau, personas, login, make_finding):
         in table
     )
     assert "组织生活会" in table and "巡察" not in table
+
+
+def test_filter_by_organization_and_404_outside_reach(bureau, personas, login, make_finding):
+    make_finding(description="第一支部的问题")
+    make_finding(org=bureau.branch_2, responsible=bureau.member_of_branch_2, description="第二支部的问题")
+    page = (
+        login(personas.admin).get(reverse("rectification:list"), {"org": bureau.branch_2.pk}).content.decode()
+    )
+    assert "第二支部的问题" in page and "第一支部的问题" not in page
+    client = login(personas.secretary_of_branch_1)
+    assert client.get(reverse("rectification:list"), {"org": bureau.branch_2.pk}).status_code == 404
