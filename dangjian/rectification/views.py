@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core import numbers
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
-from dangjian.core.models import AuditLog
+from dangjian.core.models import AuditLog, Role
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, check_oversee, get_in_scope, get_scope, restrict
+from dangjian.members.views import _org_choices as org_choices
 from dangjian.orgs.models import Organization
 from dangjian.rectification import actions, excel
 from dangjian.rectification.choices import FindingSource, FindingStatus
@@ -112,6 +113,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     )
     period = Period.year(int(chosen["year"])) if chosen["year"] else Period.year(today().year)
     keys = [f"rectification.{state}" for state in FIGURES]
+    keys += [f"rectification.{state}.{code}" for code in FindingSource.values for state in FIGURES[:4]]
     if chosen["org"] is not None:
         figures = numbers.compute(keys, chosen["org"], period, request.user)
     else:
@@ -121,7 +123,13 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         "rectification/finding_list.html",
         {
             "page": page,
-            "figures": [figures[k] for k in keys],
+            "figures": [figures[f"rectification.{state}"] for state in FIGURES],
+            # The same figures by source (a report's "problems found / fixed / in progress" table).
+            "by_source": [
+                (label, [figures[f"rectification.{state}.{code}"] for state in FIGURES[:4]])
+                for code, label in FindingSource.choices
+                if any(figures[f"rectification.{state}.{code}"].value for state in FIGURES[:4])
+            ],
             "period": period,
             "chosen": chosen,
             "statuses": STATUS_FILTERS.items(),
@@ -130,6 +138,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "today": today(),
             "can_write": get_scope(request.user).can_write,
             "query": request.GET.urlencode(),
+            # The roster's organization filter: branches are left out of a province-size tree.
+            "orgs": org_choices(request.user, chosen["org"])[0],
         },
     )
 
@@ -192,9 +202,19 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, finding: Finding, status: int = 200, **forms: Any) -> HttpResponse:
     scope = get_scope(request.user)
     on = today()
-    logs = AuditLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(Finding), object_id=str(finding.pk)
-    ).order_by("timestamp", "id")
+    logs = list(
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Finding), object_id=str(finding.pk)
+        ).order_by("timestamp", "id")
+    )
+    # People are named as the roster knows them, not by their account names.
+    names = dict(
+        Role.objects.filter(
+            user_id__in={e.actor_id for e in logs if e.actor_id}, member__isnull=False
+        ).values_list("user_id", "member__name")
+    )
+    for entry in logs:
+        entry.shown_name = names.get(entry.actor_id, entry.actor_name)
     may_write = scope.can_write_in(finding.organization)
     may_oversee = scope.can_write and scope.oversees(finding.organization)
     is_open = finding.status == FindingStatus.OPEN

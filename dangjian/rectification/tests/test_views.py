@@ -296,3 +296,44 @@ def test_branch_finding_names_the_committee_s_inspection_without_linking_it(
     page = login(personas.agency_officer).get(finding.get_absolute_url()).content.decode()
     assert inspection.get_absolute_url() in page
     assert Inspection.objects.count() == 1
+
+
+def test_history_and_verifier_are_named_by_the_roster_not_the_account(bureau, personas, login, make_finding):
+    from dangjian.core.models import Role
+
+    Role.objects.filter(user=personas.agency_officer).update(member=bureau.members[4])
+    finding = make_finding(responsible=bureau.members[1])
+    client = login(personas.agency_officer)
+    client.post(
+        reverse("rectification:close", args=[finding.pk]), {"closed_on": "2026-05-01", "evidence": "已整改"}
+    )
+    page = client.get(finding.get_absolute_url()).content.decode()
+    assert "周五平 · 验收销号" in page and "jgdw" not in page
+
+
+def test_list_shows_the_year_by_source(bureau, personas, login, make_finding):
+    on = today()
+    make_finding(source="audit", found_on=on.replace(month=1, day=2), deadline=on.replace(month=1, day=3))
+    make_finding(source="audit", found_on=on.replace(month=1, day=2), deadline=on.replace(month=12, day=31))
+    make_finding(
+        source="org_life", found_on=on.replace(month=1, day=2), deadline=on.replace(month=12, day=31)
+    )
+    page = login(personas.admin).get(reverse("rectification:list")).content.decode()
+    table = page[page.index('id="by-source"') :]
+    table = table[: table.index("</table>")]
+    assert (
+        '<td>审计</td><td class="nowrap">2 个</td><td class="nowrap">0 个</td><td class="nowrap">2 个</td><td class="nowrap">1 个</td>'
+        in table
+    )
+    assert "组织生活会" in table and "巡察" not in table
+
+
+def test_filter_by_organization_and_404_outside_reach(bureau, personas, login, make_finding):
+    make_finding(description="第一支部的问题")
+    make_finding(org=bureau.branch_2, responsible=bureau.member_of_branch_2, description="第二支部的问题")
+    page = (
+        login(personas.admin).get(reverse("rectification:list"), {"org": bureau.branch_2.pk}).content.decode()
+    )
+    assert "第二支部的问题" in page and "第一支部的问题" not in page
+    client = login(personas.secretary_of_branch_1)
+    assert client.get(reverse("rectification:list"), {"org": bureau.branch_2.pk}).status_code == 404
