@@ -186,11 +186,14 @@ class AttendanceGridForm(forms.Form):
             activity.organization, self.day, list(activity.cells.all()), activity.activity_type.code
         )
         existing = {a.member_id: a for a in activity.attendances.filter(member__isnull=False)}
+        # After 扫码签到 the list is what happened: who did not sign in starts as absent.
+        signed = any(a.signed_in_at for a in existing.values())
+        default = AttendanceStatus.ABSENT if signed else AttendanceStatus.PRESENT
         for member in self.members:
             row = existing.get(member.pk)
             self.fields[f"att-{member.pk}"] = forms.ChoiceField(
                 choices=AttendanceStatus.choices,
-                initial=row.status if row else AttendanceStatus.PRESENT,
+                initial=row.status if row else default,
                 required=False,
                 label=member.name,
             )
