@@ -62,6 +62,14 @@ def qr_svg(url: str) -> str:
     """``url`` as an inline SVG QR code (medium error correction: a projector's glare is forgiven)."""
     out = io.BytesIO()
     segno.make(url, error="m").save(
-        out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True, svgclass="qr", lineclass=None
+        out,
+        kind="svg",
+        scale=8,
+        border=2,
+        xmldecl=False,
+        svgns=True,
+        svgclass="qr",
+        lineclass=None,
+        omitsize=True,
     )
     return out.getvalue().decode("utf-8")
