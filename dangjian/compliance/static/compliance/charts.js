@@ -15,14 +15,15 @@
         type: c.kind === "line" ? "line" : "bar",
         data: c.rows.map(function (r) { return r.values[i]; }),
         itemStyle: { color: palette[i % palette.length] },
-        cursor: "pointer"
+        cursor: "pointer",
+        barMaxWidth: 26
       };
       if (c.kind === "stack") s.stack = "total";
       if (c.kind === "line") { s.smooth = true; s.symbolSize = 8; s.connectNulls = true; }
       return s;
     });
     var category = { type: "category", data: labels, axisLabel: { interval: 0, fontSize: 11 } };
-    var value = { type: "value", name: c.unit, minInterval: c.unit === "%" ? 0 : 1 };
+    var value = { type: "value", name: horizontal ? "" : c.unit, minInterval: c.unit === "%" ? 0 : 1 };
     if (c.unit === "%") value.max = 100;
     return {
       animation: false,
