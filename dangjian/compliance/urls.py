@@ -9,4 +9,5 @@ urlpatterns = [
     path("export.xlsx", views.export_xlsx, name="export"),
     path("rules/", views.rule_list, name="rules"),
     path("charts/", views.charts_page, name="charts"),
+    path("ledger/", views.year_ledger_page, name="ledger"),
 ]

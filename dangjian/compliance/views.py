@@ -227,3 +227,16 @@ def charts_page(request: HttpRequest) -> HttpResponse:
         "period_choices": [p for p in _period_choices(today()) if p.kind == "year"],
     }
     return render(request, "compliance/charts.html", context)
+
+
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
+def year_ledger_page(request: HttpRequest) -> HttpResponse:
+    """A branch's year 台账 on one page, laid out to print as one document."""
+    from dangjian.compliance.ledger import year_ledger
+
+    org, period, errors = _pick(request)
+    context = {"org": org, "period": period, "errors": errors, **year_ledger(org, period, request.user)}
+    context["org_choices"] = [
+        (o, "\u3000" * o.depth) for o in restrict(Organization.objects.all(), request.user).in_tree_order()
+    ]
+    return render(request, "compliance/ledger.html", context)
