@@ -84,3 +84,18 @@ def test_the_page_shows_each_chart_with_its_table(year_of_records, bureau, perso
 def test_a_month_not_yet_begun_is_not_charted():
     months = charts.months_of(Period.year(today().year))
     assert months[-1].start == today().replace(day=1) and len(months) == today().month
+
+
+def test_year_ledger_lists_every_held_activity_with_its_attendance(year_of_records, bureau, personas, client):
+    client.force_login(personas.secretary_of_branch_1)
+    page = client.get(reverse("compliance:ledger") + f"?org={bureau.branch_1.pk}").content.decode()
+    assert f"{bureau.branch_1.name}<br>{today().year}年党建工作台账" in page
+    assert "二、组织生活（1次）" in page
+    # present 1, leave 1, absent 1 — as recorded above
+    row = page.split('id="ledger-activities"')[1].split("</tr>")[1]
+    assert row.count(">1人<") == 3
+
+
+def test_year_ledger_of_another_branch_is_not_found(bureau, personas, client):
+    client.force_login(personas.secretary_of_branch_1)
+    assert client.get(reverse("compliance:ledger") + f"?org={bureau.branch_2.pk}").status_code == 404
