@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from typing import Any
 
@@ -215,6 +216,9 @@ def charts_page(request: HttpRequest) -> HttpResponse:
         charts.pipeline_by_stage(org, request.user),
         charts.warnings_by_month(matrix),
     ]
+    # The chart's data rides on its element (a data attribute, not an inline script: CSP).
+    for chart in chart_list:
+        chart["json"] = json.dumps({k: v for k, v in chart.items() if k != "json"}, ensure_ascii=False)
     context = {
         "org": org,
         "period": period,

@@ -1,4 +1,4 @@
-// 党建看板: draws each chart from the JSON the page carries (the same rows as its table) with
+// 党建看板: draws each chart from the JSON on its element (the same rows as its table) with
 // the vendored ECharts. A click on a bar or point opens the records behind it.
 (function () {
   "use strict";
@@ -38,9 +38,7 @@
   }
 
   document.querySelectorAll("[data-chart]").forEach(function (el) {
-    var source = document.getElementById(el.getAttribute("data-chart"));
-    if (!source) return;
-    var c = JSON.parse(source.textContent);
+    var c = JSON.parse(el.getAttribute("data-chart"));
     if (c.id === "meetings") el.style.height = Math.max(220, 34 * c.rows.length + 60) + "px";
     el.innerHTML = "";
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
