@@ -134,3 +134,13 @@ def test_signin_screen_shows_a_code_and_the_roster(meeting, personas, client):
     page = client.get(reverse("activities:signin-screen", args=[meeting.pk])).content.decode()
     assert "<svg" in page and "已签到 0/3 人" in page
     assert "赵一明" in page and "钱二华" in page and "李四清" not in page
+
+
+def test_the_record_page_shows_who_scanned_in_and_who_was_late(meeting, personas, client, settings):
+    settings.SIGNIN_GRACE_MINUTES = 0
+    actions.do_sign_in(
+        meeting, acting_user=personas.member, at=meeting.planned_at + datetime.timedelta(minutes=3)
+    )
+    client.force_login(personas.admin)
+    page = client.get(reverse("activities:record", args=[meeting.pk])).content.decode()
+    assert page.count("扫码签到 ") == 1 and "迟到</span>" in page
