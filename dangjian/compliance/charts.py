@@ -42,6 +42,8 @@ def _num(value: Any) -> float:
 
 
 def attendance_by_month(org: Any, months: list[Period], user: Any) -> dict[str, Any]:
+    # The activity list is kept by branch: a cell's meetings are listed under its branch.
+    list_org = org.parent_id if org.kind == OrgKind.CELL else org.pk
     rows = []
     for month in months:
         fig = registry.compute(["attendance.rate"], org, month, user)["attendance.rate"]
@@ -51,7 +53,7 @@ def attendance_by_month(org: Any, months: list[Period], user: Any) -> dict[str, 
                 "label": f"{month.start.month}月",
                 "values": [_num(fig.value)],
                 "note": f"{basis[0]}/{basis[1]}人次" if basis[1] else "无活动",
-                "url": _url("activities:list", org=org.pk, period=month.code),
+                "url": _url("activities:list", org=list_org, period=month.code),
             }
         )
     return {
@@ -61,7 +63,7 @@ def attendance_by_month(org: Any, months: list[Period], user: Any) -> dict[str, 
         "unit": "%",
         "series": ["出勤率"],
         "rows": rows,
-        "more": _url("activities:list", org=org.pk),
+        "more": _url("activities:list", org=list_org),
         "more_label": "查看组织生活记录",
     }
 
