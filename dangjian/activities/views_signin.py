@@ -66,7 +66,8 @@ def signin_screen(request: HttpRequest, pk: int) -> HttpResponse:
     actions.check_write(request.user, activity.organization, "组织签到")
     error = ""
     if request.method == "POST":
-        member = Member.objects.filter(pk=request.POST.get("member") or 0).first()
+        raw = request.POST.get("member", "")
+        member = Member.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
         try:
             if member is None:
                 raise ValidationError("请选择要更正的党员。")

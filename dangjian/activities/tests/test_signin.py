@@ -144,3 +144,13 @@ def test_the_record_page_shows_who_scanned_in_and_who_was_late(meeting, personas
     client.force_login(personas.admin)
     page = client.get(reverse("activities:record", args=[meeting.pk])).content.decode()
     assert page.count("扫码签到 ") == 1 and "迟到</span>" in page
+
+
+@pytest.mark.parametrize("value", ["", "abc", "[\U00106641", "99999999999999999999", "-1"])
+def test_a_correction_naming_no_member_is_refused_in_chinese(meeting, personas, client, value):
+    client.force_login(personas.secretary_of_branch_1)
+    response = client.post(
+        reverse("activities:signin-screen", args=[meeting.pk]), {"member": value, "status": "late"}
+    )
+    assert response.status_code == 200 and "请选择要更正的党员" in response.content.decode()
+    assert not Attendance.objects.filter(activity=meeting).exists()
