@@ -143,6 +143,9 @@ CONTENT_SECURITY_POLICY = env_str(
 )
 CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("DANGJIAN_CSP_REPORT_ONLY", False)
 
+# 扫码签到: a member who scans in more than this many minutes after the start is marked late.
+SIGNIN_GRACE_MINUTES = env_int("DANGJIAN_SIGNIN_GRACE_MINUTES", 5)
+
 AUTHENTICATION_BACKENDS = ["dangjian.core.throttle.ThrottledModelBackend"]
 # Login throttling (policy in dangjian/core/throttle.py): failures within the window lock an
 # account from one address (or one known browser), an account from anywhere at a higher count,

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -393,6 +393,8 @@ def _write_attendance(activity: Activity, rows: dict[int, tuple[str, str]], gues
         row.status, row.leave_reason = status, reason if status == AttendanceStatus.LEAVE else ""
         if status == AttendanceStatus.PRESENT:
             row.makeup_on, row.makeup_note = None, ""
+        else:
+            row.late = False  # marked absent or on leave after all: no longer "late"
         row.save()
     for row in existing.values():
         row.delete()
@@ -680,3 +682,86 @@ def do_add_reflection(*, acting_user: Any, via: str = "web", **fields: Any) -> A
         reflection.full_clean()
         reflection.save()
     return reflection
+
+
+# ---- 扫码签到 (sign-in at the meeting) -----------------------------------------------------
+
+# A sign-in screen serves activities that are still to be recorded or have just been; a
+# verified record is changed only through 退回修改.
+SIGNIN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.APPROVED, ActivityStatus.HELD)
+
+
+def signin_roster(activity: Activity) -> list[Member]:
+    """Who may sign in: the roster of the activity's organization (or cells, or committee) today."""
+    day = timezone.localdate(activity.held_at) if activity.held_at else today()
+    return roster(activity.organization, day, list(activity.cells.all()), activity.activity_type.code)
+
+
+def _check_signin_open(activity: Activity) -> None:
+    if not activity.activity_type.takes_attendance:
+        raise ValidationError(f"{activity.activity_type.name}不登记出勤，无需签到。")
+    _require_status(activity, SIGNIN_STATUSES, "签到")
+
+
+def is_late(activity: Activity, at: datetime.datetime) -> bool:
+    """Later than the start (召开时间, else the planned time) plus the configured grace."""
+    from django.conf import settings
+
+    start = activity.held_at or activity.planned_at
+    if start is None:
+        return False
+    return at > start + datetime.timedelta(minutes=settings.SIGNIN_GRACE_MINUTES)
+
+
+@transaction.atomic
+def do_sign_in(
+    activity: Activity, *, acting_user: Any, at: datetime.datetime | None = None, via: str = "web"
+) -> Attendance:
+    """A member signs themselves in by scanning the meeting's code: present, late if after the grace.
+
+    Only the member themselves (the logged-in user's own member record) signs in, and only onto
+    an activity whose roster includes them. Signing in twice keeps the first time.
+    """
+    at = at or timezone.now()
+    scope = get_scope(acting_user)
+    with audit.acting(acting_user, via):
+        _check_signin_open(activity)
+        if not scope.member_id:
+            raise PermissionDenied("只有党员本人可以扫码签到（当前账号未关联党员）。")
+        member = Member.objects.get(pk=scope.member_id)
+        if member.pk not in {m.pk for m in signin_roster(activity)}:
+            raise ValidationError(f"{member.name}不在{activity.organization.name}本次活动的参会名单中。")
+        row = Attendance.objects.select_for_update().filter(activity=activity, member=member).first()
+        if row is not None and row.signed_in_at:
+            return row
+        row = row or Attendance(activity=activity, member=member)
+        row.status, row.leave_reason = AttendanceStatus.PRESENT, ""
+        row.signed_in_at, row.late = at, is_late(activity, at)
+        row.makeup_on, row.makeup_note = None, ""
+        row.save()
+    return row
+
+
+@transaction.atomic
+def do_correct_sign_in(
+    activity: Activity, member: Member, status: str, *, acting_user: Any, via: str = "web"
+) -> Attendance | None:
+    """The officer corrects the sign-in list: ``present``, ``late``, or ``clear`` (not signed in)."""
+    with audit.acting(acting_user, via):
+        _require_org_write(acting_user, activity.organization)
+        _check_signin_open(activity)
+        if member.pk not in {m.pk for m in signin_roster(activity)}:
+            raise ValidationError(f"{member.name}不在本次活动的参会名单中。")
+        if status not in ("present", "late", "clear"):
+            raise ValidationError("更正项只能是“出席”“迟到”或“未签到”。")
+        row = Attendance.objects.filter(activity=activity, member=member).first()
+        if status == "clear":
+            if row is not None:
+                row.delete()
+            return None
+        row = row or Attendance(activity=activity, member=member)
+        row.status, row.leave_reason = AttendanceStatus.PRESENT, ""
+        row.signed_in_at = row.signed_in_at or timezone.now()
+        row.late = status == "late"
+        row.save()
+    return row

@@ -186,11 +186,16 @@ class AttendanceGridForm(forms.Form):
             activity.organization, self.day, list(activity.cells.all()), activity.activity_type.code
         )
         existing = {a.member_id: a for a in activity.attendances.filter(member__isnull=False)}
+        # After 扫码签到 the list is what happened: who did not sign in starts as absent.
+        # member id → the scan-in row, to show who signed in (and who was late) beside the buttons.
+        self.signed = {pk: a for pk, a in existing.items() if a.signed_in_at}
+        signed = bool(self.signed)
+        default = AttendanceStatus.ABSENT if signed else AttendanceStatus.PRESENT
         for member in self.members:
             row = existing.get(member.pk)
             self.fields[f"att-{member.pk}"] = forms.ChoiceField(
                 choices=AttendanceStatus.choices,
-                initial=row.status if row else AttendanceStatus.PRESENT,
+                initial=row.status if row else default,
                 required=False,
                 label=member.name,
             )
@@ -224,6 +229,7 @@ class AttendanceGridForm(forms.Form):
                 "status": self._value(f"att-{m.pk}") or AttendanceStatus.PRESENT,
                 "reason": self._value(f"reason-{m.pk}"),
                 "voter": member_votes_on(m, self.day),
+                "signed": self.signed.get(m.pk),
             }
             for m in self.members
         ]

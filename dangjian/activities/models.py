@@ -201,6 +201,9 @@ class Attendance(AuditedModel):
     leave_reason = models.CharField("请假事由", max_length=100, blank=True)
     makeup_on = models.DateField("补学日期", null=True, blank=True)
     makeup_note = models.CharField("补学内容", max_length=200, blank=True)
+    # 扫码签到: when the member scanned in, and whether that was after the start plus the grace.
+    signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    late = models.BooleanField("迟到", default=False)
 
     scope_org = "activity__organization"
     scope_self = "member_id"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.activities import views
+from dangjian.activities import views, views_signin
 
 app_name = "activities"
 urlpatterns = [
@@ -29,4 +29,8 @@ urlpatterns = [
     path("<int:pk>/makeup/", views.makeup, name="makeup"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment-upload"),
     path("<int:pk>/draw/", views.draw, name="draw"),
+    path("<int:pk>/signin/", views_signin.signin_screen, name="signin-screen"),
+    path("<int:pk>/signin/sheet/", views_signin.signin_sheet, name="signin-sheet"),
+    path("signin/", views_signin.signin_me, name="signin-me"),
+    path("signin/<str:token>/", views_signin.signin_scan, name="signin-scan"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from typing import Any
 
@@ -198,3 +199,48 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 def rule_list(request: HttpRequest) -> HttpResponse:
     rules = Rule.objects.order_by("order", "code", "valid_from")
     return render(request, "compliance/rules.html", {"rules": rules})
+
+
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
+def charts_page(request: HttpRequest) -> HttpResponse:
+    """党建看板: an organization's year in five charts, each with its table and links to records."""
+    from dangjian.compliance import charts
+
+    org, period, errors = _pick(request)
+    matrix = evaluate(org, period, user=request.user, on=today())
+    months = charts.months_of(period)
+    chart_list = [
+        charts.attendance_by_month(org, months, request.user),
+        charts.meetings_by_branch(matrix),
+        charts.dues_by_month(org, months, request.user),
+        charts.pipeline_by_stage(org, request.user),
+        charts.warnings_by_month(matrix),
+    ]
+    # The chart's data rides on its element (a data attribute, not an inline script: CSP).
+    for chart in chart_list:
+        chart["json"] = json.dumps({k: v for k, v in chart.items() if k != "json"}, ensure_ascii=False)
+    context = {
+        "org": org,
+        "period": period,
+        "errors": errors,
+        "charts": chart_list,
+        "org_choices": [
+            (o, "\u3000" * o.depth)
+            for o in restrict(Organization.objects.all(), request.user).in_tree_order()
+        ],
+        "period_choices": [p for p in _period_choices(today()) if p.kind == "year"],
+    }
+    return render(request, "compliance/charts.html", context)
+
+
+@access(Audience.OFFICERS, query={"org": "orgs.Organization"})
+def year_ledger_page(request: HttpRequest) -> HttpResponse:
+    """A branch's year 台账 on one page, laid out to print as one document."""
+    from dangjian.compliance.ledger import year_ledger
+
+    org, period, errors = _pick(request)
+    context = {"org": org, "period": period, "errors": errors, **year_ledger(org, period, request.user)}
+    context["org_choices"] = [
+        (o, "\u3000" * o.depth) for o in restrict(Organization.objects.all(), request.user).in_tree_order()
+    ]
+    return render(request, "compliance/ledger.html", context)

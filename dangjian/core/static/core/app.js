@@ -29,6 +29,18 @@
     if (el.matches && el.matches("[data-select-on-click]")) el.select();
   });
 
+  // The phone menu: one button folds the navigation and the user box away (CSS does the rest).
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    var bar = toggle.closest(".topbar");
+    bar.classList.add("menu-folds");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = bar.classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   init(document);
   // Content that htmx swaps in gets the same treatment.
   document.addEventListener("htmx:load", function (event) {
