@@ -13,6 +13,11 @@ from dangjian.core.net import parse_networks
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DANGJIAN_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The database, uploads and backups hold ID numbers and political records: owner only.
+try:
+    VAR_DIR.chmod(0o700)
+except PermissionError:  # a directory another account made for us: its owner decides
+    pass
 
 SECRET_KEY = secret_key(VAR_DIR)
 DEBUG = env_bool("DANGJIAN_DEBUG", False)
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "dangjian.core.throttle.DeviceCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dangjian.core.middleware.NoStoreMiddleware",
     "dangjian.core.middleware.AuditActorMiddleware",
     "dangjian.core.middleware.DownloadAuditMiddleware",
     "dangjian.core.middleware.LoginRequiredMiddleware",
@@ -174,8 +180,18 @@ MEDIA_URL = "media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Roster and ledger imports: larger spreadsheets are refused with a message, not read.
 IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("DANGJIAN_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("DANGJIAN_IMPORT_MAX_ROWS", 20000)
+# The longest period a page computes (compliance over 180 years took 12 s): longer asks are refused.
+PERIOD_MAX_YEARS = env_int("DANGJIAN_PERIOD_MAX_YEARS", 10)
+# Days a calendar-subscription (.ics) address works; a user can revoke theirs at any time.
+ICS_FEED_DAYS = env_int("DANGJIAN_ICS_FEED_DAYS", 365)
+# Hours an uploaded or corrected document stays on the server for the proofreading page.
+PROOFREAD_KEEP_HOURS = env_int("DANGJIAN_PROOFREAD_KEEP_HOURS", 24)
 # Photos and scanned sign-in sheets kept with an activity.
 ACTIVITY_ATTACHMENT_MAX_BYTES = env_int("DANGJIAN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 

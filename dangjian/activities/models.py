@@ -293,3 +293,24 @@ class Reflection(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.member.name}：{self.title}"
+
+
+class FeedKey(models.Model):
+    """A user's calendar-subscription key generation: raising it revokes every .ics address the
+    user was given before (a lost phone, a forwarded link), without touching their password."""
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="feed_key", verbose_name="账号"
+    )
+    generation = models.PositiveIntegerField("代次", default=0)
+    rotated_at = models.DateTimeField("最近重置", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日历订阅凭据"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}#{self.generation}"
+
+    @classmethod
+    def generation_of(cls, user: Any) -> int:
+        return cls.objects.filter(user=user).values_list("generation", flat=True).first() or 0

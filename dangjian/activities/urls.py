@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.activity_list, name="list"),
     path("calendar/", views.calendar_view, name="calendar"),
     path("ics/<str:token>.ics", views.ics_feed, name="ics"),
+    path("ics/reset/", views.ics_reset, name="ics-reset"),
     path("plan/", views.plan, name="plan"),
     path("approvals/", views.approvals, name="approvals"),
     path("talks/new/", views.talk_new, name="talk-new"),

@@ -6,17 +6,20 @@ import calendar
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from dangjian.activities import actions
 from dangjian.activities.choices import ActivityStatus, AttendanceStatus
@@ -33,7 +36,8 @@ from dangjian.activities.forms import (
     TalkForm,
 )
 from dangjian.activities.ics import build_calendar
-from dangjian.activities.models import Activity, ActivityType, Attachment, Attendance, Reflection
+from dangjian.activities.models import Activity, ActivityType, Attachment, Attendance, FeedKey, Reflection
+from dangjian.core import audit
 from dangjian.core.dates import add_months, today
 from dangjian.core.models import AuditLog
 from dangjian.core.period import Period, period_param
@@ -579,7 +583,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     ]
     feed_url = ""
     if org is not None:
-        token = signing.dumps({"u": request.user.pk, "o": org.pk}, salt=ICS_SALT)
+        token = signing.dumps(
+            {"u": request.user.pk, "o": org.pk, "g": FeedKey.generation_of(request.user)}, salt=ICS_SALT
+        )
         feed_url = request.build_absolute_uri(reverse("activities:ics", args=[token]))
     return render(
         request,
@@ -593,6 +599,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "weeks": weeks,
             "events": events,
             "feed_url": feed_url,
+            "feed_days": settings.ICS_FEED_DAYS,
             "legend": [(STATUS_CLASS[s], label) for s, label in ActivityStatus.choices],
             "weekdays": "一二三四五六日",
         },
@@ -604,10 +611,13 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A calendar client's subscription: the signed token names the user and the organization,
     and the feed shows only what that user may see today (a changed role changes the feed)."""
     try:
-        data = signing.loads(token, salt=ICS_SALT)
+        data = signing.loads(token, salt=ICS_SALT, max_age=datetime.timedelta(days=settings.ICS_FEED_DAYS))
         user = get_user_model().objects.get(pk=data["u"], is_active=True)
+        if data.get("g", 0) != FeedKey.generation_of(user):
+            raise signing.BadSignature("revoked")
     except (signing.BadSignature, KeyError, TypeError, get_user_model().DoesNotExist) as exc:
-        raise Http404("订阅地址无效。") from exc
+        # expired, revoked or forged alike: a calendar client only needs to know it is gone
+        raise Http404("订阅地址无效或已过期，请在“组织生活日历”页面重新获取。") from exc
     org = get_in_scope(Organization.objects.all(), user, pk=data.get("o"))
     since = add_months(today(), -12)
     events = (
@@ -623,6 +633,24 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="org-{org.pk}.ics"'
     return response
+
+
+@access(Audience.MEMBERS, post_only=True)
+def ics_reset(request: HttpRequest) -> HttpResponse:
+    """Revoke every calendar address the user was given (e.g. after a phone was lost)."""
+    with transaction.atomic():
+        key, _ = FeedKey.objects.select_for_update().get_or_create(user=request.user)
+        key.generation += 1
+        key.rotated_at = timezone.now()
+        key.save()
+        audit.record_event(
+            FeedKey, key.pk, str(request.user), "重置日历订阅地址", {"generation": key.generation}
+        )
+    messages.success(request, "已重置：此前发出的日历订阅地址全部失效，请在日历软件中改用新的地址。")
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("activities:calendar")
+    return redirect(target)
 
 
 # ---- home panel --------------------------------------------------------------------------

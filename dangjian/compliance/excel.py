@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from dangjian.compliance.choices import CellStatus
 from dangjian.compliance.evaluator import Matrix
 from dangjian.compliance.warnings import Warning
+from dangjian.core.sheets import workbook_bytes
 
 FILLS = {
     CellStatus.DONE: PatternFill("solid", fgColor="C6EFCE"),
@@ -100,9 +100,7 @@ def matrix_workbook(matrix: Matrix, warnings: Sequence[Warning] = ()) -> bytes:
             sheet.cell(sheet.max_row, 1).fill = FILLS[CellStatus.DUE]
     _style_table(sheet, [10, 24, 60, 40])
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def _style_table(ws, widths: list[int]) -> None:  # type: ignore[no-untyped-def]

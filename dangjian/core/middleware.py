@@ -23,6 +23,25 @@ class AuditActorMiddleware:
             return self.get_response(request)
 
 
+class NoStoreMiddleware:
+    """Pages served to a signed-in user are never kept by the browser or a proxy.
+
+    Nearly every page behind the login shows someone's personal data or political record (names,
+    ID numbers, attendance, dues), and an office PC is often shared: with ``no-store`` the back
+    button after logging out and a proxy's cache show nothing. Static files keep their caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
 class LoginRequiredMiddleware(_DjangoLoginRequired):
     """Every page needs a login unless its view is marked ``login_not_required``."""
 

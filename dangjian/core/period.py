@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 CN_DIGITS = "〇一二三四五六七八九"
 QUARTER_WORDS = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
 QUARTER_LABELS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
@@ -159,6 +161,8 @@ class Period:
                     end = datetime.date.fromisoformat(cls._pad(m.group(2)))
                 except ValueError as exc:
                     raise PeriodError(f"期间“{raw}”中有不存在的日期。") from exc
+                cls._year(str(start.year), raw)
+                cls._year(str(end.year), raw)
                 return cls.between(start, end)
         except PeriodError:
             raise
@@ -284,6 +288,10 @@ def period_param(
     if not raw:
         return default, ""
     try:
-        return Period.parse(raw), ""
+        period = Period.parse(raw)
     except PeriodError as exc:
         return default, str(exc)
+    longest = settings.PERIOD_MAX_YEARS
+    if period.days > longest * 366:
+        return default, f"期间“{raw}”长于{longest}年，请选择较短的期间（例如一年或一个季度）。"
+    return period, ""

@@ -182,6 +182,13 @@ def read_table(
             f"第{table.header_row}行的表头缺少必需的列：{'、'.join(c.header for c in missing)}。请对照模板补上这些列"
             + (f"（也认常见写法，如{aliases}）。" if aliases else "。")
         )
+    max_rows = settings.IMPORT_MAX_ROWS
+    if len(sheet.rows) - header.index - 1 > max_rows:
+        filled = sum(1 for r in sheet.rows[header.index + 1 :] if any(clean_text(v) for v in r))
+        if filled > max_rows:
+            raise FileProblem(
+                f"工作表“{sheet.title}”有 {filled} 行数据，超过了一次导入 {max_rows} 行的上限。请分成几个文件导入。"
+            )
     for index in range(header.index + 1, len(sheet.rows)):
         values = sheet.rows[index]
         if any(clean_text(v) for v in values):
@@ -200,10 +207,26 @@ def read_sheets(data: bytes) -> list[Sheet]:
         raise FileProblem("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 格式后再导入。")
     if data[:2] != b"PK":
         raise FileProblem("文件不是 Excel .xlsx 格式，请上传 .xlsx 文件（可用本页的模板）。")
+    _check_unpacked_size(data)
     try:
         return list(_fast_sheets(data))
     except Exception:  # an unusual file: let openpyxl read it (or say why it cannot)
         return _openpyxl_sheets(data)
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """A few hundred KB of .xlsx can unpack to gigabytes of XML: refuse before reading it."""
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # the readers below say the file is damaged
+    if unpacked > limit:
+        raise FileProblem(
+            f"文件解压后有 {unpacked / 1048576:.0f} MB，超过了 {limit / 1048576:.0f} MB 的上限。"
+            "请删去无关的工作表或分成几个文件导入。"
+        )
 
 
 # ---- the fast reader ---------------------------------------------------------------------------
@@ -388,3 +411,31 @@ def _openpyxl_sheets(data: bytes) -> list[Sheet]:
     finally:
         book.close()
     return out
+
+
+def workbook_bytes(book: Any) -> bytes:
+    """The .xlsx file of ``book``, with every text that would run as a formula kept as text.
+
+    openpyxl turns any string starting with "=" into a live formula: a member's name or remark
+    typed as ``=HYPERLINK(…)`` would run in the officer's Excel, and re-importing the export
+    would read back an empty cell. Our exports write no formulas of their own, so every formula
+    cell is data and is stored as the text it is; it reads back unchanged. Write-only sheets
+    cannot be walked afterwards: their cells go through ``as_text`` as they are made.
+    """
+    for sheet in book.worksheets:
+        if not hasattr(sheet, "iter_rows"):
+            continue
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def as_text(cell: Any) -> Any:
+    """``cell`` (a write-only cell) kept as text if its value would otherwise run as a formula."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell

@@ -10,7 +10,6 @@ a dry run reports the same and always rolls back.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -34,7 +33,16 @@ from dangjian.core.cells import (
     sentence,
 )
 from dangjian.core.import_report import ImportReport, Problem
-from dangjian.core.sheets import ID_NUMBER_ALIASES, NAME_ALIASES, Column, FileProblem, Row, Table, read_table
+from dangjian.core.sheets import (
+    ID_NUMBER_ALIASES,
+    NAME_ALIASES,
+    Column,
+    FileProblem,
+    Row,
+    Table,
+    read_table,
+    workbook_bytes,
+)
 from dangjian.dues.actions import do_record_payment, do_set_base
 from dangjian.dues.allocation import month_label, month_start
 from dangjian.dues.choices import BaseSource, DuesCategory, PaymentMethod
@@ -276,9 +284,7 @@ def _sheet(title: str, subtitle: str, headers: list[str], rows: list[list[Any]],
                 cell.number_format = "0.00"
     sheet.freeze_panes = "A4"
     sheet.print_title_rows = "3:3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def standard_list(org: Any, year: int, lines: list[dict[str, Any]]) -> bytes:
@@ -338,6 +344,4 @@ def template_workbook(kind: str) -> bytes:
     sheet.append(example)
     for col in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 14
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -22,7 +22,12 @@ from dangjian.members.choices import (
     MemberStatus,
     TransferDirection,
 )
-from dangjian.members.validators import id_birth_date, mask_id_number, validate_id_number
+from dangjian.members.validators import (
+    ID_ALREADY_REGISTERED,
+    id_birth_date,
+    mask_id_number,
+    validate_id_number,
+)
 from dangjian.orgs.choices import OrgKind, PostKind
 from dangjian.orgs.models import Organization
 
@@ -215,7 +220,7 @@ class Member(AuditedModel):
             super().validate_unique(exclude)
         except ValidationError as exc:
             if "id_number" in getattr(exc, "error_dict", {}):
-                exc.error_dict["id_number"] = [ValidationError("该身份证号已在花名册中。")]
+                exc.error_dict["id_number"] = [ValidationError(ID_ALREADY_REGISTERED)]
             raise
 
 

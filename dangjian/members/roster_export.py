@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,8 +12,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dangjian.core.id_numbers import id_check_digit, mask_id_number
+from dangjian.core.personal import personal
 from dangjian.core.scope import can_see_personal_data
-from dangjian.core.sheets import Column
+from dangjian.core.sheets import Column, as_text, workbook_bytes
 from dangjian.members import extensions
 from dangjian.members.models import Member
 from dangjian.members.roster_columns import DATE_KEYS, EXAMPLE_MARK, TEXT_KEYS, columns
@@ -50,6 +50,9 @@ def _member_value(member: Member, key: str, *, show_id: bool) -> Any:
         return member.cell.name if member.cell_id else ""
     if key == "id_number":
         return (member.id_number or "") if show_id else mask_id_number(member.id_number or "")
+    if not show_id and key in ("phone", "birth_date", "native_place"):
+        # the masked ID beside the full birth date and 籍贯 would still identify the person
+        return getattr(personal(member, show=False), key)
     if key in ("gender", "education", "status", "dues_category"):
         return getattr(member, f"get_{key}_display")() if getattr(member, key) else ""
     if key == "is_mobile":
@@ -164,7 +167,7 @@ def export_roster(members: QuerySet[Member], *, user: Any = None) -> bytes:
                     value = fields[col.key].shown(states[col.key].get(member.pk))
                 else:
                     value = _member_value(member, col.key, show_id=show)
-                cell = WriteOnlyCell(ws, value=value)
+                cell = as_text(WriteOnlyCell(ws, value=value))
                 if col.key in formats:
                     cell.number_format = formats[col.key]
                 cells.append(cell)
@@ -181,6 +184,4 @@ def export_roster(members: QuerySet[Member], *, user: Any = None) -> bytes:
 
 
 def _save(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

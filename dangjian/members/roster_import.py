@@ -53,7 +53,7 @@ from dangjian.members.roster_columns import (
     column,
     columns,
 )
-from dangjian.members.validators import id_birth_date
+from dangjian.members.validators import ID_ALREADY_REGISTERED, id_birth_date
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -307,9 +307,7 @@ class _Checker:
                 member = self.existing[id_number]
                 is_new = False
                 if member is None:
-                    problems["id_number"] = (
-                        "该身份证号的党员已在花名册中，但不在您管理的范围内，不能通过导入修改。"
-                    )
+                    problems["id_number"] = ID_ALREADY_REGISTERED
 
         if table.has("status"):
             if not values.get("status") and "status" not in problems:

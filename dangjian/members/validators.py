@@ -13,8 +13,14 @@ from dangjian.core.id_numbers import (
     normalize_id_number,
     validate_id_number,
 )
+from dangjian.core.personal import mask_phone
+
+# One answer whoever holds the number, so a branch secretary cannot probe which ID numbers other
+# branches keep (the unique check itself cannot be hidden, where the person sits can).
+ID_ALREADY_REGISTERED = "该身份证号已有登记，不能重复录入；如为转入的党员，请联系机关党委办理组织关系转接。"
 
 __all__ = [
+    "ID_ALREADY_REGISTERED",
     "id_birth_date",
     "id_check_digit",
     "mask_id_number",
@@ -22,9 +28,3 @@ __all__ = [
     "normalize_id_number",
     "validate_id_number",
 ]
-
-
-def mask_phone(value: str) -> str:
-    if len(value) < 7:
-        return value
-    return value[:3] + "****" + value[-4:]

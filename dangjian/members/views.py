@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dangjian.core.personal import personal as shown_personal
 from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
 from dangjian.members import actions, extensions
 from dangjian.members.choices import ACTIVE_STATUSES, AGE_BANDS, Education, Gender, MemberStatus
 from dangjian.members.filters import FILTER_KEYS, filter_roster
 from dangjian.members.forms import MemberForm, PostEndForm, PostForm, StatusForm, TransferOutForm
 from dangjian.members.models import Member, Post
-from dangjian.members.validators import mask_phone
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -109,8 +109,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         post.org_visible = post.organization_id in visible_orgs
     context = {
         "member": member,
-        "id_number": (member.id_number or "") if personal else member.masked_id_number,
-        "phone": member.phone if personal else mask_phone(member.phone),
+        "shown": shown_personal(member, show=personal),
         "personal": personal,
         "status_changes": restrict(member.status_changes.all(), request.user).order_by("-date", "-id"),
         "transfers": restrict(member.transfers.all(), request.user),

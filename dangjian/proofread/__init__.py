@@ -10,9 +10,10 @@ Public API::
 
 from .engine import check, document_date
 from .finding import KINDS, SEVERITIES, Finding
-from .io import ProofreadInputError, apply_fixes, read_document
+from .io import ProofreadInputError, apply_fixes, document_text, read_document
 
 __all__ = [
+    "document_text",
     "check",
     "document_date",
     "Finding",

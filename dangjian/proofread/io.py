@@ -8,6 +8,7 @@ paragraphs joined with "\\n".
 from __future__ import annotations
 
 import io as _io
+import os
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,11 @@ from pathlib import Path
 from .finding import Finding
 
 MAX_BYTES = 200 * 1024 * 1024
+# A .docx is a zip: 49 KB can unpack to hundreds of MB of XML. Refuse before unpacking when its
+# parts add up to more than this, and refuse any document longer than MAX_CHARS characters (an
+# official document runs to tens of thousands; a million is a mistake or an attack).
+MAX_UNPACKED_BYTES = int(os.environ.get("DANGJIAN_PROOFREAD_MAX_UNPACKED_MB", "50")) * 1024 * 1024
+MAX_CHARS = int(os.environ.get("DANGJIAN_PROOFREAD_MAX_CHARS", "500000"))
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls
 
@@ -59,12 +65,34 @@ def read_document(path: str | Path) -> str:
 def document_text(data: bytes, name: str = "<bytes>") -> str:
     """The text of a document given as bytes (used for uploads); see read_document."""
     if data.startswith(_ZIP_MAGIC) or name.lower().endswith(".docx"):
-        return _docx_text(data, name)
-    if data.startswith(_OLE_MAGIC):
+        text = _docx_text(data, name)
+    elif data.startswith(_OLE_MAGIC):
         raise ProofreadInputError(
             name, "不支持旧版 .doc 格式，请另存为 .docx", "legacy .doc is not supported; save as .docx"
         )
-    return _decode(data, name)
+    else:
+        text = _decode(data, name)
+    if len(text) > MAX_CHARS:
+        raise ProofreadInputError(
+            name,
+            f"文档有 {len(text):,} 字，超过一次校对的上限 {MAX_CHARS:,} 字，请分成几部分校对",
+            f"{len(text)} characters, more than the limit of {MAX_CHARS}",
+        )
+    return text
+
+
+def _check_unpacked_size(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: _open_docx says so
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ProofreadInputError(
+            name,
+            f"解压后超过 {MAX_UNPACKED_BYTES // 1048576} MB，不像正常的公文，未予处理",
+            f"unpacks to more than {MAX_UNPACKED_BYTES // 1048576} MB",
+        )
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -104,6 +132,7 @@ def _open_docx(data: bytes, name: str):  # -> docx.document.Document
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_unpacked_size(data, name)
     try:
         return docx.Document(_io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as exc:

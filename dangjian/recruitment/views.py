@@ -16,6 +16,7 @@ from dangjian.core import numbers
 from dangjian.core.dates import today
 from dangjian.core.home import Panel
 from dangjian.core.period import Period, period_param
+from dangjian.core.personal import personal as shown_personal
 from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
 from dangjian.orgs.models import Organization
 from dangjian.recruitment import actions, rules
@@ -151,7 +152,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review_overdue": bool(review and review < on),
             "timeline": timeline,
             "today": on,
-            "show_id": can_see_personal_data(request.user, case),
+            "shown": shown_personal(case, show=can_see_personal_data(request.user, case)),
             "can_write": get_scope(request.user).can_write and case.is_open,
             "can_extend": rules.APPROVAL in timeline.done
             and timeline.extension is None

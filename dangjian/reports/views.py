@@ -27,9 +27,14 @@ def _draft(request: HttpRequest, pk: int) -> Draft:
 
 
 def _version(request: HttpRequest, draft: Draft) -> Version:
-    number = request.GET.get("v") or request.POST.get("v")
+    raw = (request.GET.get("v") or request.POST.get("v") or "").strip()
     versions = draft.versions.all()
-    version = versions.filter(number=number).first() if number else versions.order_by("-number").first()
+    if not raw:
+        version = versions.order_by("-number").first()
+    elif raw.isascii() and raw.isdigit() and len(raw) < 10:
+        version = versions.filter(number=int(raw)).first()
+    else:
+        version = None  # "v=abc" names no version: the same answer as a number that does not exist
     if version is None:
         raise Http404("该版本不存在。")
     return version

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dangjian.core.scope import Audience, access
-from dangjian.proofread import Finding, ProofreadInputError, apply_fixes, check, read_document
+from dangjian.proofread import Finding, ProofreadInputError, apply_fixes, check, document_text
 from dangjian.reports import actions
 from dangjian.reports.document import Document
 from dangjian.reports.editing import apply_edits
@@ -34,18 +36,37 @@ UPLOAD_SUFFIXES = {".docx", ".txt", ".md"}
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
-def _work_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "proofread"
+def _work_dir(user: Any) -> Path:
+    """The user's own folder: a token leaked from one user's page opens nothing for another."""
+    path = Path(settings.MEDIA_ROOT) / "proofread" / str(user.pk)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def _token_path(token: str, suffix: str) -> Path:
+def _token_path(user: Any, token: str, suffix: str) -> Path:
     try:
         uuid.UUID(token)
     except ValueError as exc:
         raise Http404("文件已过期，请重新上传。") from exc
-    return _work_dir() / f"{token}{suffix}"
+    return _work_dir(user) / f"{token}{suffix}"
+
+
+def purge_expired(now: float | None = None) -> int:
+    """Delete uploaded and corrected documents older than PROOFREAD_KEEP_HOURS; returns how many.
+
+    Documents under proofreading are drafts of official papers: they are kept only as long as a
+    session of work needs them, not forever.
+    """
+    root = Path(settings.MEDIA_ROOT) / "proofread"
+    if not root.exists():
+        return 0
+    cutoff = (now or time.time()) - settings.PROOFREAD_KEEP_HOURS * 3600
+    removed = 0
+    for path in root.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def marked_html(text: str, findings: list[Finding]) -> str:
@@ -120,16 +141,17 @@ def proofread(request: HttpRequest) -> HttpResponse:
             elif upload.size > MAX_UPLOAD:
                 form.add_error("upload", "文件超过20MB，请拆分后再校对。")
             else:
+                purge_expired()
                 token = str(uuid.uuid4())
-                path = _token_path(token, suffix)
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
+                data = b"".join(upload.chunks())
                 try:
-                    text = read_document(str(path))
+                    # read from the bytes under the user's own file name: messages never show
+                    # where the server keeps files
+                    text = document_text(data, Path(upload.name).name)
                 except ProofreadInputError as exc:
-                    path.unlink(missing_ok=True)
                     form.add_error("upload", str(exc))
+                else:
+                    _token_path(request.user, token, suffix).write_bytes(data)
         else:
             text = form.cleaned_data["text"].replace("\r\n", "\n")
         if not form.errors:
@@ -151,8 +173,11 @@ def _apply(request: HttpRequest) -> HttpResponse:
     fixed = fix_text(text, accepted)
     out_token = str(uuid.uuid4())
     if token and suffix == ".docx":
-        corrected = apply_fixes(str(_token_path(token, ".docx")), accepted)
-        _token_path(out_token, ".docx").write_bytes(corrected)
+        source = _token_path(request.user, token, ".docx")
+        if not source.exists():
+            raise Http404("文件已过期，请重新上传。")
+        corrected = apply_fixes(source.read_bytes(), accepted)
+        _token_path(request.user, out_token, ".docx").write_bytes(corrected)
     else:
         lines = [line for line in fixed.split("\n")]
         title = next((line for line in lines if line.strip()), "校对稿")
@@ -164,7 +189,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
                 continue
             if line.strip():
                 document.paragraph(line.strip())
-        _token_path(out_token, ".docx").write_bytes(render_docx(document))
+        _token_path(request.user, out_token, ".docx").write_bytes(render_docx(document))
     messages.success(request, f"已接受{len(accepted)}处修改。")
     remaining = check(fixed, style=True)
     return render(
@@ -179,7 +204,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
 
 @access(Audience.MEMBERS, download=True, query_required=True)
 def proofread_download(request: HttpRequest) -> FileResponse:
-    path = _token_path(request.GET.get("t", ""), ".docx")
+    path = _token_path(request.user, request.GET.get("t", ""), ".docx")
     if not path.exists():
         raise Http404("文件已过期，请重新校对。")
     return FileResponse(path.open("rb"), as_attachment=True, filename="校对后文稿.docx")

@@ -26,6 +26,8 @@ def test_fold_keeps_lines_within_75_octets_and_utf8_whole():
 
 def test_escape_text_values():
     assert ics.escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    # a lone carriage return (old Mac line ends, pasted text) would end the content line early
+    assert ics.escape("标题\r伪造:行\r\n下一行") == "标题\\n伪造:行\\n下一行"
 
 
 def test_feed_is_rfc5545_text_with_one_event_per_activity(
@@ -118,3 +120,24 @@ def test_draw_only_among_present_members_and_only_for_a_forum(
     )
     with pytest.raises(ValidationError):
         actions.do_draw_speakers(meeting, 1, acting_user=personas.secretary_of_branch_1)
+
+
+def test_a_feed_address_expires_and_can_be_revoked(client, login, personas, bureau, settings):
+    officer = personas.secretary_of_branch_1
+    token = signing.dumps({"u": officer.pk, "o": bureau.branch_1.pk, "g": 0}, salt=ICS_SALT)
+    url = reverse("activities:ics", args=[token])
+    assert client.get(url).status_code == 200
+    settings.ICS_FEED_DAYS = 0  # every address issued before now has expired
+    assert client.get(url).status_code == 404
+    settings.ICS_FEED_DAYS = 365
+    assert client.get(url).status_code == 200
+    owner = login(officer)
+    response = owner.post(reverse("activities:ics-reset"), {"next": "/activities/calendar/"})
+    assert response.status_code == 302
+    client.logout()
+    assert client.get(url).status_code == 404  # revoked
+    fresh = signing.dumps({"u": officer.pk, "o": bureau.branch_1.pk, "g": 1}, salt=ICS_SALT)
+    assert client.get(reverse("activities:ics", args=[fresh])).status_code == 200
+    from dangjian.core.models import AuditLog
+
+    assert AuditLog.objects.filter(verb="重置日历订阅地址", actor=officer).count() == 1

@@ -74,3 +74,16 @@ def test_pages_carry_the_policy_and_no_inline_script(personas, login, name):
 @pytest.mark.django_db
 def test_the_login_page_carries_the_policy_too(client):
     assert "script-src 'self'" in client.get(reverse("login"))["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_cached(client, django_user_model):
+    user = django_user_model.objects.create_user("nostore", password="pw-nostore-123")
+    client.force_login(user)
+    response = client.get("/")
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_the_var_directory_and_uploads_are_owner_only():
+    assert settings.VAR_DIR.stat().st_mode & 0o077 == 0
+    assert settings.FILE_UPLOAD_PERMISSIONS == 0o600

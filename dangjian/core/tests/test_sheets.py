@@ -120,3 +120,25 @@ def test_the_fast_reader_reads_what_openpyxl_reads():
             assert list(fast_row) + [None] * (len(slow_row) - len(fast_row)) == list(slow_row)
     assert fast[0].rows[2][3] == 1985.1 and fast[0].formats[2][3] == "0.00"
     assert fast[0].rows[2][4] == datetime.datetime(1985, 3, 12)
+
+
+def test_a_sheet_with_more_rows_than_the_limit_is_refused_whole(settings):
+    settings.IMPORT_MAX_ROWS = 3
+    data = book(["姓名", "身份证号"], *[[f"党员{i}", f"{i}"] for i in range(4)])
+    with pytest.raises(FileProblem, match="4 行数据，超过了一次导入 3 行的上限"):
+        read_table(data, COLUMNS)
+    assert (
+        len(read_table(book(["姓名", "身份证号"], ["甲", "1"], ["乙", "2"], ["丙", "3"]), COLUMNS).rows) == 3
+    )
+
+
+def test_a_file_that_unpacks_to_more_than_the_limit_is_refused_before_reading(settings):
+    import zipfile
+
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (3 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 50 * 1024
+    with pytest.raises(FileProblem, match="解压后有 3 MB"):
+        read_sheets(buffer.getvalue())

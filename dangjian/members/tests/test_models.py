@@ -21,6 +21,7 @@ from dangjian.members.actions import (
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member, Post, StatusChange, Transfer, pinyin_initials
 from dangjian.members.validators import (
+    ID_ALREADY_REGISTERED,
     id_birth_date,
     mask_id_number,
     mask_phone,
@@ -281,7 +282,7 @@ def test_an_id_number_already_on_the_roster_is_refused(bureau):
     Member.objects.filter(pk=bureau.member_1.pk).update(id_number=number)
     with pytest.raises(ValidationError) as exc:
         member(organization=bureau.branch_2, id_number=number).full_clean()
-    assert exc.value.message_dict["id_number"] == ["该身份证号已在花名册中。"]
+    assert exc.value.message_dict["id_number"] == [ID_ALREADY_REGISTERED]
 
 
 def test_blank_id_numbers_do_not_collide(bureau):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -67,6 +69,15 @@ def test_discipline_gets_masked_id_numbers(with_ids, personas, login):
     assert with_ids.member_1.id_number[:3] + "***********" + with_ids.member_1.id_number[-4:] in ids
 
 
+def test_discipline_export_masks_phone_birth_date_and_native_place(with_ids, personas, login):
+    Member.objects.filter(pk=with_ids.member_1.pk).update(phone="13912345678", native_place="江临市东河县")
+    rows = read_xlsx(login(personas.discipline).get(reverse("members:export")).content)
+    zhao = next(r for r in rows if r[0] == "赵一明")
+    assert zhao[HEADER.index("联系电话")] == "139****5678"
+    assert zhao[HEADER.index("籍贯")] == "（已隐去）"
+    assert zhao[HEADER.index("出生日期")] == f"{with_ids.member_1.birth_date.year}年"
+
+
 def test_a_member_exports_only_their_own_record_unmasked(with_ids, personas, login):
     rows = read_xlsx(login(personas.member).get(reverse("members:export")).content)
     assert [r[0] for r in rows[1:]] == ["赵一明"]
@@ -90,10 +101,30 @@ def test_an_export_re_imports_unchanged(with_ids, personas):
     assert {m.pk: m.audit_values() for m in Member.objects.all()} == before
 
 
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","点此")', "=1+1", "+1+2", "-3", "@SUM(A1)"])
+def test_text_that_looks_like_a_formula_stays_text_and_round_trips(with_ids, personas, text):
+    from openpyxl import load_workbook
+
+    member = with_ids.member_1
+    member.note = text
+    member.save()
+    data = export_roster(Member.objects.filter(pk=member.pk), user=personas.agency_officer)
+    sheet = load_workbook(io.BytesIO(data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == text]
+    assert cells and all(c.data_type == "s" for c in cells)  # stored as text: Excel runs nothing
+    before = member.audit_values()
+    report = import_roster(data, filename="export.xlsx", user=personas.agency_officer)
+    assert report.ok and report.unchanged == 1
+    member.refresh_from_db()
+    assert member.audit_values() == before and member.note == text
+
+
 def test_a_masked_export_cannot_be_re_imported_by_mistake(with_ids, personas):
     data = export_roster(Member.objects.all(), user=personas.discipline)
     report = import_roster(data, filename="masked.xlsx")
-    assert report.error_count == 5 and "身份证号应为18位" in str(report.errors[0])
+    assert not report.ok and Member.objects.count() == 5
+    id_errors = [e for e in report.errors if e.header == "身份证号"]
+    assert len(id_errors) == 5 and "身份证号应为18位" in str(id_errors[0])
 
 
 def test_export_and_import_use_a_constant_number_of_queries(bureau, personas, login):

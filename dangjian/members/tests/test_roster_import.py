@@ -209,9 +209,9 @@ def test_a_known_id_outside_the_users_scope_is_refused_without_saying_where(bure
     Member.objects.filter(pk=bureau.member_of_branch_2.pk).update(id_number=pid)
     report = run(xlsx([row(身份证号=pid, 出生日期="1970-01-01")]), user=personas.secretary_of_branch_1)
     assert errors(report) == [
-        "第2行 G列（身份证号）：该身份证号的党员已在花名册中，但不在您管理的范围内，不能通过导入修改。"
+        "第2行 G列（身份证号）：该身份证号已有登记，不能重复录入；如为转入的党员，请联系机关党委办理组织关系转接。"
     ]
-    assert "第二党支部" not in " ".join(errors(report))
+    assert "第二党支部" not in " ".join(errors(report)) and "范围" not in " ".join(errors(report))
 
 
 def test_dry_run_reports_the_same_and_writes_nothing(bureau, personas):

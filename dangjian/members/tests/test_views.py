@@ -175,7 +175,20 @@ def test_discipline_sees_the_id_number_masked(personas, bureau, with_id, login):
     page = text(login(personas.discipline).get(with_id.get_absolute_url()))
     assert with_id.id_number not in page
     assert with_id.masked_id_number in page and "已脱敏" in page
-    assert "13912345678" not in page
+    assert "13912345678" not in page and "139****5678" in page
+
+
+def test_discipline_sees_neither_birth_day_nor_native_place_beside_the_masked_id(
+    personas, bureau, with_id, login
+):
+    Member.objects.filter(pk=with_id.pk).update(native_place="江临市东河县")
+    with_id.refresh_from_db()
+    page = text(login(personas.discipline).get(with_id.get_absolute_url()))
+    birth = with_id.birth_date
+    assert f"{birth.year}年{birth.month}月{birth.day}日" not in page and f"{birth.year}年" in page
+    assert "东河县" not in page and "已隐去" in page
+    officer_page = text(login(personas.agency_officer).get(with_id.get_absolute_url()))
+    assert f"{birth.year}年{birth.month}月{birth.day}日" in officer_page and "江临市东河县" in officer_page
 
 
 def test_member_sees_own_page_unmasked_and_no_one_else(personas, bureau, login):
@@ -264,7 +277,7 @@ def test_duplicate_id_number_is_named(personas, bureau, with_id, login):
             new_member_data(bureau.branch_1, id_number=with_id.id_number, birth_date="1970-11-02"),
         )
     )
-    assert "该身份证号已在花名册中。" in page
+    assert "该身份证号已有登记" in page
 
 
 def test_edit_member(personas, bureau, login):
@@ -396,3 +409,13 @@ def test_ordinary_member_home_shows_own_record(personas, bureau, login):
     page = text(login(personas.member).get(reverse("home")))
     assert "仅本人信息" in page and "我的党员信息" in page and "赵一明" in page
     assert "钱二华" not in page and "花名册" not in page
+
+
+def test_adding_an_id_number_another_branch_holds_does_not_say_where(personas, bureau, with_id, login):
+    client = login(personas.secretary_of_branch_1)
+    response = client.post(
+        reverse("members:create"), new_member_data(bureau.branch_1, id_number=with_id.id_number)
+    )
+    page = text(response)
+    assert response.status_code == 200 and "该身份证号已有登记" in page
+    assert with_id.organization.name not in page.split("所在党组织")[0] and with_id.name not in page

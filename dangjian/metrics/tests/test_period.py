@@ -43,6 +43,7 @@ def test_period_parses_every_code(code, start, end, label, kind):  # type: ignor
         ("2022-06-30..2022-03-01", "结束日期早于开始日期"),
         ("2022-02-30..2022-03-01", "不存在的日期"),
         ("去年", "无法识别的期间“去年”"),
+        ("0001-01-01..9999-12-31", "年份超出范围"),
     ],
 )
 def test_bad_period_codes_raise_chinese_errors(code, message):  # type: ignore[no-untyped-def]
@@ -84,3 +85,14 @@ def test_containment_overlap_and_clamp_to_an_organizations_life():
     assert (life.start, life.end) == (D(2022, 7, 15), D(2022, 10, 31))
     assert Period.parse("2021").clamp_to_life(org) is None
     assert year.clamp_to_life(SimpleNamespace(established_on=None, dissolved_on=None)) == year
+
+
+def test_pages_refuse_a_period_longer_than_the_setting(settings):  # type: ignore[no-untyped-def]
+    from dangjian.core.period import period_param
+
+    settings.PERIOD_MAX_YEARS = 10
+    default = Period.parse("2026")
+    found, error = period_param({"period": "1921-01-01..2100-12-31"}, "period", default)
+    assert found == default and "长于10年" in error
+    found, error = period_param({"period": "2017-01-01..2026-12-31"}, "period", default)
+    assert found == Period.parse("2017-01-01..2026-12-31") and error == ""

@@ -119,3 +119,26 @@ def test_docx_read_and_apply_fixes(tmp_path, capsys):
     assert d.paragraphs[0].text == "我们认真贯彻落实上级决策，确保实效。"
     assert d.paragraphs[0].runs[1].bold and d.paragraphs[0].runs[1].text == "贯彻落实"
     assert apply_fixes(text, findings).startswith("我们认真贯彻落实上级决策，")
+
+
+def test_a_docx_that_unpacks_to_too_much_is_refused_before_reading(monkeypatch):
+    import io
+    import zipfile
+
+    from dangjian.proofread import io as proofread_io
+
+    monkeypatch.setattr(proofread_io, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:p/>" * 600_000)
+    with pytest.raises(ProofreadInputError, match="解压后超过 1 MB"):
+        proofread_io.document_text(buffer.getvalue(), "炸弹.docx")
+
+
+def test_a_document_longer_than_the_limit_is_refused(monkeypatch):
+    from dangjian.proofread import io as proofread_io
+
+    monkeypatch.setattr(proofread_io, "MAX_CHARS", 1000)
+    with pytest.raises(ProofreadInputError, match="超过一次校对的上限"):
+        proofread_io.document_text(("正文" * 600).encode(), "长文.txt")
+    assert proofread_io.document_text(("正文" * 400).encode(), "短文.txt") == "正文" * 400

@@ -193,3 +193,49 @@ def test_builtin_genre_can_be_copied_and_edited_with_checked_json(personas, logi
     assert ok.status_code == 302
     copy.refresh_from_db()
     assert copy.name == "本局廉政报告" and copy.body["title"] == ["{org}{period}廉政工作报告"]
+
+
+def _docx_upload(text: str) -> io.BytesIO:
+    from docx import Document as new_docx
+
+    document = new_docx()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    buffer.name = "本支部总结.docx"
+    return buffer
+
+
+def test_proofread_files_belong_to_their_uploader_and_expire(personas, login, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import time
+
+    from dangjian.reports.views_proofread import purge_expired
+
+    settings.MEDIA_ROOT = tmp_path
+    owner = login(personas.member)
+    page = owner.post(reverse("reports:proofread"), {"upload": _docx_upload("上半年共召开党员大会xx次。")})
+    token = re.search(r'name="token" value="([0-9a-f-]{36})"', page.content.decode()).group(1)
+    page = owner.post(
+        reverse("reports:proofread"),
+        {"action": "apply", "token": token, "suffix": ".docx", "text": "上半年共召开党员大会xx次。"},
+    )
+    download = re.search(r"\?t=([0-9a-f-]{36})", page.content.decode()).group(1)
+    url = reverse("reports:proofread-download") + f"?t={download}"
+    assert owner.get(url).status_code == 200
+    assert login(personas.agency_officer).get(url).status_code == 404  # another user's token
+    files = list((tmp_path / "proofread").rglob("*.docx"))
+    assert len(files) == 2 and all(str(personas.member.pk) == f.parent.name for f in files)
+    assert purge_expired(now=time.time() + settings.PROOFREAD_KEEP_HOURS * 3600 + 60) == 2
+    assert login(personas.member).get(url).status_code == 404
+
+
+def test_a_damaged_upload_is_named_without_the_servers_paths(personas, login, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    damaged = io.BytesIO(b"PK\x03\x04 this is not a word file")
+    damaged.name = "坏文件.docx"
+    page = login(personas.member).post(reverse("reports:proofread"), {"upload": damaged}).content.decode()
+    assert "坏文件.docx" in page and "损坏" in page
+    assert str(tmp_path) not in page and "media/proofread" not in page
+    assert not list((tmp_path / "proofread").rglob("*.docx"))
