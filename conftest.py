@@ -83,7 +83,11 @@ class _DemoDatabase:
             self.atomic = transaction.atomic()
             self.atomic.__enter__()
             out = io.StringIO()
-            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            # As every test has (the fixtures below): fast hashes, and no writes to var/cache.
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            ):
                 call_command("demo", "--if-empty", stdout=out)
             self.output = out.getvalue()
             self.builds += 1

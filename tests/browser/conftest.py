@@ -21,6 +21,8 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The browser is a user in Beijing, as the site's TIME_ZONE is, whatever the machine's zone (UTC on CI).
+USER_IN_BEIJING = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +43,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, **USER_IN_BEIJING)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -50,7 +52,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, **USER_IN_BEIJING)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

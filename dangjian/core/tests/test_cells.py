@@ -21,7 +21,7 @@ from dangjian.core.cells import (
     parse_month,
     parse_name,
 )
-from dangjian.core.id_numbers import id_check_digit
+from dangjian.testing import factories
 
 
 class Gender(models.TextChoices):
@@ -30,8 +30,7 @@ class Gender(models.TextChoices):
 
 
 def make_id(birth: str, seq: str = "123") -> str:
-    first17 = "110105" + birth + seq
-    return first17 + id_check_digit(first17)
+    return factories.id_number(datetime.datetime.strptime(birth, "%Y%m%d").date(), seq)
 
 
 @pytest.mark.parametrize(

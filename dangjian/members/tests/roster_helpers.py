@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from dangjian.members.validators import id_check_digit
+from dangjian.testing import factories
 
 HEADER = [
     "姓名", "性别", "民族", "出生日期", "籍贯", "学历", "身份证号", "联系电话", "所在股室", "职务",
@@ -17,8 +18,7 @@ HEADER = [
 
 def make_id(birth: str, seq: str = "123") -> str:
     """A valid ID number for a birth date written YYYYMMDD."""
-    first17 = "110105" + birth + seq
-    return first17 + id_check_digit(first17)
+    return factories.id_number(datetime.datetime.strptime(birth, "%Y%m%d").date(), seq)
 
 
 def row(**overrides: Any) -> list[Any]:

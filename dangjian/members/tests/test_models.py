@@ -23,20 +23,19 @@ from dangjian.members.models import Member, Post, StatusChange, Transfer, pinyin
 from dangjian.members.validators import (
     ID_ALREADY_REGISTERED,
     id_birth_date,
-    id_check_digit,
     mask_id_number,
     mask_phone,
     normalize_id_number,
     validate_id_number,
 )
 from dangjian.orgs.choices import PostKind
+from dangjian.testing import factories
 
 D = datetime.date
 
 
 def make_id(region: str, born: datetime.date, seq: str = "123") -> str:
-    first17 = f"{region}{born:%Y%m%d}{seq}"
-    return first17 + id_check_digit(first17)
+    return factories.id_number(born, seq, region)
 
 
 # ID numbers ----------------------------------------------------------------------------------

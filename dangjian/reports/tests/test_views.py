@@ -209,7 +209,6 @@ def _docx_upload(text: str) -> io.BytesIO:
 
 def test_proofread_files_belong_to_their_uploader_and_expire(personas, login, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import re
-    import time
 
     from dangjian.reports.views_proofread import purge_expired
 
@@ -227,7 +226,10 @@ def test_proofread_files_belong_to_their_uploader_and_expire(personas, login, se
     assert login(personas.agency_officer).get(url).status_code == 404  # another user's token
     files = list((tmp_path / "proofread").rglob("*.docx"))
     assert len(files) == 2 and all(str(personas.member.pk) == f.parent.name for f in files)
-    assert purge_expired(now=time.time() + settings.PROOFREAD_KEEP_HOURS * 3600 + 60) == 2
+    # File times come from the real clock, not the tests' frozen one: count from when they were written.
+    written = max(f.stat().st_mtime for f in files)
+    assert purge_expired(now=written + settings.PROOFREAD_KEEP_HOURS * 3600 - 60) == 0
+    assert purge_expired(now=written + settings.PROOFREAD_KEEP_HOURS * 3600 + 60) == 2
     assert login(personas.member).get(url).status_code == 404
 
 
