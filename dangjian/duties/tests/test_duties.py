@@ -367,3 +367,14 @@ def test_an_export_too_big_asks_for_an_organization(bureau, personas, login, mon
     response = client.get(reverse("duties:items-export") + f"?year=2026&org={bureau.branch_1.pk}")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [r[3] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["一"]
+
+
+def test_changing_the_organization_reloads_its_people(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.agency_officer)
+    url = reverse("duties:item-create") + f"?organization={bureau.branch_2.pk}&task=草稿"
+    body = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "李四清" in body and "赵一明" not in body and 'value="草稿"' in body
+    assert "<html" not in body  # only the fields
+    # A secretary's form starts on their own branch.
+    body = login(personas.secretary_of_branch_1).get(reverse("duties:item-create")).content.decode()
+    assert f'<option value="{bureau.branch_1.pk}" selected>' in body
