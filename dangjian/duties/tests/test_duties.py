@@ -217,6 +217,11 @@ def test_import_is_all_or_nothing_and_names_row_and_column(bureau, personas) -> 
     assert any(
         str(p).startswith("第3行 A列（责任主体）：“第二党支部”不是您可以登记的党组织") for p in report.errors
     )
+    # An organization named with full-width brackets is found as written.
+    from dangjian.orgs.models import Organization
+
+    Organization.objects.filter(pk=bureau.branch_1.pk).update(name="第一党支部（办公室）")
+    good[0] = "第一党支部（办公室）"
     report = import_sheet(ITEMS, xlsx([header, good]), user=user, context=import_context(user))
     assert report.ok and report.created == 1
     item = ResponsibilityItem.objects.get()
