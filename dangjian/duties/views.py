@@ -479,7 +479,7 @@ def result_list(request: HttpRequest) -> HttpResponse:
         restrict(BusinessResult.objects.filter(period_end__year=year), request.user), org, "organization"
     )
     page = Paginator(
-        results.select_related("organization", "entered_by").order_by("-period_end", "name"), 50
+        results.select_related("organization", "entered_by__role__member").order_by("-period_end", "name"), 50
     ).get_page(request.GET.get("page"))
     return render(request, "duties/result_list.html", {**_filters(request, org, year), "page": page})
 

@@ -214,7 +214,9 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access(Audience.OFFICERS)
 def expenses(request: HttpRequest) -> HttpResponse:
     rows = list(
-        restrict(PublicExpense.objects.all(), request.user).select_related("organization", "entered_by")[:200]
+        restrict(PublicExpense.objects.all(), request.user).select_related(
+            "organization", "entered_by__role__member"
+        )[:200]
     )
     return render(
         request, "integrity/expenses.html", {"rows": rows, "can_write": get_scope(request.user).can_write}

@@ -224,6 +224,14 @@ def key_task_figures(org: Any, period: Period, user: Any = None) -> dict[str, Fi
     }
 
 
+def _person(user: Any) -> str:
+    """A user as a report names them: their name, else their member record's, else the login."""
+    if user is None:
+        return ""
+    member = getattr(getattr(user, "role", None), "member", None)
+    return user.get_full_name() or (member.name if member else "") or user.get_username()
+
+
 def entered_results(org: Any, period: Period, user: Any = None) -> list[dict[str, Any]]:
     """The business results of the period as a report cites them: value, unit, period, the
     source document and who entered them (they are entered, not computed)."""
@@ -234,7 +242,7 @@ def entered_results(org: Any, period: Period, user: Any = None) -> list[dict[str
             organization_id__in=org_ids(org), period_end__gte=period.start, period_end__lte=period.end
         ),
         user,
-    ).select_related("entered_by", "organization")
+    ).select_related("entered_by__role__member", "organization")
     return [
         {
             "id": r.pk,
@@ -243,7 +251,7 @@ def entered_results(org: Any, period: Period, user: Any = None) -> list[dict[str
             "unit": r.unit,
             "period": r.period.label,
             "source": r.source_document,
-            "entered_by": r.entered_by.get_username() if r.entered_by else "",
+            "entered_by": _person(r.entered_by),
             "note": f"（经办人录入，来源：{r.source_document}）",
         }
         for r in rows.order_by("period_end", "name")
