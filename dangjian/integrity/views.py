@@ -141,7 +141,15 @@ def talks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrity/talks.html",
-        {"rows": rows, "year": year, "years": _years(year), "org": org, "kind": kind, "kinds": _talk_kinds()},
+        {
+            "rows": rows,
+            "year": year,
+            "years": _years(year),
+            "org": org,
+            "kind": kind,
+            "kinds": _talk_kinds(),
+            "can_write": get_scope(request.user).can_write,
+        },
     )
 
 

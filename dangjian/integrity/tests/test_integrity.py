@@ -184,3 +184,8 @@ def test_an_integrity_talk_is_recorded_as_its_own_kind_and_counted(bureau, perso
     assert talk.activity_type.code == "reminder_talk" and talk.talk_party_b == bureau.members[1]
     found = metrics.compute(["integrity.talks.reminder_talk"], bureau.branch_1, Period.year(2026))
     assert found["integrity.talks.reminder_talk"].evidence_ids == [talk.pk]
+
+
+def test_a_read_only_role_is_not_offered_the_talk_form(personas, login) -> None:  # type: ignore[no-untyped-def]
+    assert "登记谈话" not in login(personas.discipline).get(reverse("integrity:talks")).content.decode()
+    assert "登记谈话" in login(personas.agency_officer).get(reverse("integrity:talks")).content.decode()
