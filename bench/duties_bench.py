@@ -300,6 +300,10 @@ def build(bureaus: int) -> dict[str, int]:
             [ActivityCredit(activity=a, activity_type=a.activity_type, is_primary=True) for a in activities],
             batch_size=2000,
         )
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")  # as a database in use has statistics; the planner needs them
     return counts
 
 
@@ -388,6 +392,15 @@ def main() -> None:
                     f"  {url:38s} {median:8.1f} ms  (min {low:.1f})  {len(queries):3d} queries  {len(response.content) // 1024} KB",
                     flush=True,
                 )
+        from django.test import RequestFactory
+
+        from dangjian.duties.views import home_panel
+
+        for label, user in (("admin", admin), ("branch secretary", secretary)):
+            request = RequestFactory().get("/")
+            request.user = user
+            median, low = timed(lambda request=request: home_panel(request), args.runs)
+            print(f"\nhome panel of duties and integrity alone ({label}): {median:.1f} ms (min {low:.1f})")
     keys = [k for k in metrics.keys() if k.startswith(("duties.", "integrity."))]
     roots = list(Organization.objects.filter(depth=0))
     year = Period.year(2026)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.activities import attachments as files
-from dangjian.activities.choices import ActivityStatus, AttachmentKind, AttendanceStatus
+from dangjian.activities.choices import TALK_TYPES, ActivityStatus, AttachmentKind, AttendanceStatus
 from dangjian.activities.models import (
     Activity,
     ActivityCredit,
@@ -470,10 +470,12 @@ def do_record_talk(
     held_on: datetime.date,
     topic: str,
     place: str = "",
+    kind: str = "",
     acting_user: Any,
     via: str = "web",
 ) -> Activity:
-    """Record a heart-to-heart talk (谈心谈话): who with whom, when, about what."""
+    """Record a talk: who with whom, when, about what. ``kind`` is one of the talk types — a
+    heart-to-heart talk (谈心谈话, the default) or an integrity, reminder or admonishment talk."""
     require_write(acting_user)
     visible = restrict(Member.objects.all(), acting_user)
     errors: dict[str, str] = {}
@@ -489,13 +491,16 @@ def do_record_talk(
         errors["held_on"] = "谈话日期不能晚于今天。"
     if not (topic or "").strip():
         errors["topic"] = "请填写谈话主题。"
+    kind = kind or TALK
+    if kind not in TALK_TYPES:
+        errors["kind"] = "请选择谈话类别。"
     if errors:
         raise ValidationError(errors)
     org = (
         party_a.organization if get_scope(acting_user).covers(party_a.organization) else party_b.organization
     )
     _require_org_write(acting_user, org)
-    talk_type = ActivityType.objects.get(code=TALK)
+    talk_type = ActivityType.objects.get(code=kind)
     noon = timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(12, 0)))
     with audit.acting(acting_user, via):
         activity = Activity(

@@ -259,6 +259,7 @@ class MakeupForm(forms.Form):
 
 
 class TalkForm(forms.Form):
+    kind = forms.ChoiceField(label="谈话类别", required=False)
     party_a = MemberChoiceField(Member.objects.none(), label="谈话人")
     party_b = MemberChoiceField(Member.objects.none(), label="谈话对象")
     held_on = forms.DateField(label="谈话日期", widget=DateInput())
@@ -269,6 +270,13 @@ class TalkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["party_a"].queryset = member_choices(user)
         self.fields["party_b"].queryset = member_choices(user)
+        from dangjian.activities.choices import TALK_TYPES
+
+        # 谈心谈话 and the integrity talks (廉政谈话、提醒谈话、诫勉谈话) are recorded alike.
+        names = dict(
+            ActivityType.objects.filter(code__in=TALK_TYPES, active=True).values_list("code", "name")
+        )
+        self.fields["kind"].choices = [(code, names[code]) for code in TALK_TYPES if code in names]
 
 
 class AttachmentForm(forms.Form):

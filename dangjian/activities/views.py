@@ -420,14 +420,20 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def talk_new(request: HttpRequest) -> HttpResponse:
-    form = TalkForm(request.POST or None, user=request.user, initial={"held_on": today()})
+    form = TalkForm(
+        request.POST or None,
+        user=request.user,
+        initial={"held_on": today(), "kind": request.GET.get("kind", "talk")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             talk = actions.do_record_talk(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"已登记谈心谈话：{talk.talk_party_a} 与 {talk.talk_party_b}。")
+            messages.success(
+                request, f"已登记{talk.activity_type.name}：{talk.talk_party_a} 与 {talk.talk_party_b}。"
+            )
             if "again" in request.POST:
                 return redirect("activities:talk-new")
             return redirect(talk)

@@ -59,9 +59,10 @@ class LedgerForm(forms.ModelForm):
         self.user = user
         if self.org_field and self.org_field in self.fields:
             self.fields[self.org_field].queryset = writable_orgs(user, *self.org_kinds)
-            chosen = self._chosen_org() or org
+            chosen = self._chosen_org() or org or self._own_org()
             if chosen is not None and not self.is_bound and not self.instance.pk:
-                self.initial.setdefault(self.org_field, chosen.pk)
+                if not self.initial.get(self.org_field):
+                    self.initial[self.org_field] = chosen.pk
         else:
             chosen = org
         for name in self.people_fields:
@@ -71,6 +72,15 @@ class LedgerForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
+
+    def _own_org(self) -> Organization | None:
+        """A branch officer's own organization, the usual choice (None for agency-wide roles)."""
+        from dangjian.core.scope import get_scope
+
+        scope = get_scope(self.user)
+        if scope.whole_agency or not scope.org_id:
+            return None
+        return self.fields[self.org_field].queryset.filter(pk=scope.org_id).first()
 
     def _chosen_org(self) -> Organization | None:
         raw = self.data.get(self.org_field) if self.is_bound else None

@@ -87,7 +87,9 @@ class _Rollback(Exception):
 
 
 def _org_lookup(name: str, orgs: Any) -> Any:
-    found = list(orgs.filter(name=name)[:2]) or list(orgs.filter(short_name=name)[:2])
+    # The cell reader makes full-width brackets half-width (NFKC); names keep their own.
+    names = list(dict.fromkeys([name, name.replace("(", "（").replace(")", "）")]))
+    found = list(orgs.filter(name__in=names)[:2]) or list(orgs.filter(short_name__in=names)[:2])
     if not found:
         raise CellProblem(f"“{name}”不是您可以登记的党组织")
     if len(found) > 1:

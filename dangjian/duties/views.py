@@ -175,13 +175,30 @@ def _edit(
     org: Organization | None = None,
     files: bool = False,
 ) -> HttpResponse:
+    refresh = request.method == "GET" and request.headers.get("HX-Request")
+    field = getattr(form_class, "org_field", "")
+    if refresh and field and request.GET.get(field):
+        # The organization was changed in the form: offer that organization's people (htmx).
+        from dangjian.duties.forms import writable_orgs
+
+        org = writable_orgs(request.user).filter(pk=request.GET[field]).first() or org
     form = form_class(
         request.POST or None,
         (request.FILES or None) if files else None,
         instance=instance,
         user=request.user,
         org=org,
+        initial=request.GET.dict() if refresh else None,
     )
+    if field and field in form.fields:
+        form.fields[field].widget.attrs.update(
+            {
+                "hx-get": request.path,
+                "hx-trigger": "change",
+                "hx-target": "#form-body",
+                "hx-include": "closest form",
+            }
+        )
     if request.method == "POST" and form.is_valid():
         try:
             obj = actions.do_save(form.instance, acting_user=request.user)
@@ -462,7 +479,7 @@ def result_list(request: HttpRequest) -> HttpResponse:
         restrict(BusinessResult.objects.filter(period_end__year=year), request.user), org, "organization"
     )
     page = Paginator(
-        results.select_related("organization", "entered_by").order_by("-period_end", "name"), 50
+        results.select_related("organization", "entered_by__role__member").order_by("-period_end", "name"), 50
     ).get_page(request.GET.get("page"))
     return render(request, "duties/result_list.html", {**_filters(request, org, year), "page": page})
 

@@ -55,6 +55,15 @@ def missing_due(user: Any, on: datetime.date, until: datetime.date) -> list[DueI
             basis=conf.two_officers_basis(),
             level="danger",
         )
-        for branch, posts in branch_officers(user, on)
-        if not posts
+        for branch in branches_without(user, on)
     ]
+
+
+def branches_without(user: Any, on: datetime.date) -> list[Any]:
+    """Active branches in ``user``'s reach with neither officer on ``on`` (one query)."""
+    from dangjian.members.models import Post
+    from dangjian.orgs.models import Organization
+
+    staffed = Post.objects.current(on).filter(kind__in=TWO_OFFICER_POSTS).values("organization_id")
+    branches = Organization.objects.active(on).filter(kind__in=BRANCH_KINDS).exclude(pk__in=staffed)
+    return list(restrict(branches, user).order_by("order", "name"))

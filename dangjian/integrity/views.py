@@ -141,7 +141,15 @@ def talks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrity/talks.html",
-        {"rows": rows, "year": year, "years": _years(year), "org": org, "kind": kind, "kinds": _talk_kinds()},
+        {
+            "rows": rows,
+            "year": year,
+            "years": _years(year),
+            "org": org,
+            "kind": kind,
+            "kinds": _talk_kinds(),
+            "can_write": get_scope(request.user).can_write,
+        },
     )
 
 
@@ -214,7 +222,9 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access(Audience.OFFICERS)
 def expenses(request: HttpRequest) -> HttpResponse:
     rows = list(
-        restrict(PublicExpense.objects.all(), request.user).select_related("organization", "entered_by")[:200]
+        restrict(PublicExpense.objects.all(), request.user).select_related(
+            "organization", "entered_by__role__member"
+        )[:200]
     )
     return render(
         request, "integrity/expenses.html", {"rows": rows, "can_write": get_scope(request.user).can_write}

@@ -217,6 +217,11 @@ def test_import_is_all_or_nothing_and_names_row_and_column(bureau, personas) -> 
     assert any(
         str(p).startswith("第3行 A列（责任主体）：“第二党支部”不是您可以登记的党组织") for p in report.errors
     )
+    # An organization named with full-width brackets is found as written.
+    from dangjian.orgs.models import Organization
+
+    Organization.objects.filter(pk=bureau.branch_1.pk).update(name="第一党支部（办公室）")
+    good[0] = "第一党支部（办公室）"
     report = import_sheet(ITEMS, xlsx([header, good]), user=user, context=import_context(user))
     assert report.ok and report.created == 1
     item = ResponsibilityItem.objects.get()
@@ -367,3 +372,14 @@ def test_an_export_too_big_asks_for_an_organization(bureau, personas, login, mon
     response = client.get(reverse("duties:items-export") + f"?year=2026&org={bureau.branch_1.pk}")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [r[3] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["一"]
+
+
+def test_changing_the_organization_reloads_its_people(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.agency_officer)
+    url = reverse("duties:item-create") + f"?organization={bureau.branch_2.pk}&task=草稿"
+    body = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "李四清" in body and "赵一明" not in body and 'value="草稿"' in body
+    assert "<html" not in body  # only the fields
+    # A secretary's form starts on their own branch.
+    body = login(personas.secretary_of_branch_1).get(reverse("duties:item-create")).content.decode()
+    assert f'<option value="{bureau.branch_1.pk}" selected>' in body

@@ -160,3 +160,32 @@ def test_overview_lists_branches_and_talks(bureau, personas, login, held) -> Non
     body = login(personas.agency_officer).get(reverse("integrity:overview") + "?year=2026").content.decode()
     assert body.count("未配备") >= 2 and "提醒谈话" in body
     assert login(personas.member).get(reverse("integrity:overview")).status_code == 403
+
+
+def test_an_integrity_talk_is_recorded_as_its_own_kind_and_counted(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.activities.models import Activity
+
+    client = login(personas.secretary_of_branch_1)
+    assert (
+        'value="integrity_talk" selected'
+        in client.get(reverse("activities:talk-new") + "?kind=integrity_talk").content.decode()
+    )
+    client.post(
+        reverse("activities:talk-new"),
+        {
+            "kind": "reminder_talk",
+            "party_a": bureau.member_1.pk,
+            "party_b": bureau.members[1].pk,
+            "held_on": "2026-03-02",
+            "topic": "提醒",
+        },
+    )
+    talk = Activity.objects.get()
+    assert talk.activity_type.code == "reminder_talk" and talk.talk_party_b == bureau.members[1]
+    found = metrics.compute(["integrity.talks.reminder_talk"], bureau.branch_1, Period.year(2026))
+    assert found["integrity.talks.reminder_talk"].evidence_ids == [talk.pk]
+
+
+def test_a_read_only_role_is_not_offered_the_talk_form(personas, login) -> None:  # type: ignore[no-untyped-def]
+    assert "登记谈话" not in login(personas.discipline).get(reverse("integrity:talks")).content.decode()
+    assert "登记谈话" in login(personas.agency_officer).get(reverse("integrity:talks")).content.decode()

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from dangjian.core.period import Period
-from dangjian.metrics.base import as_of, scoped, subtree_ids
+from dangjian.metrics.base import as_of, scoped
 from dangjian.metrics.figures import Figure
+from dangjian.metrics.figures.duties import org_ids
 
 TALK_KINDS = {"integrity_talk": "廉政谈话", "reminder_talk": "提醒谈话", "admonishment_talk": "诫勉谈话"}
 TALK_KEYS = ("integrity.talks", *(f"integrity.talks.{code}" for code in TALK_KINDS))
@@ -24,7 +25,7 @@ def talk_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figure]
         scoped(
             Activity.objects.held()
             .within(period.start, period.end)
-            .filter(organization_id__in=subtree_ids(org), activity_type_id__in=list(types)),
+            .filter(organization_id__in=org_ids(org), activity_type_id__in=list(types)),
             user,
         )
         .order_by()
@@ -82,7 +83,7 @@ def rules_issued(org: Any, period: Period, user: Any = None) -> Figure:
 
     qs = scoped(
         UnitRule.objects.filter(
-            organization_id__in=subtree_ids(org), issued_on__gte=period.start, issued_on__lte=period.end
+            organization_id__in=org_ids(org), issued_on__gte=period.start, issued_on__lte=period.end
         ),
         user,
     )
@@ -97,7 +98,7 @@ def public_expense(org: Any, period: Period, user: Any = None) -> Figure:
     rows = list(
         scoped(
             PublicExpense.objects.filter(
-                organization_id__in=subtree_ids(org), year__gte=period.start.year, year__lte=period.end.year
+                organization_id__in=org_ids(org), year__gte=period.start.year, year__lte=period.end.year
             ),
             user,
         ).values_list("pk", "travel_abroad", "vehicles", "reception")
