@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dangjian.core.period import Period
-from dangjian.metrics.base import held_activities
+from dangjian.metrics.base import as_of, held_activities
 
 
 def highlight_activities(org: Any, period: Period, user: Any = None) -> list[tuple[int, str, str]]:
@@ -17,3 +17,55 @@ def highlight_activities(org: Any, period: Period, user: Any = None) -> list[tup
         .values_list("id", "topic", "highlight_text")
     )
     return [(pk, topic, text or "") for pk, topic, text in rows]
+
+
+ROLE_WORDS = {
+    "leading_group": "党组书记",
+    "organ_committee": "机关党委书记",
+    "general_branch": "党总支书记",
+    "branch": "党支部书记",
+}
+
+
+def subject_person(org: Any, period: Period, person: Any = None) -> tuple[str, str, int] | None:
+    """(name, post words, member id) of a 述职报告's subject: ``person`` when chosen, else the
+    secretary of ``org`` at the period's end (党组书记, 机关党委书记 …)."""
+    from dangjian.members.choices import PostKind
+    from dangjian.members.models import Post
+
+    role = ROLE_WORDS.get(org.kind, "书记")
+    day = as_of(period)
+    if person is not None:
+        post = Post.objects.current(on=day).filter(member=person, organization=org).order_by("kind").first()
+        if post is not None and post.kind != PostKind.SECRETARY:
+            role = f"{org.name.removeprefix(org.short_name or '')}{post.get_kind_display()}"
+        return person.name, role, person.pk
+    post = (
+        Post.objects.current(on=day)
+        .filter(organization=org, kind=PostKind.SECRETARY)
+        .select_related("member")
+        .first()
+    )
+    if post is None:
+        return None
+    return post.member.name, role, post.member_id
+
+
+def campaign_of(org: Any, period: Period, user: Any = None) -> tuple[str, str, int] | None:
+    """(name, goal formula, id) of the study campaign running in the period for ``org`` or the
+    nearest organization above it that ran one (a campaign is usually launched bureau-wide)."""
+    from django.db.models import Q
+
+    from dangjian.campaigns.models import Campaign
+    from dangjian.core.scope import restrict
+
+    org_ids = [org.pk, *reversed(org.ancestor_ids)]
+    qs = Campaign.objects.filter(organization_id__in=org_ids, started_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+    if user is not None:
+        qs = restrict(qs, user)
+    found = sorted(qs, key=lambda c: (org_ids.index(c.organization_id), -c.started_on.toordinal()))
+    if not found:
+        return None
+    return found[0].name, found[0].goal_formula, found[0].pk

@@ -23,6 +23,7 @@ from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import dues as dues_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
+from dangjian.metrics.figures import reports_extra as extra
 
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
 FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
@@ -212,3 +213,20 @@ register_family(
 )
 register_family(Family("attendance.status.", _attendance_keys, compute=act.attendance_by_status))
 register_family(Family("orgs.count.", _org_kind_keys, compute=orgs.org_counts))
+
+# Figures the report drafts need (metrics/figures/reports_extra.py).
+register("secretaries.no_lecture", extra.secretaries_without_lecture)
+register("activities.planned", extra.planned_activities)
+register("reflections.discipline", extra.discipline_reflections)
+register("members.admitted", extra.admitted)
+register("honours.count", extra.honours)
+register_family(
+    Family("talks.", lambda: list(extra.TALK_KEYS), compute=extra.talked_with, name="talks people")
+)
+register_family(
+    Family("rectification.", lambda: list(extra.RECTIFICATION_KEYS), compute=extra.rectification, name="rect")
+)
+register_family(Family("pledges.", lambda: list(extra.PLEDGE_KEYS), compute=extra.pledges, name="pledges"))
+register_family(Family("topics.", lambda: [], one=extra.topics))
+register_family(Family("overlap.", lambda: [], one=extra.overlap))
+register_family(Family("person.", lambda: [], one=extra.person))

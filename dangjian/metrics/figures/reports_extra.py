@@ -1,0 +1,281 @@
+"""Figures the report drafts need beyond the ledgers' own catalogues: the people talked with,
+secretaries who gave no lecture, planned activities, overlaps between counted types, named
+records (meeting topics, honours), a subject person's own part, and interim counts over the
+issue-10 ledgers (rectification, service pledges) until their own figure modules land.
+
+Every figure returns its value and the records behind it, as every figure does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dangjian.core.period import Period
+from dangjian.metrics.base import (
+    as_of,
+    held_activities,
+    members_active_on,
+    organizations_on,
+    scoped,
+    subtree_ids,
+)
+from dangjian.metrics.figures import Figure, percent
+
+# Reflections counted for integrity are those on discipline and warning topics (issue 11).
+DISCIPLINE_WORDS = ("纪律", "警示", "廉", "作风", "八项规定", "案", "党纪", "腐")
+
+
+def talked_with(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
+    """ "talks.people": members on the roll at the period's end who were talked *with* (the
+    谈话对象 of a held talk) — not the talkers; "talks.reach": those / members on the roll, in %."""
+    active = set(members_active_on(org, as_of(period), user).values_list("pk", flat=True))
+    talked = set(
+        held_activities(org, period)
+        .filter(credits__activity_type__code="talk", talk_party_b__isnull=False)
+        .values_list("talk_party_b_id", flat=True)
+    )
+    covered = sorted(talked & active)
+    return {
+        "talks.people": Figure("talks.people", "谈话对象", len(covered), "名", "members.member", covered),
+        "talks.reach": Figure(
+            "talks.reach",
+            "谈心谈话覆盖党员比例",
+            percent(len(covered), len(active)),
+            "%",
+            "members.member",
+            covered,
+            (len(covered), len(active)),
+        ),
+    }
+
+
+def secretaries_without_lecture(org: Any, period: Period, user: Any = None) -> Figure:
+    """Branches standing at the period's end whose secretary gave no held 党课 in the period
+    (支部工作条例 Art 16: the secretary lectures at least once a year)."""
+    from dangjian.orgs.choices import OrgKind
+
+    branches = organizations_on(org, as_of(period), user).filter(
+        kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH]
+    )
+    lectured = set(
+        held_activities(org, period)
+        .filter(credits__activity_type__code="party_lecture", lecturer_is_secretary=True)
+        .values_list("organization_id", flat=True)
+    )
+    ids = sorted(pk for pk in branches.values_list("pk", flat=True) if pk not in lectured)
+    return Figure("secretaries.no_lecture", "书记未讲党课的党支部", len(ids), "个", "orgs.organization", ids)
+
+
+def planned_activities(org: Any, period: Period, user: Any = None) -> Figure:
+    """Activities planned (not yet held) for a day within the period."""
+    from dangjian.activities.choices import ActivityStatus
+    from dangjian.activities.models import Activity
+
+    qs = Activity.objects.filter(
+        organization_id__in=subtree_ids(org),
+        status__in=[ActivityStatus.PLANNED, ActivityStatus.APPROVED],
+        planned_at__date__gte=period.start,
+        planned_at__date__lte=period.end,
+    )
+    ids = sorted(scoped(qs, user).values_list("pk", flat=True))
+    return Figure("activities.planned", "计划开展的组织生活", len(ids), "次", "activities.activity", ids)
+
+
+def topics(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "topics.<type>": held activities of a type, with their topics as the named records."""
+    rows = list(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code=code)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    return Figure(
+        f"topics.{code}",
+        "活动主题",
+        len(rows),
+        "次",
+        "activities.activity",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
+
+
+def _short_topic(topic: str) -> str:
+    for prefix in ("党组理论学习中心组", "双周讲坛：", "主题党日：", "党课："):
+        topic = topic.removeprefix(prefix)
+    return topic.strip('“”"')
+
+
+def overlap(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "overlap.<a>.<b>": held activities counted both as type a and type b (a theme day that
+    was also warning education), so a draft can say the overlap instead of counting it twice."""
+    first, _, second = suffix.partition(".")
+    ids = sorted(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code=first)
+        .filter(pk__in=held_activities(org, period).filter(credits__activity_type__code=second).values("pk"))
+        .values_list("pk", flat=True)
+    )
+    return Figure(f"overlap.{suffix}", "同时计入两类的活动", len(ids), "次", "activities.activity", ids)
+
+
+# A subject person's own part (述职报告): "person.<member id>.<what>".
+PERSON_WHAT = {
+    "hosted": ("主持会议", "次"),
+    "lectured": ("讲党课", "次"),
+    "talked": ("开展谈心谈话", "人次"),
+    "liaison": ("到联系支部调研指导", "次"),
+    "hearing": ("听取党建工作汇报", "次"),
+    "central_study": ("主持中心组学习", "次"),
+}
+
+
+def person(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
+    member_id, _, what = suffix.partition(".")
+    label, unit = PERSON_WHAT[what]
+    held = held_activities(org, period, user)
+    pid = int(member_id)
+    if what == "hosted":
+        qs = held.filter(host_id=pid).exclude(credits__activity_type__code__in=["talk", "central_study"])
+    elif what == "central_study":
+        qs = held.filter(host_id=pid, credits__activity_type__code="central_study")
+    elif what == "lectured":
+        qs = held.filter(lecturer_id=pid, credits__activity_type__code="party_lecture")
+    elif what == "talked":
+        qs = held.filter(talk_party_a_id=pid)
+    elif what == "liaison":
+        qs = held.filter(credits__activity_type__code="liaison_visit").filter(
+            Q(host_id=pid) | Q(attendances__member_id=pid)
+        )
+    else:
+        qs = held.filter(credits__activity_type__code="report_hearing").filter(
+            Q(host_id=pid) | Q(attendances__member_id=pid)
+        )
+    ids = sorted(set(qs.values_list("pk", flat=True)))
+    return Figure(f"person.{suffix}", label, len(ids), unit, "activities.activity", ids)
+
+
+def discipline_reflections(org: Any, period: Period, user: Any = None) -> Figure:
+    """Reflections on discipline or warning topics (by title, or written after a warning-education
+    session): the ones an integrity report counts, not every study note."""
+    from dangjian.activities.models import Reflection
+
+    words = Q()
+    for word in DISCIPLINE_WORDS:
+        words |= Q(title__contains=word)
+    qs = Reflection.objects.filter(
+        member__organization_id__in=subtree_ids(org),
+        submitted_on__gte=period.start,
+        submitted_on__lte=period.end,
+    ).filter(words | Q(activity__credits__activity_type__code="warning_education"))
+    ids = sorted(set(scoped(qs, user).values_list("pk", flat=True)))
+    return Figure("reflections.discipline", "纪律教育心得体会", len(ids), "篇", "activities.reflection", ids)
+
+
+def admitted(org: Any, period: Period, user: Any = None) -> Figure:
+    """Members admitted (入党时间) within the period in the subtree."""
+    from dangjian.members.models import Member
+
+    qs = Member.objects.filter(
+        organization_id__in=subtree_ids(org), admission_date__gte=period.start, admission_date__lte=period.end
+    )
+    ids = sorted(scoped(qs, user).values_list("pk", flat=True))
+    return Figure("members.admitted", "新发展党员", len(ids), "名", "members.member", ids)
+
+
+def honours(org: Any, period: Period, user: Any = None) -> Figure:
+    """Honours granted within the period to the subtree's organizations and members, named."""
+    from dangjian.honours.models import Honour
+
+    qs = scoped(
+        Honour.objects.filter(
+            organization_id__in=subtree_ids(org), awarded_on__gte=period.start, awarded_on__lte=period.end
+        ),
+        user,
+    ).order_by("awarded_on", "pk")
+    rows = list(qs.values_list("pk", "title"))
+    names = tuple(dict.fromkeys(title for _pk, title in rows))
+    return Figure(
+        "honours.count",
+        "获得表彰",
+        len(rows),
+        "项",
+        "honours.honour",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
+
+
+def rectification(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
+    """Findings to rectify in the subtree at the period's end: still open, and open past their
+    deadline (interim, until metrics/figures/rectification.py lands)."""
+    from dangjian.rectification.models import Finding
+
+    day = as_of(period)
+    qs = scoped(
+        Finding.objects.filter(organization_id__in=subtree_ids(org), found_on__lte=day).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+        ),
+        user,
+    )
+    open_ids = sorted(qs.values_list("pk", flat=True))
+    overdue = sorted(qs.filter(deadline__lt=day).values_list("pk", flat=True))
+    return {
+        "rectification.open": Figure(
+            "rectification.open", "未销号整改问题", len(open_ids), "个", "rectification.finding", open_ids
+        ),
+        "rectification.overdue": Figure(
+            "rectification.overdue",
+            "逾期未销号整改问题",
+            len(overdue),
+            "个",
+            "rectification.finding",
+            overdue,
+        ),
+    }
+
+
+def pledges(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
+    """Service-to-the-public items (我为群众办实事): collected and solved within the period, and
+    open or overdue at its end (interim, until metrics/figures/campaigns.py lands)."""
+    from dangjian.campaigns.choices import PledgeStatus
+    from dangjian.campaigns.models import ServicePledge
+
+    day = as_of(period)
+    mine = scoped(ServicePledge.objects.filter(organization_id__in=subtree_ids(org)), user)
+    collected = sorted(
+        mine.filter(collected_on__gte=period.start, collected_on__lte=period.end).values_list("pk", flat=True)
+    )
+    solved = sorted(
+        mine.filter(solved_on__gte=period.start, solved_on__lte=period.end).values_list("pk", flat=True)
+    )
+    mechanism = sorted(
+        mine.filter(
+            status=PledgeStatus.MECHANISM, solved_on__gte=period.start, solved_on__lte=period.end
+        ).values_list("pk", flat=True)
+    )
+    still_open = mine.filter(collected_on__lte=day).filter(Q(solved_on__isnull=True) | Q(solved_on__gt=day))
+    open_ids = sorted(still_open.values_list("pk", flat=True))
+    overdue = sorted(still_open.filter(deadline__lt=day).values_list("pk", flat=True))
+    model = "campaigns.servicepledge"
+    return {
+        "pledges.collected": Figure(
+            "pledges.collected", "收集群众诉求", len(collected), "件", model, collected
+        ),
+        "pledges.solved": Figure("pledges.solved", "办结群众诉求", len(solved), "件", model, solved),
+        "pledges.mechanism": Figure(
+            "pledges.mechanism", "形成长效机制", len(mechanism), "项", model, mechanism
+        ),
+        "pledges.open": Figure("pledges.open", "在办群众诉求", len(open_ids), "件", model, open_ids),
+        "pledges.overdue": Figure(
+            "pledges.overdue", "逾期未办结群众诉求", len(overdue), "件", model, overdue
+        ),
+    }
+
+
+TALK_KEYS = ("talks.people", "talks.reach")
+RECTIFICATION_KEYS = ("rectification.open", "rectification.overdue")
+PLEDGE_KEYS = ("pledges.collected", "pledges.solved", "pledges.mechanism", "pledges.open", "pledges.overdue")
