@@ -81,6 +81,9 @@ LEAVE_REASONS = ["出差", "公务外出", "病假", "参加培训", "年休假"
 PLACES = ["机关三楼会议室", "党员活动室", "五楼小会议室", "机关党建活动中心"]
 
 
+TALK_CODES = ("talk", "integrity_talk", "reminder_talk", "admonishment_talk")
+
+
 def _weekday(day: datetime.date) -> datetime.date:
     """Move a Saturday or Sunday to the next Monday: meetings are held on working days."""
     while day.weekday() >= 5:
@@ -231,6 +234,10 @@ class _Builder:
             lecturer=lecturer,
             **fields,
         )
+        if "host" not in fields and code not in TALK_CODES:
+            # Meetings are chaired by the organization's secretary (a cell's by its branch's),
+            # so a 述职报告 can tell what its subject chaired from what the branches held.
+            activity.host = self._secretary_on(org.parent if org.kind == "cell" else org, day)
         if lecturer is not None:
             secretary = self._secretary_on(org.parent if org.kind == "cell" else org, day)
             activity.lecturer_is_secretary = secretary is not None and secretary.pk == lecturer.pk
@@ -351,8 +358,15 @@ class _Builder:
         oc = self.ctx.organ_committee
         branch = self.ctx.branches[0]
         day = _weekday(month.replace(day=self.rng.randint(25, 28)))
-        self._add(branch, "biweekly_forum", day, "双周讲坛：青年干部学习分享", hour=16)
-        del oc
+        # The 机关党委 runs the forum for the whole organ: its secretary chairs it.
+        self._add(
+            branch,
+            "biweekly_forum",
+            day,
+            "双周讲坛：青年干部学习分享",
+            hour=16,
+            host=self._secretary_on(oc, day),
+        )
 
     def _yearly(self) -> None:
         ctx = self.ctx
@@ -374,6 +388,7 @@ class _Builder:
                     _weekday(datetime.date(year, 4, 20)),
                     "观看警示教育片《财政系统典型案例》",
                     hour=15,
+                    host=self._secretary_on(ctx.organ_committee, datetime.date(year, 4, 20)),
                 )
             self._add(
                 ctx.leading_group,

@@ -30,8 +30,8 @@ ROLE_WORDS = {
 def subject_person(org: Any, period: Period, person: Any = None) -> tuple[str, str, int] | None:
     """(name, post words, member id) of a 述职报告's subject: ``person`` when chosen, else the
     secretary of ``org`` at the period's end (党组书记, 机关党委书记 …)."""
-    from dangjian.members.choices import PostKind
     from dangjian.members.models import Post
+    from dangjian.orgs.choices import PostKind
 
     role = ROLE_WORDS.get(org.kind, "书记")
     day = as_of(period)

@@ -169,6 +169,8 @@ def fill_words(text: str, ctx: Context) -> str:
             return f"{ctx.year}年"
         if key == "end":
             return ctx.end_words
+        if key == "congress":
+            return ctx.congress
         return ctx.word(key) if key in WORD_KEYS else match.group(0)
 
     return PLACEHOLDER.sub(put, text)
@@ -327,6 +329,9 @@ def compose(template: Mapping[str, Any], ctx: Context) -> Document:
         rendered = render_sentence(ctx.pick(variants, "closing"), ctx, series)
         if rendered:
             document.blocks.append(Block("paragraph", rendered))
+    for variants in template.get("signature", []):
+        rendered = render_sentence(ctx.pick(variants, "signature"), ctx, series)
+        document.blocks.append(Block("signature", rendered or [Run("述职人："), prompt("述职人姓名")]))
     return document
 
 

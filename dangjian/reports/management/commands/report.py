@@ -35,6 +35,24 @@ def find_org(text: str) -> Organization:
     return matches[0]
 
 
+def find_person(text: str, org: Organization) -> Any:
+    """A 述职人 by member id or name among the organization's post holders and members."""
+    from dangjian.members.models import Member
+
+    if text.isdigit():
+        found = Member.objects.filter(pk=int(text)).first()
+        if found:
+            return found
+    matches = list(Member.objects.filter(name=text))
+    if not matches:
+        raise CommandError(f"找不到党员“{text}”（可填编号或姓名）。")
+    if len(matches) > 1:
+        raise CommandError(
+            f"姓名“{text}”对应多名党员（编号 {', '.join(str(m.pk) for m in matches)}），请改用编号。"
+        )
+    return matches[0]
+
+
 class Command(BaseCommand):
     help = "根据台账生成报告初稿并导出（docx、txt、json 或 pdf）。"
 
@@ -44,6 +62,7 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="期间，如 2022、2022H1、2022Q3、2022-05")
         parser.add_argument("--format", choices=["docx", "txt", "json", "pdf"], default="docx")
         parser.add_argument("--out", required=True, help="输出文件；- 表示标准输出（txt/json）")
+        parser.add_argument("--person", help="述职人（党员编号或姓名），默认该党组织书记")
 
     def handle(self, *args: Any, **options: Any) -> None:
         genre = Genre.objects.filter(code=options["genre"]).first()
@@ -55,7 +74,8 @@ class Command(BaseCommand):
             period = Period.parse(options["period"])
         except PeriodError as exc:
             raise CommandError(str(exc)) from exc
-        built = build(genre.body, org, period, genre_code=genre.code)
+        person = find_person(options["person"], org) if options.get("person") else None
+        built = build(genre.body, org, period, genre_code=genre.code, person=person)
         fmt = options["format"]
         if fmt == "json":
             data = json.dumps(
