@@ -290,11 +290,12 @@ def compose(template: Mapping[str, Any], ctx: Context) -> Document:
     if ctx.inputs.opening.strip():
         document.paragraph(ctx.inputs.opening.strip())
     else:
+        # "openings": groups tried in order (one naming a campaign, then one that need not).
         opening = None
         for index, variants in enumerate(template.get("openings", [template.get("opening", [])])):
-            rendered = render_sentence(ctx.pick(variants, f"opening{index}"), ctx, series)
-            if rendered:
-                opening = (opening or []) + rendered
+            opening = render_sentence(ctx.pick(variants, f"opening{index}"), ctx, series)
+            if opening:
+                break
         document.blocks.append(Block("paragraph", _merge(opening or [prompt("开头段")])))
 
     for part_index, part in enumerate(template.get("parts", []), start=1):
