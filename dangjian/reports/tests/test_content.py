@@ -26,7 +26,10 @@ MINIMUM = {
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
+    from django.db import transaction
+
+    # One demo bureau for the module, rolled back afterwards so no other test sees it.
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("demo", verbosity=0)
         from dangjian.orgs.models import Organization
 
@@ -34,6 +37,7 @@ def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
             "党组": Organization.objects.get(kind="leading_group"),
             "机关党委": Organization.objects.get(kind="organ_committee"),
         }
+        transaction.set_rollback(True)
 
 
 def draft(code: str, org, period: str):  # type: ignore[no-untyped-def]
