@@ -154,8 +154,11 @@ def person(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
         qs = held.filter(credits__activity_type__code="report_hearing").filter(
             Q(host_id=pid) | Q(attendances__member_id=pid)
         )
-    ids = sorted(set(qs.values_list("pk", flat=True)))
-    return Figure(f"person.{suffix}", label, len(ids), unit, "activities.activity", ids)
+    rows = sorted(set(qs.values_list("held_on", "pk", "topic")))
+    ids = sorted({pk for _day, pk, _topic in rows})
+    # What the person chaired or taught, by topic (talks have no topic worth quoting).
+    names = () if what == "talked" else tuple(dict.fromkeys(_short_topic(t) for _d, _pk, t in rows if t))
+    return Figure(f"person.{suffix}", label, len(ids), unit, "activities.activity", ids, names=names)
 
 
 def discipline_reflections(org: Any, period: Period, user: Any = None) -> Figure:

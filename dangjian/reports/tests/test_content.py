@@ -59,15 +59,7 @@ def test_every_declared_kind_appears_in_every_draft(demo, code) -> None:  # type
             assert missing_kinds(load_builtin(code), document) == [], (code, org.name, period)
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(reason="briefing still shares 37% of sentences"))
-        if c == "model_organ_briefing"
-        else c
-        for c in BUILTIN_CODES
-    ],
-)
+@pytest.mark.parametrize("code", BUILTIN_CODES)
 def test_two_consecutive_years_share_at_most_30_percent_of_sentences(demo, code) -> None:  # type: ignore[no-untyped-def]
     for org in demo.values():
         share = shared_share(draft(code, org, "2024"), draft(code, org, "2025"))
