@@ -434,6 +434,7 @@ def _listed_part(
             for i, entry in enumerate(entries, start=1)
         ]
     drafted: list[list[Run]] = []
+    fired: set[str] = set()
     chosen = part.get("rules")
     pool = rules.PROBLEMS if source == "problems" else rules.NEXT_STEPS
     for rule in pool:
@@ -447,11 +448,16 @@ def _listed_part(
         )
         if rendered:
             drafted.append(rendered)
+            fired.add(rule.code)
         if len(drafted) >= part.get("max", 4):
             break
-    for index, variants in enumerate(part.get("items", [])):
+    for index, spec in enumerate(part.get("items", [])):
         if len(drafted) >= part.get("max", 5) + 1:
             break
+        # {"text": […], "unless": [rule codes]}: a standing commitment a fired rule already makes.
+        variants = spec.get("text", []) if isinstance(spec, dict) else spec
+        if isinstance(spec, dict) and fired & set(spec.get("unless", [])):
+            continue
         rendered = render_sentence(ctx.pick(variants, f"{source}|own{index}"), ctx, series)
         if rendered:
             drafted.append(rendered)

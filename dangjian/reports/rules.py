@@ -119,8 +119,8 @@ PROBLEMS: tuple[Rule, ...] = (
         "attended_nothing",
         "members.attended_nothing",
         (
-            "党员教育管理还有薄弱环节，{span}有{members.attended_nothing}党员没有参加过任何组织生活。",
-            "个别党员参加组织生活不经常，{span}仍有{members.attended_nothing}党员未参加任何组织生活。",
+            "党员教育管理还有薄弱环节，{span}有{members.attended_nothing}没有参加过任何组织生活。",
+            "个别党员参加组织生活不经常，{span}仍有{members.attended_nothing}未参加任何组织生活。",
         ),
     ),
     Rule(
