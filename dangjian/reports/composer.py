@@ -157,7 +157,7 @@ def names_text(figure: FigureLike) -> str:
 
 
 def fill_words(text: str, ctx: Context) -> str:
-    """``text`` with the context's words put in (prompts: no figures, only words)."""
+    """``text`` with the context's words put in (prompts and headings: no figures, only words)."""
 
     def put(match: re.Match[str]) -> str:
         key = match.group(2)
@@ -171,6 +171,10 @@ def fill_words(text: str, ctx: Context) -> str:
             return ctx.end_words
         if key == "congress":
             return ctx.congress
+        if key == "span":
+            # A prompt names its period in full ("2025年…"): what to look up is then unambiguous,
+            # and two years' prompts are two years' questions.
+            return ctx.period_words
         return ctx.word(key) if key in WORD_KEYS else match.group(0)
 
     return PLACEHOLDER.sub(put, text)
