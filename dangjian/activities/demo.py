@@ -53,6 +53,12 @@ THEME_TOPICS = [
     "践行“四下基层”制度",
     "年度工作回顾与作风建设",
 ]
+HIGHLIGHTS = {
+    (2, 5): "结合“我为群众办实事”，支部党员走进联系社区开设“财政政策小课堂”，为居民讲解惠民补贴申领流程，"
+    "现场解答群众咨询，把政策讲到家门口。",
+    (4, 9): "支部组织党员深入社区和企业开展财政政策宣讲，把减税降费、稳岗补贴等政策送到群众身边，"
+    "逐步形成“政策宣讲进社区”支部品牌。",
+}
 COMMITTEE_TOPICS = [
     "研究本月主题党日安排",
     "研究党员发展和教育管理工作",
@@ -307,7 +313,10 @@ class _Builder:
             also = ("warning_education",)
         elif month.month in (7,):
             also = ("party_lecture",)
-        self._add(branch, "theme_day", day, f"主题党日：{topic}", hour=14, also=also)
+        # Two branches' theme days are marked as highlights each year (the reports' 特色亮点).
+        highlight = HIGHLIGHTS.get((index, month.month))
+        extra = {"is_highlight": True, "highlight_text": highlight} if highlight else {}
+        self._add(branch, "theme_day", day, f"主题党日：{topic}", hour=14, also=also, **extra)
         if quarter_end:
             self._general_meeting(index, branch, month)
             self._lecture(index, branch, month)
