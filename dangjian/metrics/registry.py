@@ -230,3 +230,4 @@ register_family(Family("pledges.", lambda: list(extra.PLEDGE_KEYS), compute=extr
 register_family(Family("topics.", lambda: [], one=extra.topics))
 register_family(Family("overlap.", lambda: [], one=extra.overlap))
 register_family(Family("person.", lambda: [], one=extra.person))
+register_family(Family("reach.", lambda: [], one=extra.reach))

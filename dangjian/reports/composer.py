@@ -288,7 +288,11 @@ def compose(template: Mapping[str, Any], ctx: Context) -> Document:
     """The report draft for ``template`` filled with ``ctx``'s figures and inputs."""
     series = template.get("series", {})
     kinds = {k["code"]: k for k in template.get("kinds", [])}
-    title = ctx.pick(template.get("title", "{org}{period}工作总结"), "title")
+    titles = template.get("title", "{org}{period}工作总结")
+    title = ctx.pick(titles, "title")
+    if _missing_word(title, ctx) and isinstance(titles, list):
+        # "{org}{campaign}工作总结" without a campaign on record: a title that needs none.
+        title = next((t for t in titles if not _missing_word(t, ctx)), title)
     document = Document(title=fill_words(title, ctx))
 
     if ctx.inputs.opening.strip():
@@ -338,6 +342,10 @@ def compose(template: Mapping[str, Any], ctx: Context) -> Document:
         rendered = render_sentence(ctx.pick(variants, "signature"), ctx, series)
         document.blocks.append(Block("signature", rendered or [Run("述职人："), prompt("述职人姓名")]))
     return document
+
+
+def _missing_word(text: str, ctx: Context) -> bool:
+    return any(key in WORD_KEYS and not ctx.word(key) for _mode, key in PLACEHOLDER.findall(text))
 
 
 def _kind_prompt(kinds: Mapping[str, Any], code: str, fallback: str, ctx: Context) -> str:
@@ -418,7 +426,8 @@ def _highlights(section: Mapping[str, Any], ctx: Context, kinds: Mapping[str, An
         ]
     paragraphs = []
     for item_title, text, key in ctx.inputs.highlights:
-        runs = [Run(f"{item_title}。")]
+        # "主题党日：深入社区开展政策宣讲" → the topic itself; the text says what was done.
+        runs = [Run(f"{re.sub(r'^[^：]{2,6}：', '', item_title)}。")]
         runs.append(Run(text, "figure", key) if key else Run(text))
         paragraphs.append(_Paragraph(_merge(runs), {kind: "data"} if kind else {}))
     return _number(paragraphs)

@@ -84,10 +84,12 @@ def planned_activities(org: Any, period: Period, user: Any = None) -> Figure:
 
 
 def topics(code: str, org: Any, period: Period, user: Any = None) -> Figure:
-    """ "topics.<type>": held activities of a type, with their topics as the named records."""
+    """ "topics.<type>": held activities of a type (their primary type), with their topics as the
+    named records."""
+    # By primary type: a general meeting also counted as study has a meeting's topic, not a study's.
     rows = list(
         held_activities(org, period, user)
-        .filter(credits__activity_type__code=code)
+        .filter(activity_type__code=code)
         .order_by("held_on", "pk")
         .values_list("pk", "topic")
     )
@@ -282,3 +284,16 @@ def pledges(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
 TALK_KEYS = ("talks.people", "talks.reach")
 RECTIFICATION_KEYS = ("rectification.open", "rectification.overdue")
 PLEDGE_KEYS = ("pledges.collected", "pledges.solved", "pledges.mechanism", "pledges.open", "pledges.overdue")
+
+
+def reach(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "reach.<type>": organizations of the subtree where a held activity of the type took place
+    (how many branches the leaders' lectures reached)."""
+    ids = sorted(
+        set(
+            held_activities(org, period, user)
+            .filter(credits__activity_type__code=code)
+            .values_list("organization_id", flat=True)
+        )
+    )
+    return Figure(f"reach.{code}", "覆盖党组织", len(ids), "个", "orgs.organization", ids)
