@@ -54,6 +54,7 @@ class InputsForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = subject_choices(self.instance.organization)
+        self.fields["subject"].empty_label = "（默认：该党组织书记）"
 
     class Meta:
         model = Draft
