@@ -19,12 +19,18 @@ def highlight_activities(org: Any, period: Period, user: Any = None) -> list[tup
     return [(pk, topic, text or "") for pk, topic, text in rows]
 
 
-ROLE_WORDS = {
-    "leading_group": "党组书记",
-    "organ_committee": "机关党委书记",
-    "general_branch": "党总支书记",
-    "branch": "党支部书记",
+ORG_WORDS = {
+    "leading_group": "党组",
+    "organ_committee": "机关党委",
+    "general_branch": "党总支",
+    "branch": "党支部",
 }
+
+
+def _role(org: Any, post_label: str) -> str:
+    """ "机关党委书记", "机关党委副书记", "党组成员" — the post as a report names its holder."""
+    prefix = ORG_WORDS.get(org.kind, "")
+    return post_label if post_label.startswith(prefix) else f"{prefix}{post_label}"
 
 
 def subject_person(org: Any, period: Period, person: Any = None) -> tuple[str, str, int] | None:
@@ -33,22 +39,16 @@ def subject_person(org: Any, period: Period, person: Any = None) -> tuple[str, s
     from dangjian.members.models import Post
     from dangjian.orgs.choices import PostKind
 
-    role = ROLE_WORDS.get(org.kind, "书记")
     day = as_of(period)
+    posts = Post.objects.current(on=day).filter(organization=org)
     if person is not None:
-        post = Post.objects.current(on=day).filter(member=person, organization=org).order_by("kind").first()
-        if post is not None and post.kind != PostKind.SECRETARY:
-            role = f"{org.name.removeprefix(org.short_name or '')}{post.get_kind_display()}"
-        return person.name, role, person.pk
-    post = (
-        Post.objects.current(on=day)
-        .filter(organization=org, kind=PostKind.SECRETARY)
-        .select_related("member")
-        .first()
-    )
+        post = posts.filter(member=person).order_by("kind").first()
+        label = post.get_kind_display() if post is not None else PostKind.SECRETARY.label
+        return person.name, _role(org, label), person.pk
+    post = posts.filter(kind=PostKind.SECRETARY).select_related("member").first()
     if post is None:
         return None
-    return post.member.name, role, post.member_id
+    return post.member.name, _role(org, PostKind.SECRETARY.label), post.member_id
 
 
 def campaign_of(org: Any, period: Period, user: Any = None) -> tuple[str, str, int] | None:

@@ -87,8 +87,12 @@ def test_accountability_report_is_the_secretarys_own(demo) -> None:  # type: ign
         text = document.plain_text()
         assert document.blocks[-1].type == "signature"
         assert document.blocks[-1].text == f"述职人：{secretary.name}"
+        opening = document.blocks[0].text
+        assert "本人" in opening
         if name == "机关党委":
-            assert "本人作为党组书记" not in text and "本人作为机关党委书记" in text or "机关党委书记" in text
+            assert "党组书记" not in text and "机关党委书记" in opening
+        else:
+            assert "党组书记" in opening
 
 
 def test_weak_talk_coverage_is_a_problem_not_an_achievement() -> None:
@@ -111,3 +115,19 @@ def test_weak_talk_coverage_is_a_problem_not_an_achievement() -> None:
 def test_full_year_drafts_reach_their_length(demo, code) -> None:  # type: ignore[no-untyped-def]
     for org in demo.values():
         assert length(draft(code, org, "2025")) >= MINIMUM[code], (code, org.name)
+
+
+def test_a_chosen_subject_signs_and_speaks_in_their_own_post(demo) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.members.models import Post
+
+    org = demo["机关党委"]
+    deputy = Post.objects.current().get(organization=org, kind="deputy_secretary").member
+    document = build(
+        load_builtin("accountability_report"),
+        org,
+        Period.parse("2025"),
+        genre_code="accountability_report",
+        person=deputy,
+    ).document
+    assert document.blocks[-1].text == f"述职人：{deputy.name}"
+    assert "机关党委副书记" in document.blocks[0].text  # the opening says whose report it is
