@@ -57,6 +57,12 @@ THEME_TOPICS = [
     "践行“四下基层”制度",
     "年度工作回顾与作风建设",
 ]
+HIGHLIGHTS = {
+    (2, 5): "结合“我为群众办实事”，支部党员走进联系社区开设“财政政策小课堂”，为居民讲解惠民补贴申领流程，"
+    "现场解答群众咨询，把政策讲到家门口。",
+    (4, 9): "支部组织党员深入社区和企业开展财政政策宣讲，把减税降费、稳岗补贴等政策送到群众身边，"
+    "逐步形成“政策宣讲进社区”支部品牌。",
+}
 COMMITTEE_TOPICS = [
     "研究本月主题党日安排",
     "研究党员发展和教育管理工作",
@@ -83,6 +89,9 @@ STUDY_TOPICS = [
 ]
 LEAVE_REASONS = ["出差", "公务外出", "病假", "参加培训", "年休假", "下乡调研"]
 PLACES = ["机关三楼会议室", "党员活动室", "五楼小会议室", "机关党建活动中心"]
+
+
+TALK_CODES = ("talk", "integrity_talk", "reminder_talk", "admonishment_talk")
 
 
 def _weekday(day: datetime.date) -> datetime.date:
@@ -235,6 +244,10 @@ class _Builder:
             lecturer=lecturer,
             **fields,
         )
+        if "host" not in fields and code not in TALK_CODES:
+            # Meetings are chaired by the organization's secretary (a cell's by its branch's),
+            # so a 述职报告 can tell what its subject chaired from what the branches held.
+            activity.host = self._secretary_on(org.parent if org.kind == "cell" else org, day)
         if lecturer is not None:
             secretary = self._secretary_on(org.parent if org.kind == "cell" else org, day)
             activity.lecturer_is_secretary = secretary is not None and secretary.pk == lecturer.pk
@@ -304,7 +317,10 @@ class _Builder:
             also = ("warning_education",)
         elif month.month in (7,):
             also = ("party_lecture",)
-        self._add(branch, "theme_day", day, f"主题党日：{topic}", hour=14, also=also)
+        # Two branches' theme days are marked as highlights each year (the reports' 特色亮点).
+        highlight = HIGHLIGHTS.get((index, month.month))
+        extra = {"is_highlight": True, "highlight_text": highlight} if highlight else {}
+        self._add(branch, "theme_day", day, f"主题党日：{topic}", hour=14, also=also, **extra)
         if quarter_end:
             self._general_meeting(index, branch, month)
             self._lecture(index, branch, month)
@@ -355,8 +371,15 @@ class _Builder:
         oc = self.ctx.organ_committee
         branch = self.ctx.branches[0]
         day = _weekday(month.replace(day=self.rng.randint(25, 28)))
-        self._add(branch, "biweekly_forum", day, "双周讲坛：青年干部学习分享", hour=16)
-        del oc
+        # The 机关党委 runs the forum for the whole organ: its secretary chairs it.
+        self._add(
+            branch,
+            "biweekly_forum",
+            day,
+            "双周讲坛：青年干部学习分享",
+            hour=16,
+            host=self._secretary_on(oc, day),
+        )
 
     def _yearly(self) -> None:
         ctx = self.ctx
@@ -378,6 +401,7 @@ class _Builder:
                     _weekday(datetime.date(year, 4, 20)),
                     "观看警示教育片《财政系统典型案例》",
                     hour=15,
+                    host=self._secretary_on(ctx.organ_committee, datetime.date(year, 4, 20)),
                 )
             self._add(
                 ctx.leading_group,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dangjian.core.period import Period
-from dangjian.metrics.base import held_activities
+from dangjian.metrics.base import as_of, held_activities
 
 
 def highlight_activities(org: Any, period: Period, user: Any = None) -> list[tuple[int, str, str]]:
@@ -17,3 +17,55 @@ def highlight_activities(org: Any, period: Period, user: Any = None) -> list[tup
         .values_list("id", "topic", "highlight_text")
     )
     return [(pk, topic, text or "") for pk, topic, text in rows]
+
+
+ORG_WORDS = {
+    "leading_group": "党组",
+    "organ_committee": "机关党委",
+    "general_branch": "党总支",
+    "branch": "党支部",
+}
+
+
+def _role(org: Any, post_label: str) -> str:
+    """ "机关党委书记", "机关党委副书记", "党组成员" — the post as a report names its holder."""
+    prefix = ORG_WORDS.get(org.kind, "")
+    return post_label if post_label.startswith(prefix) else f"{prefix}{post_label}"
+
+
+def subject_person(org: Any, period: Period, person: Any = None) -> tuple[str, str, int] | None:
+    """(name, post words, member id) of a 述职报告's subject: ``person`` when chosen, else the
+    secretary of ``org`` at the period's end (党组书记, 机关党委书记 …)."""
+    from dangjian.members.models import Post
+    from dangjian.orgs.choices import PostKind
+
+    day = as_of(period)
+    posts = Post.objects.current(on=day).filter(organization=org)
+    if person is not None:
+        post = posts.filter(member=person).order_by("kind").first()
+        label = post.get_kind_display() if post is not None else PostKind.SECRETARY.label
+        return person.name, _role(org, label), person.pk
+    post = posts.filter(kind=PostKind.SECRETARY).select_related("member").first()
+    if post is None:
+        return None
+    return post.member.name, _role(org, PostKind.SECRETARY.label), post.member_id
+
+
+def campaign_of(org: Any, period: Period, user: Any = None) -> tuple[str, str, int] | None:
+    """(name, goal formula, id) of the study campaign running in the period for ``org`` or the
+    nearest organization above it that ran one (a campaign is usually launched bureau-wide)."""
+    from django.db.models import Q
+
+    from dangjian.campaigns.models import Campaign
+    from dangjian.core.scope import restrict
+
+    org_ids = [org.pk, *reversed(org.ancestor_ids)]
+    qs = Campaign.objects.filter(organization_id__in=org_ids, started_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+    if user is not None:
+        qs = restrict(qs, user)
+    found = sorted(qs, key=lambda c: (org_ids.index(c.organization_id), -c.started_on.toordinal()))
+    if not found:
+        return None
+    return found[0].name, found[0].goal_formula, found[0].pk

@@ -28,6 +28,7 @@ from dangjian.metrics.figures import integrity as integrity_figures
 from dangjian.metrics.figures import members as mem
 from dangjian.metrics.figures import recruitment as cases
 from dangjian.metrics.figures import rectification as rect
+from dangjian.metrics.figures import reports_extra as extra
 
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
 FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
@@ -265,3 +266,16 @@ register_family(
 register_family(Family("campaign.", lambda: [], one=campaign_figures.campaign_one))
 register_family(Family("rectification.", rect.keys, compute=rect.finding_counts, name="rectification"))
 register_family(Family("honours.", honour_figures.keys, compute=honour_figures.honour_counts, name="honours"))
+# Figures the report drafts need (metrics/figures/reports_extra.py); rectification, service
+# items and honours come from their own ledgers' figures above.
+register("secretaries.no_lecture", extra.secretaries_without_lecture)
+register("activities.planned", extra.planned_activities)
+register("reflections.discipline", extra.discipline_reflections)
+register("members.admitted", extra.admitted)
+register_family(
+    Family("talks.", lambda: list(extra.TALK_KEYS), compute=extra.talked_with, name="talks people")
+)
+register_family(Family("topics.", lambda: [], one=extra.topics))
+register_family(Family("overlap.", lambda: [], one=extra.overlap))
+register_family(Family("person.", lambda: [], one=extra.person))
+register_family(Family("reach.", lambda: [], one=extra.reach))

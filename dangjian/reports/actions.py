@@ -34,6 +34,7 @@ def compose_draft(draft: Draft, *, user: Any) -> Built:
         user=user,
         inputs=inputs_of(draft),
         genre_code=draft.genre.code,
+        person=draft.subject,
     )
     if draft.title:
         built.document.title = draft.title

@@ -38,6 +38,9 @@ class Block:
     runs: list[Run] = field(default_factory=list)
     level: int = 0
     number: str = ""  # "一、", "（一）", "1.", "（1）" for headings; set by the composer
+    # The genre's content kinds this paragraph covers: {kind code: "data" | "prompt"} (the
+    # coverage check reads it; renderers may ignore it).
+    covers: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -56,6 +59,8 @@ class Block:
         if self.type == "heading":
             data["level"] = self.level
             data["number"] = self.number
+        if self.covers:
+            data["covers"] = dict(self.covers)
         return data
 
     @classmethod
@@ -63,7 +68,13 @@ class Block:
         runs = [Run(r["text"], r.get("kind", "text"), r.get("figure")) for r in data.get("runs", [])]
         if not runs and data.get("text"):
             runs = [Run(data["text"])]
-        return cls(type=data["type"], runs=runs, level=data.get("level", 0), number=data.get("number", ""))
+        return cls(
+            type=data["type"],
+            runs=runs,
+            level=data.get("level", 0),
+            number=data.get("number", ""),
+            covers=dict(data.get("covers") or {}),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,16 @@ class Document:
             return self.plain_text()
         body = [b.full_text for b in self.blocks if b.type not in ("signature", "date")]
         return "\n".join([self.title, "", *body, "", *closing]) + "\n"
+
+    def coverage(self) -> dict[str, str]:
+        """Each content kind the draft covers: "data" when any paragraph covers it from records,
+        else "prompt"."""
+        found: dict[str, str] = {}
+        for block in self.blocks:
+            for code, how in block.covers.items():
+                if found.get(code) != "data":
+                    found[code] = how
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "blocks": [b.to_json() for b in self.blocks]}

@@ -15,6 +15,16 @@ from dangjian.orgs.models import Organization
 from dangjian.reports.models import Draft, Genre, validate_genre_body
 
 
+def subject_choices(org: Organization | None) -> Any:
+    """Who may be a 述职报告's subject: the current committee post holders of the organization."""
+    from dangjian.members.models import Member, Post
+
+    if org is None:
+        return Member.objects.none()
+    holders = Post.objects.current().filter(organization=org).values("member_id")
+    return Member.objects.filter(pk__in=holders).order_by("name")
+
+
 class NewDraftForm(forms.Form):
     genre = forms.ModelChoiceField(queryset=Genre.objects.none(), label="文体", empty_label=None)
     organization = forms.ModelChoiceField(
@@ -41,9 +51,14 @@ class NewDraftForm(forms.Form):
 
 
 class InputsForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = subject_choices(self.instance.organization)
+        self.fields["subject"].empty_label = "（默认：该党组织书记）"
+
     class Meta:
         model = Draft
-        fields = ["title", "opening", "problems", "next_steps", "signer"]
+        fields = ["title", "subject", "opening", "problems", "next_steps", "signer"]
         widgets = {
             "opening": forms.Textarea(attrs={"rows": 4}),
             "problems": forms.Textarea(

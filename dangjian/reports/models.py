@@ -88,6 +88,17 @@ class Draft(AuditedModel):
     problems = models.TextField("存在的问题（每行一条）", blank=True)
     next_steps = models.TextField("下一步工作打算（每行一条）", blank=True)
     signer = models.CharField("落款单位", max_length=100, blank=True)
+    # A 述职报告 is one person's: by default the secretary of the organization (see
+    # metrics.records.subject_person); the officer may name another leader here.
+    subject = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="述职人（述职报告）",
+        help_text="留空则为该党组织书记。",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -35,6 +35,8 @@ class Figure:
     # Set when the evidence is longer than EVIDENCE_CAP: how many records there are in all
     # (evidence_ids then holds the first EVIDENCE_CAP of them, by id).
     evidence_total: int | None = None
+    # Named records behind the figure (meeting topics, honours) that a report may quote.
+    names: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         value: Any = float(self.value) if isinstance(self.value, Decimal) else self.value

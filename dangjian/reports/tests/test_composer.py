@@ -60,11 +60,9 @@ def test_every_builtin_genre_without_data_gives_prompts_not_numbers() -> None:
         assert document.prompts(), code
         assert not document.figure_keys(), code
         headings = [b.full_text for b in document.blocks if b.type == "heading" and b.level == 1]
-        assert (
-            headings[0].startswith("一、")
-            and headings[1].startswith("二、")
-            and headings[2].startswith("三、")
-        )
+        # The model-organ briefing has no problems part unless asked (REPORTS.md).
+        for number, heading in zip(("一、", "二、", "三、"), headings, strict=False):
+            assert heading.startswith(number), code
 
 
 def test_problems_and_next_steps_come_from_the_officer_with_ordinals() -> None:
@@ -72,7 +70,7 @@ def test_problems_and_next_steps_come_from_the_officer_with_ordinals() -> None:
     document = compose(load_builtin("work_summary"), ctx({}, inputs=inputs))
     texts = [b.full_text for b in document.blocks]
     assert "一是学用结合不够紧密。" in texts and "二是理论联系实际不够。" in texts
-    assert any("【待补充：下一步工作打算" in t for t in texts)
+    assert any("【待补充：" in t and "工作打算（3至5条）" in t for t in texts)
 
 
 def test_variants_are_reproducible_and_differ_between_periods() -> None:

@@ -43,6 +43,24 @@ def find_org(text: str) -> Organization:
     return matches[0]
 
 
+def find_person(text: str, org: Organization) -> Any:
+    """A 述职人 by member id or name among the organization's post holders and members."""
+    from dangjian.members.models import Member
+
+    if text.isdigit():
+        found = Member.objects.filter(pk=int(text)).first()
+        if found:
+            return found
+    matches = list(Member.objects.filter(name=text))
+    if not matches:
+        raise CommandError(f"找不到党员“{text}”（可填编号或姓名）。")
+    if len(matches) > 1:
+        raise CommandError(
+            f"姓名“{text}”对应多名党员（编号 {', '.join(str(m.pk) for m in matches)}），请改用编号。"
+        )
+    return matches[0]
+
+
 class Command(BaseCommand):
     help = "根据台账生成报告初稿并导出（docx、txt、json 或 pdf）。"
 
@@ -56,6 +74,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="仍有【待补充】内容时不输出文件，以非零状态退出"
         )
+        parser.add_argument("--person", help="述职人（党员编号或姓名），默认该党组织书记")
 
     def handle(self, *args: Any, **options: Any) -> None:
         genre = Genre.objects.filter(code=options["genre"]).first()
@@ -71,7 +90,8 @@ class Command(BaseCommand):
             issued = parse_day(options["date"], "成文日期") if options["date"] else today()
         except CellProblem as exc:
             raise CommandError(f"--date：{exc}") from exc
-        built = build(genre.body, org, period, genre_code=genre.code)
+        person = find_person(options["person"], org) if options.get("person") else None
+        built = build(genre.body, org, period, genre_code=genre.code, person=person)
         places = built.document.prompt_places()
         if places:
             self.stderr.write(

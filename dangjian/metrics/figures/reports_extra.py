@@ -1,0 +1,207 @@
+"""Figures the report drafts need beyond the ledgers' own catalogues: the people talked with,
+secretaries who gave no lecture, planned activities, overlaps between counted types, named
+records (meeting topics, honours), a subject person's own part, and interim counts over the
+issue-10 ledgers (rectification, service pledges) until their own figure modules land.
+
+Every figure returns its value and the records behind it, as every figure does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from dangjian.core.period import Period
+from dangjian.metrics.base import (
+    as_of,
+    held_activities,
+    members_active_on,
+    organizations_on,
+    scoped,
+    subtree_ids,
+)
+from dangjian.metrics.figures import Figure, percent
+
+# Reflections counted for integrity are those on discipline and warning topics (issue 11).
+DISCIPLINE_WORDS = ("纪律", "警示", "廉", "作风", "八项规定", "案", "党纪", "腐")
+
+
+def talked_with(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
+    """ "talks.people": members on the roll at the period's end who were talked *with* (the
+    谈话对象 of a held talk) — not the talkers; "talks.reach": those / members on the roll, in %."""
+    active = set(members_active_on(org, as_of(period), user).values_list("pk", flat=True))
+    talked = set(
+        held_activities(org, period)
+        .filter(credits__activity_type__code="talk", talk_party_b__isnull=False)
+        .values_list("talk_party_b_id", flat=True)
+    )
+    covered = sorted(talked & active)
+    return {
+        "talks.people": Figure("talks.people", "谈话对象", len(covered), "名", "members.member", covered),
+        "talks.reach": Figure(
+            "talks.reach",
+            "谈心谈话覆盖党员比例",
+            percent(len(covered), len(active)),
+            "%",
+            "members.member",
+            covered,
+            (len(covered), len(active)),
+        ),
+    }
+
+
+def secretaries_without_lecture(org: Any, period: Period, user: Any = None) -> Figure:
+    """Branches standing at the period's end whose secretary gave no held 党课 in the period
+    (支部工作条例 Art 16: the secretary lectures at least once a year)."""
+    from dangjian.orgs.choices import OrgKind
+
+    branches = organizations_on(org, as_of(period), user).filter(
+        kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH]
+    )
+    lectured = set(
+        held_activities(org, period)
+        .filter(credits__activity_type__code="party_lecture", lecturer_is_secretary=True)
+        .values_list("organization_id", flat=True)
+    )
+    ids = sorted(pk for pk in branches.values_list("pk", flat=True) if pk not in lectured)
+    return Figure("secretaries.no_lecture", "书记未讲党课的党支部", len(ids), "个", "orgs.organization", ids)
+
+
+def planned_activities(org: Any, period: Period, user: Any = None) -> Figure:
+    """Activities planned (not yet held) for a day within the period."""
+    from dangjian.activities.choices import ActivityStatus
+    from dangjian.activities.models import Activity
+
+    qs = Activity.objects.filter(
+        organization_id__in=subtree_ids(org),
+        status__in=[ActivityStatus.PLANNED, ActivityStatus.APPROVED],
+        planned_at__date__gte=period.start,
+        planned_at__date__lte=period.end,
+    )
+    ids = sorted(scoped(qs, user).values_list("pk", flat=True))
+    return Figure("activities.planned", "计划开展的组织生活", len(ids), "次", "activities.activity", ids)
+
+
+def topics(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "topics.<type>": held activities of a type (their primary type), with their topics as the
+    named records."""
+    # By primary type: a general meeting also counted as study has a meeting's topic, not a study's.
+    rows = list(
+        held_activities(org, period, user)
+        .filter(activity_type__code=code)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    return Figure(
+        f"topics.{code}",
+        "活动主题",
+        len(rows),
+        "次",
+        "activities.activity",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
+
+
+def _short_topic(topic: str) -> str:
+    for prefix in ("党组理论学习中心组", "双周讲坛：", "主题党日：", "党课："):
+        topic = topic.removeprefix(prefix)
+    return topic.strip('“”"')
+
+
+def overlap(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "overlap.<a>.<b>": held activities counted both as type a and type b (a theme day that
+    was also warning education), so a draft can say the overlap instead of counting it twice."""
+    first, _, second = suffix.partition(".")
+    ids = sorted(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code=first)
+        .filter(pk__in=held_activities(org, period).filter(credits__activity_type__code=second).values("pk"))
+        .values_list("pk", flat=True)
+    )
+    return Figure(f"overlap.{suffix}", "同时计入两类的活动", len(ids), "次", "activities.activity", ids)
+
+
+# A subject person's own part (述职报告): "person.<member id>.<what>".
+PERSON_WHAT = {
+    "hosted": ("主持会议", "次"),
+    "lectured": ("讲党课", "次"),
+    "talked": ("开展谈心谈话", "人次"),
+    "liaison": ("到联系支部调研指导", "次"),
+    "hearing": ("听取党建工作汇报", "次"),
+    "central_study": ("主持中心组学习", "次"),
+}
+
+
+def person(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
+    member_id, _, what = suffix.partition(".")
+    label, unit = PERSON_WHAT[what]
+    held = held_activities(org, period, user)
+    pid = int(member_id)
+    if what == "hosted":
+        qs = held.filter(host_id=pid).exclude(credits__activity_type__code__in=["talk", "central_study"])
+    elif what == "central_study":
+        qs = held.filter(host_id=pid, credits__activity_type__code="central_study")
+    elif what == "lectured":
+        qs = held.filter(lecturer_id=pid, credits__activity_type__code="party_lecture")
+    elif what == "talked":
+        qs = held.filter(talk_party_a_id=pid)
+    elif what == "liaison":
+        qs = held.filter(credits__activity_type__code="liaison_visit").filter(
+            Q(host_id=pid) | Q(attendances__member_id=pid)
+        )
+    else:
+        qs = held.filter(credits__activity_type__code="report_hearing").filter(
+            Q(host_id=pid) | Q(attendances__member_id=pid)
+        )
+    rows = sorted(set(qs.values_list("held_on", "pk", "topic")))
+    ids = sorted({pk for _day, pk, _topic in rows})
+    # What the person chaired or taught, by topic (talks have no topic worth quoting).
+    names = () if what == "talked" else tuple(dict.fromkeys(_short_topic(t) for _d, _pk, t in rows if t))
+    return Figure(f"person.{suffix}", label, len(ids), unit, "activities.activity", ids, names=names)
+
+
+def discipline_reflections(org: Any, period: Period, user: Any = None) -> Figure:
+    """Reflections on discipline or warning topics (by title, or written after a warning-education
+    session): the ones an integrity report counts, not every study note."""
+    from dangjian.activities.models import Reflection
+
+    words = Q()
+    for word in DISCIPLINE_WORDS:
+        words |= Q(title__contains=word)
+    qs = Reflection.objects.filter(
+        member__organization_id__in=subtree_ids(org),
+        submitted_on__gte=period.start,
+        submitted_on__lte=period.end,
+    ).filter(words | Q(activity__credits__activity_type__code="warning_education"))
+    ids = sorted(set(scoped(qs, user).values_list("pk", flat=True)))
+    return Figure("reflections.discipline", "纪律教育心得体会", len(ids), "篇", "activities.reflection", ids)
+
+
+def admitted(org: Any, period: Period, user: Any = None) -> Figure:
+    """Members admitted (入党时间) within the period in the subtree."""
+    from dangjian.members.models import Member
+
+    qs = Member.objects.filter(
+        organization_id__in=subtree_ids(org), admission_date__gte=period.start, admission_date__lte=period.end
+    )
+    ids = sorted(scoped(qs, user).values_list("pk", flat=True))
+    return Figure("members.admitted", "新发展党员", len(ids), "名", "members.member", ids)
+
+
+TALK_KEYS = ("talks.people", "talks.reach")
+
+
+def reach(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "reach.<type>": organizations of the subtree where a held activity of the type took place
+    (how many branches the leaders' lectures reached)."""
+    ids = sorted(
+        set(
+            held_activities(org, period, user)
+            .filter(credits__activity_type__code=code)
+            .values_list("organization_id", flat=True)
+        )
+    )
+    return Figure(f"reach.{code}", "覆盖党组织", len(ids), "个", "orgs.organization", ids)
