@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.activities import attachments as files
@@ -59,6 +60,44 @@ RECORDABLE_BY_SUPERVISOR = (
     ActivityStatus.RETURNED,
     ActivityStatus.PLANNED,
 )
+
+
+# ---- who hears of a step ---------------------------------------------------------------------
+
+
+def planners(activity: Activity) -> list[Any]:
+    """Who answers for a plan: whoever submitted it, and the officers of its organization."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.core.choices import RoleKind
+    from dangjian.core.models import AuditLog
+
+    submitters = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Activity),
+        object_id=str(activity.pk),
+        verb__in=["报送计划", "登记召开情况"],
+        actor__isnull=False,
+    ).values("actor_id")
+    users = get_user_model().objects.filter(is_active=True)
+    return list(
+        users.filter(pk__in=submitters)
+        | users.filter(role__kind=RoleKind.ORG_OFFICER, role__organization=activity.organization)
+    )
+
+
+def _tell_planners(activity: Activity, title: str, body: str = "", url: str = "") -> None:
+    from dangjian.core.notify import notify
+
+    actor, _via = audit.current_actor()
+    recipients = [u for u in planners(activity) if u != actor]
+    notify(
+        recipients,
+        f"{title}：{activity.activity_type.name}“{activity.topic}”",
+        body=f"{activity.organization.name}。{body}".strip(),
+        url=url or activity.get_absolute_url(),
+        kind="activities",
+    )
 
 
 # ---- who may do what -------------------------------------------------------------------------
@@ -189,6 +228,7 @@ def do_approve(activity: Activity, *, acting_user: Any, via: str = "web") -> Act
         _require_status(activity, (ActivityStatus.PLANNED,), "审批")
         activity.return_reason = ""
         _transition(activity, ActivityStatus.APPROVED, "审批通过")
+        _tell_planners(activity, "计划已审批通过", "可按计划开展，开展后请及时登记。")
     return activity
 
 
@@ -203,6 +243,12 @@ def do_return(activity: Activity, reason: str, *, acting_user: Any, via: str = "
             raise ValidationError({"return_reason": "退回须填写原因。"})
         activity.return_reason = reason[:200]
         _transition(activity, ActivityStatus.RETURNED, "退回计划", reason=reason)
+        _tell_planners(
+            activity,
+            "计划被退回",
+            f"退回原因：{reason}。请修改后重新报送。",
+            reverse("activities:edit", args=[activity.pk]),
+        )
     return activity
 
 
@@ -413,6 +459,7 @@ def do_verify(activity: Activity, *, acting_user: Any, via: str = "web") -> Acti
         _require_supervise(acting_user, activity.organization, "审核")
         _require_status(activity, (ActivityStatus.HELD,), "审核")
         _transition(activity, ActivityStatus.VERIFIED, "审核通过")
+        _tell_planners(activity, "活动记录已审核通过")
     return activity
 
 
@@ -426,6 +473,12 @@ def do_reopen(activity: Activity, reason: str, *, acting_user: Any, via: str = "
         if not reason:
             raise ValidationError({"reason": "退回修改须填写原因。"})
         _transition(activity, ActivityStatus.HELD, "退回修改", reason=reason)
+        _tell_planners(
+            activity,
+            "活动记录被退回修改",
+            f"原因：{reason}。请修改记录后再报审核。",
+            reverse("activities:record", args=[activity.pk]),
+        )
     return activity
 
 

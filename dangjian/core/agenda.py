@@ -55,3 +55,27 @@ def due_items(user: Any, on: datetime.date, *, horizon_days: int = 7) -> list[Du
     until = on + datetime.timedelta(days=horizon_days)
     found = [item for source in _sources for item in source(user, on, until)]
     return sorted(found, key=lambda item: item.sort_key)
+
+
+TODO_SHOWN = 15
+
+
+def todo_panel(request: Any) -> Any:
+    """The home page's 待办事项: every source's items for this user, most urgent first."""
+    from dangjian.core.dates import today
+    from dangjian.core.home import Panel
+    from dangjian.core.scope import Reach, get_scope
+
+    if get_scope(request.user).reach == Reach.NONE:
+        return None
+    items = due_items(request.user, today())
+    return Panel(
+        order=5,
+        template="core/panel_todo.html",
+        context={
+            "items": items,
+            "shown": items[:TODO_SHOWN],
+            "more": max(0, len(items) - TODO_SHOWN),
+            "overdue": sum(1 for item in items if item.overdue),
+        },
+    )

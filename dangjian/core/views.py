@@ -76,6 +76,40 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(request)})
 
 
+@access(Audience.ANYONE)
+def notifications(request: HttpRequest) -> HttpResponse:
+    """通知: the user's own notifications, newest first, unread ones marked."""
+    from dangjian.core import notify
+
+    page = Paginator(notify.inbox(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@access(Audience.ANYONE, post_only=True)
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read (and go where it is dealt with, ``go=1``), or all of them."""
+    from django.shortcuts import redirect
+
+    from dangjian.core import notify
+
+    raw = request.POST.get("id", "")
+    if raw == "all":
+        notify.mark_read(request.user)
+        return redirect("core:notifications")
+    if not raw.isdigit():
+        messages.error(request, "未指定要标记的通知。")
+        return redirect("core:notifications")
+    found = notify.inbox(request.user).filter(pk=int(raw)).first()
+    if found is None:
+        messages.error(request, "该通知不存在或不属于您。")
+        return redirect("core:notifications")
+    notify.mark_read(request.user, [found.pk])
+    # Only a path inside this site: a notification never sends anyone elsewhere.
+    if request.POST.get("go") and found.url.startswith("/") and not found.url.startswith("//"):
+        return redirect(found.url)
+    return redirect("core:notifications")
+
+
 @access(Audience.ADMIN)
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditLog.objects.select_related("content_type").order_by("-timestamp", "-id")
