@@ -112,3 +112,53 @@ def test_a_member_sees_their_missed_activities_to_make_up(personas, bureau, make
         attendance, makeup_on=today(), note="自学会议精神", acting_user=personas.secretary_of_branch_1
     )
     assert kinds(personas.member) == []
+
+
+def test_the_daily_digest_goes_once_a_day_with_links_to_where_things_are_done(
+    personas, bureau, types, settings, monkeypatch
+):
+    from django.core import mail
+    from django.core.management import call_command
+
+    from dangjian.core import agenda
+
+    # Compliance warnings depend on the calendar (a quarter's end); this test is about plans.
+    monkeypatch.setattr(
+        agenda, "_sources", [s for s in agenda._sources if s.__module__ != "dangjian.compliance.panels"]
+    )
+
+    settings.EMAIL_URL = "console://"
+    settings.BASE_URL = "https://dj.example.cn"
+    personas.agency_officer.email = "jgdw@example.cn"
+    personas.agency_officer.save()
+    personas.secretary_of_branch_1.email = "zb1@example.cn"
+    personas.secretary_of_branch_1.save()
+    plan = submit(personas, bureau, types, topic="学习新党章")
+
+    call_command("digest", verbosity=0)
+    assert [m.to for m in mail.outbox] == [["jgdw@example.cn"]]  # the secretary has nothing to do
+    body = mail.outbox[0].body
+    assert f"【待审批计划】主题党日：{plan.topic}（第一党支部" in body
+    assert "https://dj.example.cn/activities/approvals/" in body
+
+    actions.do_return(plan, "请补充议程", acting_user=personas.agency_officer)
+    call_command("digest", verbosity=0)  # the same day: the officer is not mailed again
+    assert [m.to for m in mail.outbox] == [["jgdw@example.cn"], ["zb1@example.cn"]]
+    second = mail.outbox[1].body
+    assert f"https://dj.example.cn/activities/{plan.pk}/edit/" in second
+    assert "未读通知 1 条" in second
+
+    call_command("digest", verbosity=0)
+    assert len(mail.outbox) == 2
+
+
+def test_no_digest_without_a_configured_mail_server(personas, bureau, types, settings):
+    from django.core import mail
+    from django.core.management import call_command
+
+    settings.EMAIL_URL = ""
+    personas.agency_officer.email = "jgdw@example.cn"
+    personas.agency_officer.save()
+    submit(personas, bureau, types)
+    call_command("digest", verbosity=0)
+    assert mail.outbox == []
