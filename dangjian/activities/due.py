@@ -141,7 +141,7 @@ def member_items(user: Any, on: datetime.date, until: datetime.date) -> list[Due
             status__in=[AttendanceStatus.LEAVE, AttendanceStatus.ABSENT],
             makeup_on__isnull=True,
             activity__status__in=[ActivityStatus.HELD, ActivityStatus.VERIFIED],
-            activity__held_on__year__gte=on.year - 1,
+            activity__held_on__year=on.year,  # the year the home page counts 待补学 for
         )
         .select_related("activity", "activity__activity_type", "activity__organization")
         .order_by("-activity__held_on", "-id")[:LIMIT]

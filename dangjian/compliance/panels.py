@@ -31,7 +31,7 @@ def register() -> None:
 
 
 def agenda_items(user: Any, on: datetime.date, until: datetime.date) -> list[DueItem]:
-    """The user's compliance warnings that are coming due (临近期限) for the to-do list.
+    """The user's compliance warnings coming due by ``until`` (临近期限), for the to-do list.
 
     Already-missed slots stay on the warnings panel beside it; the to-do list holds what can
     still be done in time. Read from the same per-day cache as the panel, so both agree.
@@ -48,12 +48,12 @@ def agenda_items(user: Any, on: datetime.date, until: datetime.date) -> list[Due
             "合规预警",
             w.text,
             w.org_name,
-            None,
+            w.due_on,
             False,
             w.url or dashboard,
             w.source,
             "warn",
         )
-        for w in found.get("warnings", [])
-        if w.level == "warn"
+        for w in found.get("coming_due", [])
+        if w.due_on <= until
     ]

@@ -57,7 +57,34 @@ def due_items(user: Any, on: datetime.date, *, horizon_days: int = 7) -> list[Du
     return sorted(found, key=lambda item: item.sort_key)
 
 
-TODO_SHOWN = 15
+# Items shown per kind on the home page; the rest of a long queue is counted, and its page
+# (every item of a kind links there) lists them all.
+TODO_PER_KIND = 3
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    """The items of one kind on the home page: the most urgent few and how many there are."""
+
+    label: str
+    items: list[DueItem]
+    count: int
+    overdue: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+def group(items: list[DueItem], per_kind: int = TODO_PER_KIND) -> list[DueGroup]:
+    """``items`` (sorted) by kind, kinds in the order of their most urgent item."""
+    by_kind: dict[str, list[DueItem]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)
+    return [
+        DueGroup(found[0].label, found[:per_kind], len(found), sum(1 for i in found if i.overdue))
+        for found in by_kind.values()
+    ]
 
 
 def todo_panel(request: Any) -> Any:
@@ -73,9 +100,8 @@ def todo_panel(request: Any) -> Any:
         order=5,
         template="core/panel_todo.html",
         context={
-            "items": items,
-            "shown": items[:TODO_SHOWN],
-            "more": max(0, len(items) - TODO_SHOWN),
+            "count": len(items),
+            "groups": group(items),
             "overdue": sum(1 for item in items if item.overdue),
         },
     )

@@ -83,7 +83,7 @@ def agenda_items(user: Any, on: datetime.date, until: datetime.date) -> list[Age
     return [
         AgendaItem(
             "recruitment",
-            item.reason.label,
+            f"发展党员·{item.reason.label}",
             f"{item.case.name}：{item.what}",
             item.case.organization_name,
             item.date,
