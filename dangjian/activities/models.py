@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,6 +60,36 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def in_subtree(self, org: Organization) -> ActivityQuerySet:
         return self.filter(organization__path__startswith=org.path)
+
+    def today_first(self, now: datetime.datetime | None = None) -> ActivityQuerySet:
+        """What needs doing first: plans whose time has passed without a record (most recent
+        first), then what comes next (soonest first), then undated drafts, then what was held
+        (latest first).
+
+        Every NULL is placed explicitly, so SQLite and PostgreSQL (which sort NULLs at opposite
+        ends by default) give the same order. ``when_bucket`` is 0 overdue, 1 upcoming,
+        2 undated, 3 held.
+        """
+        now = now or timezone.now()
+        start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        held = Q(status__in=HELD_STATUSES)
+        bucket = Case(
+            When(held, then=Value(3)),
+            When(planned_at__isnull=True, then=Value(2)),
+            When(planned_at__lt=start, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return self.annotate(
+            when_bucket=bucket,
+            upcoming_at=Case(When(~held & Q(planned_at__gte=start), then=F("planned_at"))),
+            past_at=Case(When(held, then=F("held_at")), When(planned_at__lt=start, then=F("planned_at"))),
+        ).order_by(
+            "when_bucket",
+            F("upcoming_at").asc(nulls_last=True),
+            F("past_at").desc(nulls_last=True),
+            "-id",
+        )
 
 
 class Activity(AuditedModel):

@@ -98,7 +98,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(_date_in(period.start, period.end))
     if f["q"]:
         qs = qs.filter(topic__contains=f["q"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.today_first(), 50).get_page(request.GET.get("page"))
     scope = get_scope(request.user)
     return render(
         request,
