@@ -40,3 +40,27 @@ def test_overdue_then_upcoming_then_undated_then_held(
     positions = [page.index(a.topic) for a in expected]
     assert positions == sorted(positions)
     assert page.count('badge-danger">已过计划时间') == 2 and page.count('badge-ok">即将开展') == 2
+
+
+def test_the_plan_form_questions_a_time_in_the_past(personas, bureau, types, login):
+    client = login(personas.secretary_of_branch_1)
+    form = client.get("/activities/plan/").content.decode()
+    # The secretary plans only for their branch: it is chosen already; no past-time question yet.
+    assert f'<option value="{bureau.branch_1.pk}" selected>' in form
+    assert "confirm_past" not in form
+
+    data = {
+        "organization": bureau.branch_1.pk,
+        "activity_type": types.theme_day.pk,
+        "topic": "补报的主题党日",
+        "planned_at": at(recent_day(2)).strftime("%Y-%m-%dT%H:%M"),
+        "submit": "1",
+    }
+    page = client.post("/activities/plan/", data)
+    assert page.status_code == 200
+    assert "早于现在" in page.content.decode() and 'name="confirm_past"' in page.content.decode()
+    assert not Activity.objects.filter(topic="补报的主题党日").exists()
+
+    done = client.post("/activities/plan/", {**data, "confirm_past": "on"})
+    assert done.status_code == 302
+    assert Activity.objects.get(topic="补报的主题党日").status == "planned"
