@@ -223,7 +223,10 @@ def _member_for_write(request: HttpRequest, pk: int) -> Member:
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
-    form = PaymentForm(request.POST or None)
+    owed = _owed(member)
+    form = PaymentForm(
+        request.POST or None, initial={"amount": owed["total"]} if owed and owed["total"] else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -262,10 +265,27 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "title": f"登记党费：{member.name}",
             "current": calc.line(month_start(today())),
+            "owed": owed,
             "back_months": BACK_PAY_MAX_MONTHS,
             "next": request.GET.get("next", ""),
         },
     )
+
+
+def _owed(member: Member) -> dict[str, Any] | None:
+    """What the member owes today, from the ledger: earlier months' arrears plus this month's rest
+    (None: the member has no dues base, so nothing can be worked out)."""
+    rows = ledger.month_rows(Member.objects.filter(pk=member.pk), month_start(today()))
+    if not rows or rows[0].no_base:
+        return None
+    row = rows[0]
+    this_month = max((row.due or 0) - row.paid, 0) if row.due is not None else 0
+    return {
+        "total": row.arrears or None,
+        "this_month": this_month,
+        "earlier": row.arrears - this_month,
+        "earlier_months": row.unpaid_months - (1 if this_month else 0),
+    }
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
