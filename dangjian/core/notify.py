@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,7 +29,25 @@ def notify(users: Iterable[Any], title: str, *, url: str = "", body: str = "", k
         seen.add(user.pk)
         rows.append(Notification(user=user, title=title[:200], body=body, url=url[:300], kind=kind[:40]))
     Notification.objects.bulk_create(rows)
+    _forget(seen)
     return len(rows)
+
+
+# The header shows the unread count on every page: kept in the shared cache (every server process
+# sees the same), dropped whenever a user's notifications change, again once the change commits
+# (a page read between the two would otherwise cache the old count), and at most this old anyway.
+UNREAD_SECONDS = 300
+
+
+def _key(user_id: int) -> str:
+    return f"notify:unread:{user_id}"
+
+
+def _forget(user_ids: Iterable[int]) -> None:
+    keys = [_key(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def inbox(user: Any) -> QuerySet[Notification]:
@@ -38,7 +58,13 @@ def inbox(user: Any) -> QuerySet[Notification]:
 
 
 def unread_count(user: Any) -> int:
-    return inbox(user).filter(read_at__isnull=True).count()
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    found = cache.get(_key(user.pk))
+    if found is None:
+        found = inbox(user).filter(read_at__isnull=True).count()
+        cache.set(_key(user.pk), found, UNREAD_SECONDS)
+    return found
 
 
 def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
@@ -46,4 +72,6 @@ def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     unread = inbox(user).filter(read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    _forget([user.pk])
+    return changed
