@@ -34,7 +34,16 @@ from dangjian.core.cells import (
     sentence,
 )
 from dangjian.core.import_report import ImportReport, Problem
-from dangjian.core.sheets import ID_NUMBER_ALIASES, NAME_ALIASES, Column, FileProblem, Row, Table, read_table
+from dangjian.core.sheets import (
+    ID_NUMBER_ALIASES,
+    NAME_ALIASES,
+    Column,
+    FileProblem,
+    Row,
+    Table,
+    add_dropdown,
+    read_table,
+)
 from dangjian.dues.actions import do_record_payment, do_set_base
 from dangjian.dues.allocation import month_label, month_start
 from dangjian.dues.choices import BaseSource, DuesCategory, PaymentMethod
@@ -338,6 +347,13 @@ def template_workbook(kind: str) -> bytes:
     sheet.append(example)
     for col in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 14
+    # Dropdowns on the coded columns; the importer also reads variants, so others only warn.
+    if kind == "bases":
+        coded = {"党费类别": [label for _v, label in DuesCategory.choices]}
+    else:
+        coded = {"交纳方式": [label for _v, label in PaymentMethod.choices]}
+    for header, values in coded.items():
+        add_dropdown(sheet, headers.index(header) + 1, values, header=header, allow_other=True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

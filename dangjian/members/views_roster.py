@@ -126,7 +126,10 @@ def import_template(request: HttpRequest) -> HttpResponse:
     branch = branches.filter(kind=OrgKind.BRANCH).first()
     cell = branches.filter(kind=OrgKind.CELL, parent=branch).first() if branch else None
     data = template_workbook(
-        branch_name=branch.name if branch else "第一党支部", cell_name=cell.name if cell else ""
+        branch_name=branch.name if branch else "第一党支部",
+        cell_name=cell.name if cell else "",
+        org_names=list(branches.exclude(kind=OrgKind.CELL).values_list("name", flat=True)),
+        cell_names=list(dict.fromkeys(branches.filter(kind=OrgKind.CELL).values_list("name", flat=True))),
     )
     return _xlsx_response(data, "党员花名册导入模板.xlsx")
 

@@ -427,3 +427,28 @@ def test_the_fast_sheet_reader_reads_what_openpyxl_reads(bureau, personas):
                 for j, value in enumerate(fast_row):
                     if isinstance(value, float):
                         assert fast_formats[i][j] == slow_formats[i][j]
+
+
+def test_the_template_has_dropdowns_on_coded_columns_and_still_imports(personas, login):
+    import openpyxl
+
+    client = login(personas.secretary_of_branch_1)
+    response = client.get(reverse("members:import-template"))
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book["花名册"]
+    header = [c.value for c in ws[1]]
+    lists = {}
+    for validation in ws.data_validations.dataValidation:
+        column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+        lists[header[openpyxl.utils.column_index_from_string(column) - 1]] = validation.formula1
+    assert lists["性别"] == '"男,女"'
+    assert lists["流动党员"] == '"是,否"'
+    assert "大学本科" in lists["学历"] and lists["党员状态"] == '"预备党员,正式党员"'
+    assert "第一党支部" in lists["所在支部"] and "第二党支部" not in lists["所在支部"]
+    assert "第一党小组" in lists["所在党小组"]
+    # The filled-in template imports as before (the dropdowns add no sheet the importer reads).
+    ws.append(row())
+    out = io.BytesIO()
+    book.save(out)
+    assert "导入完成：新增 1 人" in upload(client, out.getvalue()).content.decode()
