@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -508,6 +508,160 @@ def do_record_makeup(
         attendance.save()
         audit.record(activity, "登记补学", {"member": who, "makeup_on": makeup_on})
     return attendance
+
+
+# ---- a member's own part: make-up study, confirming attendance, reflections ----------------------
+
+
+def _require_own(acting_user: Any, member_id: int | None, what: str) -> None:
+    """A member acts on their own records only (the system itself, None, acts on any)."""
+    if acting_user is None:
+        return
+    own = get_scope(acting_user).member_id
+    if own is None or own != member_id:
+        raise PermissionDenied(f"只能由党员本人{what}。")
+
+
+def _member_user(member: Member) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(role__member=member, is_active=True).first()
+
+
+@transaction.atomic
+def do_member_makeup(
+    attendance: Attendance, *, makeup_on: datetime.date | None, note: str, acting_user: Any, via: str = "web"
+) -> Attendance:
+    """A member reports the make-up study (补学) of an activity they missed; the officers hear of it."""
+    activity = attendance.activity
+    with audit.acting(acting_user, via):
+        _require_own(acting_user, attendance.member_id, "登记补学")
+        if not activity.is_held:
+            raise ValidationError("活动尚未召开，不能登记补学。")
+        if attendance.status == AttendanceStatus.PRESENT:
+            raise ValidationError("您出席了这次活动，无需补学。")
+        if attendance.makeup_on:
+            raise ValidationError(f"已于{attendance.makeup_on:%Y-%m-%d}登记过补学。")
+        if not makeup_on:
+            raise ValidationError({"makeup_on": "请填写补学日期。"})
+        if makeup_on > today():
+            raise ValidationError({"makeup_on": "补学日期不能晚于今天。"})
+        if activity.held_on and makeup_on < activity.held_on:
+            raise ValidationError({"makeup_on": "补学日期不能早于活动召开日期。"})
+        if not (note or "").strip():
+            raise ValidationError({"makeup_note": "请填写补学内容（学了什么、怎么学的）。"})
+        attendance.makeup_on, attendance.makeup_note = makeup_on, note.strip()[:200]
+        attendance.makeup_by_member = True
+        attendance.full_clean()
+        attendance.save()
+        audit.record(activity, "本人登记补学", {"member": attendance.member.name, "makeup_on": makeup_on})
+        _tell_planners(activity, f"{attendance.member.name}已登记补学", f"补学内容：{attendance.makeup_note}")
+    return attendance
+
+
+@transaction.atomic
+def do_confirm_attendance(
+    attendance: Attendance, *, correct: bool, note: str = "", acting_user: Any, via: str = "web"
+) -> Attendance:
+    """A member confirms their attendance record, or reports it wrong (the officers are told why)."""
+    activity = attendance.activity
+    with audit.acting(acting_user, via):
+        _require_own(acting_user, attendance.member_id, "确认出勤记录")
+        if not activity.is_held:
+            raise ValidationError("活动尚未召开，没有出勤记录可确认。")
+        if correct:
+            attendance.confirmed_at = timezone.now()
+            attendance.save()
+            audit.record(activity, "本人确认出勤", {"member": attendance.member.name})
+            return attendance
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"note": "请说明哪里有误（例如：当天出席了，记成了缺席）。"})
+        attendance.confirmed_at = None
+        attendance.save()
+        audit.record(activity, "本人报告出勤有误", {"member": attendance.member.name, "note": note[:200]})
+        _tell_planners(
+            activity,
+            f"{attendance.member.name}报告出勤记录有误",
+            f"记录为“{attendance.get_status_display()}”。说明：{note[:200]}",
+            reverse("activities:record", args=[activity.pk]),
+        )
+    return attendance
+
+
+@transaction.atomic
+def do_submit_reflection(
+    activity: Activity, *, title: str, text: str, acting_user: Any, via: str = "web"
+) -> Any:
+    """A member submits (or, once returned, resubmits) a reflection on an activity they attended."""
+    from dangjian.activities.choices import ReflectionStatus
+    from dangjian.activities.models import Reflection
+
+    member_id = get_scope(acting_user).member_id
+    if member_id is None:
+        raise PermissionDenied("只有党员本人可以提交心得体会。")
+    with audit.acting(acting_user, via):
+        if not activity.is_held or not activity.attendances.filter(member_id=member_id).exists():
+            raise ValidationError("只能为本人参加（或应参加）的已召开活动提交心得体会。")
+        title, text = (title or "").strip(), (text or "").strip()
+        errors = {}
+        if not title:
+            errors["title"] = "请填写题目。"
+        if not text:
+            errors["text"] = "请填写内容。"
+        if errors:
+            raise ValidationError(errors)
+        reflection = (
+            Reflection.objects.filter(member_id=member_id, activity=activity)
+            .exclude(status=ReflectionStatus.ACCEPTED)
+            .first()
+        )
+        if reflection is None:
+            if Reflection.objects.filter(member_id=member_id, activity=activity).exists():
+                raise ValidationError("这次活动的心得体会已审阅通过，无需再提交。")
+            reflection = Reflection(member_id=member_id, activity=activity)
+        reflection.title, reflection.text = title[:200], text
+        reflection.submitted_on = today()
+        reflection.status = ReflectionStatus.SUBMITTED
+        reflection.review_comment, reflection.reviewed_at = "", None
+        reflection.full_clean()
+        reflection.save()
+        _tell_planners(
+            activity,
+            f"{reflection.member.name}提交了心得体会，请审阅",
+            f"题目：{reflection.title}",
+            reverse("activities:reflections") + "?status=submitted",
+        )
+    return reflection
+
+
+@transaction.atomic
+def do_review_reflection(
+    reflection: Any, *, accept: bool, comment: str = "", acting_user: Any, via: str = "web"
+) -> Any:
+    """An officer accepts a member's reflection or returns it with a comment; the member is told."""
+    from dangjian.activities.choices import ReflectionStatus
+
+    comment = (comment or "").strip()
+    with audit.acting(acting_user, via):
+        check_write(acting_user, reflection.member.organization, "审阅")
+        if reflection.status != ReflectionStatus.SUBMITTED:
+            raise ValidationError(f"该心得体会当前为“{reflection.get_status_display()}”，不是待审阅。")
+        if not accept and not comment:
+            raise ValidationError({"comment": "退回须填写意见，告诉党员怎么修改。"})
+        reflection.status = ReflectionStatus.ACCEPTED if accept else ReflectionStatus.RETURNED
+        reflection.review_comment, reflection.reviewed_at = comment[:200], timezone.now()
+        reflection.save()
+        from dangjian.core.notify import notify
+
+        notify(
+            [_member_user(reflection.member)],
+            f"心得体会“{reflection.title}”{'已审阅通过' if accept else '被退回，请修改后重新提交'}",
+            body=f"审阅意见：{comment}" if comment else "",
+            url=reverse("activities:mine"),
+            kind="reflection",
+        )
+    return reflection
 
 
 # ---- talks ---------------------------------------------------------------------------------

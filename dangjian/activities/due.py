@@ -14,13 +14,14 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.activities.choices import ActivityStatus, AttendanceStatus
-from dangjian.activities.models import Activity, Attendance
+from dangjian.activities.choices import ActivityStatus, AttendanceStatus, ReflectionStatus
+from dangjian.activities.models import Activity, Attendance, Reflection
 from dangjian.core.agenda import DueItem
 from dangjian.core.scope import get_scope, restrict
 
 PLAN_BASIS = "本单位规定（组织生活计划报机关党委审批后开展）"
 RECORD_BASIS = "本单位规定（活动开展后及时登记并报机关党委审核）"
+REFLECTION_BASIS = "本单位规定（党员学习后提交心得体会，由支部审阅）"
 MAKEUP_BASIS = "本单位规定（因故未参加组织生活的党员应及时补学）"
 # Items of each kind listed at most, so one long queue does not bury the rest.
 LIMIT = 30
@@ -154,16 +155,53 @@ def member_items(user: Any, on: datetime.date, until: datetime.date) -> list[Due
             m.activity.organization.name,
             None,
             False,
-            _missed_url(m),
+            reverse("activities:mine") + f"#a{m.pk}",
             MAKEUP_BASIS,
             "warn",
         )
         for m in missed
+    ] + [
+        DueItem(
+            "reflection_returned",
+            "心得体会被退回",
+            f"{r.title}（意见：{r.review_comment}）",
+            r.activity.organization.name if r.activity_id else "",
+            None,
+            False,
+            reverse("activities:reflection-submit") + f"?activity={r.activity_id}",
+            REFLECTION_BASIS,
+            "warn",
+        )
+        for r in Reflection.objects.filter(
+            member_id=scope.member_id, status=ReflectionStatus.RETURNED, activity__isnull=False
+        ).select_related("activity__organization")[:LIMIT]
     ]
 
 
-def _missed_url(attendance: Attendance) -> str:
-    return attendance.activity.get_absolute_url()
+def review_items(user: Any, on: datetime.date, until: datetime.date) -> list[DueItem]:
+    """Members' reflections waiting for an officer's review."""
+    from dangjian.activities.views_self import pending_reviews
+
+    scope = get_scope(user)
+    if not scope.is_officer:
+        return []
+    url = reverse("activities:reflections") + "?status=submitted"
+    return [
+        DueItem(
+            "reflection_review",
+            "待审阅心得体会",
+            f"{r.member.name}：{r.title}",
+            r.member.organization.name,
+            None,
+            False,
+            url,
+            REFLECTION_BASIS,
+            "info",
+        )
+        for r in pending_reviews(user)
+        .select_related("member__organization")
+        .order_by("submitted_on", "id")[:LIMIT]
+    ]
 
 
 def register() -> None:
@@ -171,3 +209,4 @@ def register() -> None:
 
     register_due_source(officer_items)
     register_due_source(member_items)
+    register_due_source(review_items)

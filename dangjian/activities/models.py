@@ -11,7 +11,13 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.activities.choices import HELD_STATUSES, ActivityStatus, AttachmentKind, AttendanceStatus
+from dangjian.activities.choices import (
+    HELD_STATUSES,
+    ActivityStatus,
+    AttachmentKind,
+    AttendanceStatus,
+    ReflectionStatus,
+)
 from dangjian.core.models import AuditedModel, TimeStampedModel
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -231,6 +237,10 @@ class Attendance(AuditedModel):
     leave_reason = models.CharField("请假事由", max_length=100, blank=True)
     makeup_on = models.DateField("补学日期", null=True, blank=True)
     makeup_note = models.CharField("补学内容", max_length=200, blank=True)
+    # The member reported the make-up study themselves (rather than the officer recording it).
+    makeup_by_member = models.BooleanField("本人登记补学", default=False)
+    # When the member confirmed their own attendance record as correct.
+    confirmed_at = models.DateTimeField("本人确认时间", null=True, blank=True)
 
     scope_org = "activity__organization"
     scope_self = "member_id"
@@ -313,6 +323,12 @@ class Reflection(AuditedModel):
     title = models.CharField("题目", max_length=200)
     submitted_on = models.DateField("提交日期", db_index=True)
     text = models.TextField("内容", blank=True)
+    # A member's own submission waits for an officer's review; one an officer files is accepted.
+    status = models.CharField(
+        "审阅状态", max_length=10, choices=ReflectionStatus.choices, default=ReflectionStatus.ACCEPTED
+    )
+    review_comment = models.CharField("审阅意见", max_length=200, blank=True)
+    reviewed_at = models.DateTimeField("审阅时间", null=True, blank=True)
 
     scope_org = "member__organization"
     scope_self = "member_id"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.activities import actions
-from dangjian.activities.choices import ActivityStatus, AttendanceStatus
+from dangjian.activities.choices import ActivityStatus, AttendanceStatus, ReflectionStatus
 from dangjian.activities.forms import (
     ActivityTypeForm,
     AttachmentForm,
@@ -466,8 +466,22 @@ def reflections(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "心得体会已登记。")
                 return redirect("activities:reflections")
+    status = request.GET.get("status", "")
+    if status in ReflectionStatus.values:
+        qs = qs.filter(status=status)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "activities/reflections.html", {"page": page, "form": form})
+    scope = get_scope(request.user)
+    return render(
+        request,
+        "activities/reflections.html",
+        {
+            "page": page,
+            "form": form,
+            "status": status,
+            "statuses": ReflectionStatus.choices,
+            "can_review": scope.can_write and scope.is_officer,
+        },
+    )
 
 
 # ---- types -----------------------------------------------------------------------------------
