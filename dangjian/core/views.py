@@ -58,6 +58,14 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.contrib.auth import get_user_model
+
+        context = super().get_context_data(**kwargs)
+        # A fresh install has no account to log in with: the first-run guide makes the first one.
+        context["fresh_install"] = not get_user_model().objects.exists()
+        return context
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """修改密码: every user changes their own; other sessions of the account end (Django's hash check)."""

@@ -84,6 +84,18 @@ def mine(request: HttpRequest) -> HttpResponse:
 @access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def month_page(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
+    if not (request.GET.get("org") or request.POST.get("org")) and not _orgs(request):
+        # A fresh install (or a top organization only): no branch collects dues yet.
+        return render(
+            request,
+            "core/empty_state.html",
+            {
+                "title": "党费收缴",
+                "message": "还没有收缴党费的党组织（机关党委、党总支或党支部）。请先在“党组织”中添加。",
+                "link_url": reverse("orgs:tree"),
+                "link_label": "去添加党组织",
+            },
+        )
     org, month = _org(request), _month(request)
     rows = ledger.month_rows(_members(request, org), month)
     due = sum((r.due or 0 for r in rows), 0)
