@@ -74,7 +74,9 @@ def test_every_page_answers_on_an_empty_database(client: Client) -> None:
 
 def test_every_page_answers_without_any_organization(client: Client) -> None:
     """An administrator made with createsuperuser before the guide ran: nothing at all yet."""
-    client.force_login(get_user_model().objects.create_superuser("admin", password="pw-root-123", first_name="王管理"))
+    client.force_login(
+        get_user_model().objects.create_superuser("admin", password="pw-root-123", first_name="王管理")
+    )
     result = crawl(client, "admin")
     assert result.visited > 20
     assert result.problems == [], "\n".join(result.problems)
