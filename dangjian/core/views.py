@@ -60,10 +60,15 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from django.contrib.auth import get_user_model
+        from django.db import DatabaseError
 
         context = super().get_context_data(**kwargs)
         # A fresh install has no account to log in with: the first-run guide makes the first one.
-        context["fresh_install"] = not get_user_model().objects.exists()
+        # (A database not migrated yet has no tables at all: the login page still answers.)
+        try:
+            context["fresh_install"] = not get_user_model().objects.exists()
+        except DatabaseError:
+            context["fresh_install"] = False
         return context
 
 
