@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from dangjian.core.database import database_settings
-from dangjian.core.env import cache_settings, env_bool, env_int, env_list, env_str, secret_key
+from dangjian.core.env import cache_settings, email_settings, env_bool, env_int, env_list, env_str, secret_key
 from dangjian.core.net import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -211,6 +211,13 @@ JOB_HEARTBEAT_SECONDS = env_int("DANGJIAN_JOB_HEARTBEAT_SECONDS", 10)
 JOB_STALE_SECONDS = env_int("DANGJIAN_JOB_STALE_SECONDS", 120)
 if JOB_STALE_SECONDS < 3 * JOB_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured("DANGJIAN_JOB_STALE_SECONDS must be at least three heartbeats long")
+
+# The daily to-do digest (`dangjian digest`): sent only when DANGJIAN_EMAIL_URL is set; links in
+# the mail are made absolute with DANGJIAN_BASE_URL (the address users open the system at).
+EMAIL_URL = env_str("DANGJIAN_EMAIL_URL", "").strip()
+globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env_str("DANGJIAN_EMAIL_FROM", "党建台账 <dangjian@localhost>")
+BASE_URL = env_str("DANGJIAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = env_str("DANGJIAN_DEMO_PASSWORD", "demo-pass-2024")
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from dangjian.core import views as core_views
 from dangjian.core.scope import Audience, access
+from dangjian.orgs.setup import first_run
 
 admin.site.site_header = "党建台账 系统管理"
 admin.site.site_title = "党建台账"
@@ -20,6 +21,7 @@ urlpatterns = [
         "password/", access(Audience.ANYONE)(core_views.PasswordChangeView.as_view()), name="password-change"
     ),
     path("audit/", core_views.audit_log, name="audit-log"),
+    path("setup/", first_run, name="first-run"),
     path("", include("dangjian.core.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),

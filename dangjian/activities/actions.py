@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.activities import attachments as files
@@ -59,6 +60,44 @@ RECORDABLE_BY_SUPERVISOR = (
     ActivityStatus.RETURNED,
     ActivityStatus.PLANNED,
 )
+
+
+# ---- who hears of a step ---------------------------------------------------------------------
+
+
+def planners(activity: Activity) -> list[Any]:
+    """Who answers for a plan: whoever submitted it, and the officers of its organization."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.core.choices import RoleKind
+    from dangjian.core.models import AuditLog
+
+    submitters = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Activity),
+        object_id=str(activity.pk),
+        verb__in=["报送计划", "登记召开情况"],
+        actor__isnull=False,
+    ).values("actor_id")
+    users = get_user_model().objects.filter(is_active=True)
+    return list(
+        users.filter(pk__in=submitters)
+        | users.filter(role__kind=RoleKind.ORG_OFFICER, role__organization=activity.organization)
+    )
+
+
+def _tell_planners(activity: Activity, title: str, body: str = "", url: str = "") -> None:
+    from dangjian.core.notify import notify
+
+    actor, _via = audit.current_actor()
+    recipients = [u for u in planners(activity) if u != actor]
+    notify(
+        recipients,
+        f"{title}：{activity.activity_type.name}“{activity.topic}”",
+        body=f"{activity.organization.name}。{body}".strip(),
+        url=url or activity.get_absolute_url(),
+        kind="activities",
+    )
 
 
 # ---- who may do what -------------------------------------------------------------------------
@@ -189,6 +228,7 @@ def do_approve(activity: Activity, *, acting_user: Any, via: str = "web") -> Act
         _require_status(activity, (ActivityStatus.PLANNED,), "审批")
         activity.return_reason = ""
         _transition(activity, ActivityStatus.APPROVED, "审批通过")
+        _tell_planners(activity, "计划已审批通过", "可按计划开展，开展后请及时登记。")
     return activity
 
 
@@ -203,6 +243,12 @@ def do_return(activity: Activity, reason: str, *, acting_user: Any, via: str = "
             raise ValidationError({"return_reason": "退回须填写原因。"})
         activity.return_reason = reason[:200]
         _transition(activity, ActivityStatus.RETURNED, "退回计划", reason=reason)
+        _tell_planners(
+            activity,
+            "计划被退回",
+            f"退回原因：{reason}。请修改后重新报送。",
+            reverse("activities:edit", args=[activity.pk]),
+        )
     return activity
 
 
@@ -415,6 +461,7 @@ def do_verify(activity: Activity, *, acting_user: Any, via: str = "web") -> Acti
         _require_supervise(acting_user, activity.organization, "审核")
         _require_status(activity, (ActivityStatus.HELD,), "审核")
         _transition(activity, ActivityStatus.VERIFIED, "审核通过")
+        _tell_planners(activity, "活动记录已审核通过")
     return activity
 
 
@@ -428,6 +475,12 @@ def do_reopen(activity: Activity, reason: str, *, acting_user: Any, via: str = "
         if not reason:
             raise ValidationError({"reason": "退回修改须填写原因。"})
         _transition(activity, ActivityStatus.HELD, "退回修改", reason=reason)
+        _tell_planners(
+            activity,
+            "活动记录被退回修改",
+            f"原因：{reason}。请修改记录后再报审核。",
+            reverse("activities:record", args=[activity.pk]),
+        )
     return activity
 
 
@@ -457,6 +510,160 @@ def do_record_makeup(
         attendance.save()
         audit.record(activity, "登记补学", {"member": who, "makeup_on": makeup_on})
     return attendance
+
+
+# ---- a member's own part: make-up study, confirming attendance, reflections ----------------------
+
+
+def _require_own(acting_user: Any, member_id: int | None, what: str) -> None:
+    """A member acts on their own records only (the system itself, None, acts on any)."""
+    if acting_user is None:
+        return
+    own = get_scope(acting_user).member_id
+    if own is None or own != member_id:
+        raise PermissionDenied(f"只能由党员本人{what}。")
+
+
+def _member_user(member: Member) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(role__member=member, is_active=True).first()
+
+
+@transaction.atomic
+def do_member_makeup(
+    attendance: Attendance, *, makeup_on: datetime.date | None, note: str, acting_user: Any, via: str = "web"
+) -> Attendance:
+    """A member reports the make-up study (补学) of an activity they missed; the officers hear of it."""
+    activity = attendance.activity
+    with audit.acting(acting_user, via):
+        _require_own(acting_user, attendance.member_id, "登记补学")
+        if not activity.is_held:
+            raise ValidationError("活动尚未召开，不能登记补学。")
+        if attendance.status == AttendanceStatus.PRESENT:
+            raise ValidationError("您出席了这次活动，无需补学。")
+        if attendance.makeup_on:
+            raise ValidationError(f"已于{attendance.makeup_on:%Y-%m-%d}登记过补学。")
+        if not makeup_on:
+            raise ValidationError({"makeup_on": "请填写补学日期。"})
+        if makeup_on > today():
+            raise ValidationError({"makeup_on": "补学日期不能晚于今天。"})
+        if activity.held_on and makeup_on < activity.held_on:
+            raise ValidationError({"makeup_on": "补学日期不能早于活动召开日期。"})
+        if not (note or "").strip():
+            raise ValidationError({"makeup_note": "请填写补学内容（学了什么、怎么学的）。"})
+        attendance.makeup_on, attendance.makeup_note = makeup_on, note.strip()[:200]
+        attendance.makeup_by_member = True
+        attendance.full_clean()
+        attendance.save()
+        audit.record(activity, "本人登记补学", {"member": attendance.member.name, "makeup_on": makeup_on})
+        _tell_planners(activity, f"{attendance.member.name}已登记补学", f"补学内容：{attendance.makeup_note}")
+    return attendance
+
+
+@transaction.atomic
+def do_confirm_attendance(
+    attendance: Attendance, *, correct: bool, note: str = "", acting_user: Any, via: str = "web"
+) -> Attendance:
+    """A member confirms their attendance record, or reports it wrong (the officers are told why)."""
+    activity = attendance.activity
+    with audit.acting(acting_user, via):
+        _require_own(acting_user, attendance.member_id, "确认出勤记录")
+        if not activity.is_held:
+            raise ValidationError("活动尚未召开，没有出勤记录可确认。")
+        if correct:
+            attendance.confirmed_at = timezone.now()
+            attendance.save()
+            audit.record(activity, "本人确认出勤", {"member": attendance.member.name})
+            return attendance
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"note": "请说明哪里有误（例如：当天出席了，记成了缺席）。"})
+        attendance.confirmed_at = None
+        attendance.save()
+        audit.record(activity, "本人报告出勤有误", {"member": attendance.member.name, "note": note[:200]})
+        _tell_planners(
+            activity,
+            f"{attendance.member.name}报告出勤记录有误",
+            f"记录为“{attendance.get_status_display()}”。说明：{note[:200]}",
+            reverse("activities:record", args=[activity.pk]),
+        )
+    return attendance
+
+
+@transaction.atomic
+def do_submit_reflection(
+    activity: Activity, *, title: str, text: str, acting_user: Any, via: str = "web"
+) -> Any:
+    """A member submits (or, once returned, resubmits) a reflection on an activity they attended."""
+    from dangjian.activities.choices import ReflectionStatus
+    from dangjian.activities.models import Reflection
+
+    member_id = get_scope(acting_user).member_id
+    if member_id is None:
+        raise PermissionDenied("只有党员本人可以提交心得体会。")
+    with audit.acting(acting_user, via):
+        if not activity.is_held or not activity.attendances.filter(member_id=member_id).exists():
+            raise ValidationError("只能为本人参加（或应参加）的已召开活动提交心得体会。")
+        title, text = (title or "").strip(), (text or "").strip()
+        errors = {}
+        if not title:
+            errors["title"] = "请填写题目。"
+        if not text:
+            errors["text"] = "请填写内容。"
+        if errors:
+            raise ValidationError(errors)
+        reflection = (
+            Reflection.objects.filter(member_id=member_id, activity=activity)
+            .exclude(status=ReflectionStatus.ACCEPTED)
+            .first()
+        )
+        if reflection is None:
+            if Reflection.objects.filter(member_id=member_id, activity=activity).exists():
+                raise ValidationError("这次活动的心得体会已审阅通过，无需再提交。")
+            reflection = Reflection(member_id=member_id, activity=activity)
+        reflection.title, reflection.text = title[:200], text
+        reflection.submitted_on = today()
+        reflection.status = ReflectionStatus.SUBMITTED
+        reflection.review_comment, reflection.reviewed_at = "", None
+        reflection.full_clean()
+        reflection.save()
+        _tell_planners(
+            activity,
+            f"{reflection.member.name}提交了心得体会，请审阅",
+            f"题目：{reflection.title}",
+            reverse("activities:reflections") + "?status=submitted",
+        )
+    return reflection
+
+
+@transaction.atomic
+def do_review_reflection(
+    reflection: Any, *, accept: bool, comment: str = "", acting_user: Any, via: str = "web"
+) -> Any:
+    """An officer accepts a member's reflection or returns it with a comment; the member is told."""
+    from dangjian.activities.choices import ReflectionStatus
+
+    comment = (comment or "").strip()
+    with audit.acting(acting_user, via):
+        check_write(acting_user, reflection.member.organization, "审阅")
+        if reflection.status != ReflectionStatus.SUBMITTED:
+            raise ValidationError(f"该心得体会当前为“{reflection.get_status_display()}”，不是待审阅。")
+        if not accept and not comment:
+            raise ValidationError({"comment": "退回须填写意见，告诉党员怎么修改。"})
+        reflection.status = ReflectionStatus.ACCEPTED if accept else ReflectionStatus.RETURNED
+        reflection.review_comment, reflection.reviewed_at = comment[:200], timezone.now()
+        reflection.save()
+        from dangjian.core.notify import notify
+
+        notify(
+            [_member_user(reflection.member)],
+            f"心得体会“{reflection.title}”{'已审阅通过' if accept else '被退回，请修改后重新提交'}",
+            body=f"审阅意见：{comment}" if comment else "",
+            url=reverse("activities:mine"),
+            kind="reflection",
+        )
+    return reflection
 
 
 # ---- talks ---------------------------------------------------------------------------------

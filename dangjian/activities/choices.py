@@ -24,6 +24,12 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "缺席"
 
 
+class ReflectionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "待审阅"
+    ACCEPTED = "accepted", "已通过"
+    RETURNED = "returned", "已退回"
+
+
 class AttachmentKind(models.TextChoices):
     PHOTO = "photo", "照片"
     SIGN_IN = "sign_in", "签到表"

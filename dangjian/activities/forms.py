@@ -72,6 +72,11 @@ class PlanForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="只由部分党小组参加时勾选；不勾选为全体党员。",
     )
+    confirm_past = forms.BooleanField(
+        required=False,
+        label="确认计划时间已过",
+        help_text="计划时间早于现在时须勾选（补报计划）。",
+    )
 
     class Meta:
         model = Activity
@@ -104,8 +109,25 @@ class PlanForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["also_counts_as"] = list(self.instance.also_counts_as.values_list("pk", flat=True))
             self.initial["cells"] = list(self.instance.cells.values_list("pk", flat=True))
+        # The user's only organization, or the one their role is for (a secretary's branch rather
+        # than one of its 党小组), is chosen already.
+        own = get_scope(user).org_id
         if orgs.count() == 1:
             self.initial.setdefault("organization", orgs.first().pk)
+        elif own and orgs.filter(pk=own).exists():
+            self.initial.setdefault("organization", own)
+        # Asked only once a past time has been entered (see clean_planned_at), not on a blank form.
+        if not self.is_bound:
+            del self.fields["confirm_past"]
+
+    def clean_planned_at(self) -> Any:
+        planned_at = self.cleaned_data.get("planned_at")
+        if planned_at and planned_at < timezone.now() and not self.data.get("confirm_past"):
+            raise forms.ValidationError(
+                f"计划时间 {timezone.localtime(planned_at):%Y-%m-%d %H:%M} 早于现在。"
+                "如确是补报已定的计划，请勾选下方“确认计划时间已过”后再保存；否则请改为将来的时间。"
+            )
+        return planned_at
 
 
 class RecordForm(EditConflictMixin, forms.ModelForm):

@@ -7,11 +7,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.activities.choices import HELD_STATUSES, ActivityStatus, AttachmentKind, AttendanceStatus
+from dangjian.activities.choices import (
+    HELD_STATUSES,
+    ActivityStatus,
+    AttachmentKind,
+    AttendanceStatus,
+    ReflectionStatus,
+)
 from dangjian.core.models import AuditedModel, TimeStampedModel
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -60,6 +66,36 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def in_subtree(self, org: Organization) -> ActivityQuerySet:
         return self.filter(organization__path__startswith=org.path)
+
+    def today_first(self, now: datetime.datetime | None = None) -> ActivityQuerySet:
+        """What needs doing first: plans whose time has passed without a record (most recent
+        first), then what comes next (soonest first), then undated drafts, then what was held
+        (latest first).
+
+        Every NULL is placed explicitly, so SQLite and PostgreSQL (which sort NULLs at opposite
+        ends by default) give the same order. ``when_bucket`` is 0 overdue, 1 upcoming,
+        2 undated, 3 held.
+        """
+        now = now or timezone.now()
+        start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        held = Q(status__in=HELD_STATUSES)
+        bucket = Case(
+            When(held, then=Value(3)),
+            When(planned_at__isnull=True, then=Value(2)),
+            When(planned_at__lt=start, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return self.annotate(
+            when_bucket=bucket,
+            upcoming_at=Case(When(~held & Q(planned_at__gte=start), then=F("planned_at"))),
+            past_at=Case(When(held, then=F("held_at")), When(planned_at__lt=start, then=F("planned_at"))),
+        ).order_by(
+            "when_bucket",
+            F("upcoming_at").asc(nulls_last=True),
+            F("past_at").desc(nulls_last=True),
+            "-id",
+        )
 
 
 class Activity(AuditedModel):
@@ -204,6 +240,10 @@ class Attendance(AuditedModel):
     # 扫码签到: when the member scanned in, and whether that was after the start plus the grace.
     signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
     late = models.BooleanField("迟到", default=False)
+    # The member reported the make-up study themselves (rather than the officer recording it).
+    makeup_by_member = models.BooleanField("本人登记补学", default=False)
+    # When the member confirmed their own attendance record as correct.
+    confirmed_at = models.DateTimeField("本人确认时间", null=True, blank=True)
 
     scope_org = "activity__organization"
     scope_self = "member_id"
@@ -286,6 +326,12 @@ class Reflection(AuditedModel):
     title = models.CharField("题目", max_length=200)
     submitted_on = models.DateField("提交日期", db_index=True)
     text = models.TextField("内容", blank=True)
+    # A member's own submission waits for an officer's review; one an officer files is accepted.
+    status = models.CharField(
+        "审阅状态", max_length=10, choices=ReflectionStatus.choices, default=ReflectionStatus.ACCEPTED
+    )
+    review_comment = models.CharField("审阅意见", max_length=200, blank=True)
+    reviewed_at = models.DateTimeField("审阅时间", null=True, blank=True)
 
     scope_org = "member__organization"
     scope_self = "member_id"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.activities import views, views_signin
+from dangjian.activities import views, views_self, views_signin
 
 app_name = "activities"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("approvals/", views.approvals, name="approvals"),
     path("talks/new/", views.talk_new, name="talk-new"),
     path("reflections/", views.reflections, name="reflections"),
+    path("reflections/review/", views_self.reflection_review, name="reflection-review"),
+    path("mine/", views_self.mine, name="mine"),
+    path("mine/reflection/", views_self.reflection_submit, name="reflection-submit"),
     path("types/", views.types, name="types"),
     path("types/new/", views.type_edit, name="type-new"),
     path("types/<int:pk>/", views.type_edit, name="type-edit"),

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from dangjian.activities import actions
-from dangjian.activities.choices import ActivityStatus, AttendanceStatus
+from dangjian.activities.choices import ActivityStatus, AttendanceStatus, ReflectionStatus
 from dangjian.activities.forms import (
     ActivityTypeForm,
     AttachmentForm,
@@ -103,7 +103,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(_date_in(period.start, period.end))
     if f["q"]:
         qs = qs.filter(topic__contains=f["q"])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.today_first(), 50).get_page(request.GET.get("page"))
     scope = get_scope(request.user)
     return render(
         request,
@@ -478,8 +478,22 @@ def reflections(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "心得体会已登记。")
                 return redirect("activities:reflections")
+    status = request.GET.get("status", "")
+    if status in ReflectionStatus.values:
+        qs = qs.filter(status=status)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "activities/reflections.html", {"page": page, "form": form})
+    scope = get_scope(request.user)
+    return render(
+        request,
+        "activities/reflections.html",
+        {
+            "page": page,
+            "form": form,
+            "status": status,
+            "statuses": ReflectionStatus.choices,
+            "can_review": scope.can_write and scope.is_officer,
+        },
+    )
 
 
 # ---- types -----------------------------------------------------------------------------------

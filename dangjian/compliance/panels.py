@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.http import HttpRequest
 
+from dangjian.core.agenda import DueItem, register_due_source
 from dangjian.core.home import NavItem, Panel, register_nav, register_panel
 from dangjian.core.scope import get_scope
 
@@ -22,4 +26,34 @@ def warnings_panel(request: HttpRequest) -> Panel | None:
 
 def register() -> None:
     register_panel(warnings_panel)
+    register_due_source(agenda_items)
     register_nav(NavItem(40, "合规检查", "compliance:dashboard"))
+
+
+def agenda_items(user: Any, on: datetime.date, until: datetime.date) -> list[DueItem]:
+    """The user's compliance warnings coming due by ``until`` (临近期限), for the to-do list.
+
+    Already-missed slots stay on the warnings panel beside it; the to-do list holds what can
+    still be done in time. Read from the same per-day cache as the panel, so both agree.
+    """
+    from dangjian.compliance.warnings import warnings_for_user
+
+    if not get_scope(user).is_officer:
+        return []
+    found = warnings_for_user(user, on) or {}
+    dashboard = found.get("dashboard_url", "")
+    return [
+        DueItem(
+            "compliance",
+            "合规预警",
+            w.text,
+            w.org_name,
+            w.due_on,
+            False,
+            w.url or dashboard,
+            w.source,
+            "warn",
+        )
+        for w in found.get("coming_due", [])
+        if w.due_on <= until
+    ]

@@ -107,6 +107,20 @@ def _sections(matrix: Matrix, cell_url: str = "", back_org: int | None = None) -
 
 @access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("org") and not scope_roots(request.user):
+        # A fresh install: nothing to check yet (a 404 here read as a broken menu entry).
+        from django.urls import reverse
+
+        return render(
+            request,
+            "core/empty_state.html",
+            {
+                "title": "合规检查",
+                "message": "您的权限范围内还没有党组织，暂无可检查的内容。建立党组织并登记组织生活后，这里按规定逐项检查。",
+                "link_url": reverse("orgs:tree"),
+                "link_label": "查看党组织",
+            },
+        )
     org, period, errors = _pick(request)
     on = today()
     matrix = evaluate(org, period, user=request.user, on=on)

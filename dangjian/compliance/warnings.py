@@ -34,6 +34,8 @@ class Warning:
     source: str
     url: str = ""
     member_id: int | None = None
+    # By when it must be done (a warning that is coming due): the to-do list keeps this week's.
+    due_on: datetime.date | None = None
 
     @property
     def level_label(self) -> str:
@@ -71,6 +73,7 @@ def org_warnings(matrix: Matrix) -> list[Warning]:
                                 f"{slot.label}{spec.name}尚未完成（{cell.count}/{cell.minimum}），还剩{days_left + 1}天",
                                 cell.source,
                                 _dashboard_url(matrix, org.id),
+                                due_on=slot.end,
                             )
                         )
             if missing:
@@ -140,6 +143,7 @@ def lapse_warnings(org: Any, on: datetime.date, user: Any = None, rule: Rule | N
                 rule.source,
                 safe_reverse("members:detail", member.pk),
                 member.pk,
+                due_on=add_months(when, months) if when and not lapsed else None,
             )
         )
     return found
@@ -168,6 +172,7 @@ def term_warnings(org: Any, on: datetime.date, user: Any = None, rule: Rule | No
                 text,
                 term.source or (rule.source if rule else ""),
                 safe_reverse("orgs:detail", term.organization_id),
+                due_on=term.due_on,
             )
         )
     return found
@@ -238,6 +243,8 @@ def _warnings_for_user(user: Any, on: datetime.date, limit: int) -> dict[str, An
     counts = warning_figures(found)
     return {
         "warnings": found[:limit],
+        # Every warning coming due, for the to-do list (the panel shows only the first few).
+        "coming_due": [w for w in found if w.level == "warn" and w.due_on],
         "total": counts["warnings.total"].value,
         "danger": counts["warnings.danger"].value,
         "warn": counts["warnings.warn"].value,

@@ -55,3 +55,53 @@ def due_items(user: Any, on: datetime.date, *, horizon_days: int = 7) -> list[Du
     until = on + datetime.timedelta(days=horizon_days)
     found = [item for source in _sources for item in source(user, on, until)]
     return sorted(found, key=lambda item: item.sort_key)
+
+
+# Items shown per kind on the home page; the rest of a long queue is counted, and its page
+# (every item of a kind links there) lists them all.
+TODO_PER_KIND = 3
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    """The items of one kind on the home page: the most urgent few and how many there are."""
+
+    label: str
+    items: list[DueItem]
+    count: int
+    overdue: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
+
+
+def group(items: list[DueItem], per_kind: int = TODO_PER_KIND) -> list[DueGroup]:
+    """``items`` (sorted) by kind, kinds in the order of their most urgent item."""
+    by_kind: dict[str, list[DueItem]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)
+    return [
+        DueGroup(found[0].label, found[:per_kind], len(found), sum(1 for i in found if i.overdue))
+        for found in by_kind.values()
+    ]
+
+
+def todo_panel(request: Any) -> Any:
+    """The home page's 待办事项: every source's items for this user, most urgent first."""
+    from dangjian.core.dates import today
+    from dangjian.core.home import Panel
+    from dangjian.core.scope import Reach, get_scope
+
+    if get_scope(request.user).reach == Reach.NONE:
+        return None
+    items = due_items(request.user, today())
+    return Panel(
+        order=5,
+        template="core/panel_todo.html",
+        context={
+            "count": len(items),
+            "groups": group(items),
+            "overdue": sum(1 for item in items if item.overdue),
+        },
+    )

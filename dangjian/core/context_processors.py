@@ -14,4 +14,10 @@ from dangjian.core.scope import get_scope
 def shell(request: HttpRequest) -> dict[str, Any]:
     # No user on the request (an error page before authentication) is nobody, not the system.
     scope = get_scope(getattr(request, "user", None) or AnonymousUser())
-    return {"scope": scope, "nav_items": nav_items(scope)}
+    found: dict[str, Any] = {"scope": scope, "nav_items": nav_items(scope), "unread_notifications": 0}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from dangjian.core.notify import unread_count
+
+        found["unread_notifications"] = unread_count(user)
+    return found

@@ -92,3 +92,38 @@ def cache_settings(url: str) -> dict[str, Any]:
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     raise ImproperlyConfigured(f"DANGJIAN_CACHE_URL must be file:///dir, redis://… or locmem://, got {url!r}")
+
+
+def email_settings(url: str) -> dict[str, Any]:
+    """Django's EMAIL_* settings from DANGJIAN_EMAIL_URL; empty means no e-mail is sent at all.
+
+    ``smtp://user:password@host:587`` (STARTTLS), ``smtps://user:password@host:465`` (TLS from
+    the start), ``smtp+plain://host:25`` (an internal relay without encryption), ``console://``
+    (print to the terminal, for development).
+    """
+    from urllib.parse import unquote, urlsplit
+
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in ("smtp", "smtps", "smtp+plain") or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"DANGJIAN_EMAIL_URL must be smtp://user:password@host:port, smtps://…, smtp+plain://… "
+            f"or console://, got {url!r}"
+        )
+    try:
+        port = parts.port or {"smtp": 587, "smtps": 465, "smtp+plain": 25}[parts.scheme]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DANGJIAN_EMAIL_URL has a bad port: {url!r}") from exc
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": parts.scheme == "smtp",
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_TIMEOUT": 20,
+    }

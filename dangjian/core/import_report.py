@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_REPORTED_ERRORS = 2000  # a file where every row is wrong need not list 50,000 lines
+MAX_LISTED = 500  # names listed as added/changed; the counts cover the rest
 
 
 @dataclass
@@ -54,6 +55,9 @@ class ImportReport:
     unchanged: int = 0
     imported: bool = False
     unit: str = "人"
+    # Who is (or, in a dry run, would be) added or changed, for the officer to look over before
+    # confirming: {"row", "name", "org", "action": "新增" | "更新"}; the first MAX_LISTED only.
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def unreadable(self) -> bool:
@@ -80,6 +84,7 @@ class ImportReport:
     def reject(self) -> None:
         """Nothing was written after all (errors, or a write that had to be rolled back)."""
         self.created = self.updated = self.unchanged = 0
+        self.changes = []
         self.imported = False
 
     @property
@@ -133,6 +138,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "imported": self.imported,
             "unit": self.unit,
+            "changes": self.changes,
         }
 
     @classmethod

@@ -149,6 +149,43 @@ def enqueue(
     return job
 
 
+def record_done(
+    kind: str,
+    *,
+    owner: Any,
+    title: str,
+    arguments: dict[str, Any],
+    result: dict[str, Any],
+    stage: str,
+    upload: bytes,
+    upload_name: str,
+) -> Job:
+    """Record work already done in the request as a finished job, keeping its uploaded file.
+
+    A dry run checked while the user waited is kept this way, so that confirming it imports the
+    very file that was checked without uploading it again; the file goes JOB_KEEP_DAYS later
+    like any job's.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    now = timezone.now()
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind,
+            title=title[:200],
+            owner=owner if getattr(owner, "is_authenticated", False) else None,
+            arguments=arguments,
+            input_name=upload_name[:200],
+            state=Job.State.DONE,
+            stage=stage[:200],
+            result=result,
+            started_at=now,
+            finished_at=now,
+        )
+        _write_private(job.input_path, upload)
+    return job
+
+
 def retry(job: Job) -> Job:
     """Queue a failed job again as a new attempt; an old attempt that wakes up finds nothing to do."""
     if job.state != Job.State.FAILED:

@@ -238,3 +238,53 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+class Notification(models.Model):
+    """A message to one user inside the app: a plan returned, a record verified, a reflection reviewed.
+
+    Not audited: it only follows an audited change (the action that sent it wrote the audit row).
+    It belongs to its recipient, not to an organization, so only its recipient ever reads it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField("类别", max_length=40, blank=True)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("办理链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = verbose_name_plural = "通知"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.title}"
+
+    @classmethod
+    def scope_q(cls, scope: Any) -> models.Q:
+        """By reach nobody reads another's notifications; recipients read theirs via notify.inbox(user)."""
+        return models.Q(pk__in=[])
+
+
+class DigestSent(models.Model):
+    """One user's daily e-mail digest went out on a day, so a second run that day sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField("日期")
+    items = models.PositiveIntegerField("事项数", default=0)
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "on"], name="digest_once_a_day")]
+        verbose_name = verbose_name_plural = "每日提醒邮件"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.on}"

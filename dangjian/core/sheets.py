@@ -439,3 +439,59 @@ def as_text(cell: Any) -> Any:
     if cell.data_type == "f":
         cell.data_type = "s"
     return cell
+
+
+# ---- writing: dropdowns in import templates --------------------------------------------------
+
+TEMPLATE_ROWS = 1000  # rows of a template that carry the formats and dropdowns
+
+
+def add_dropdown(
+    ws: Any,
+    column: int,
+    values: list[str],
+    *,
+    header: str,
+    first_row: int = 2,
+    last_row: int = TEMPLATE_ROWS + 1,
+    allow_other: bool = False,
+) -> None:
+    """A dropdown of ``values`` on ``column`` (1-based) of the template sheet ``ws``.
+
+    Short lists go into the validation itself; longer ones (Excel's limit is 255 characters,
+    e.g. the branches of an agency) into a hidden sheet the validation points at. With
+    ``allow_other`` a value outside the list is allowed after a warning (the importer also reads
+    common variants such as 本科 for 大学本科); otherwise Excel refuses it.
+    """
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if not values:
+        return
+    inline = ",".join(values)
+    if len(inline) <= 250 and not any("," in v or '"' in v for v in values):
+        formula = f'"{inline}"'
+    else:
+        book = ws.parent
+        lists = book["_lists"] if "_lists" in book.sheetnames else book.create_sheet("_lists")
+        lists.sheet_state = "hidden"
+        col = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value is not None else 1
+        for row, value in enumerate(values, start=1):
+            lists.cell(row=row, column=col, value=value)
+        letter = get_column_letter(col)
+        formula = f"{quote_sheetname('_lists')}!${letter}$1:${letter}${len(values)}"
+    validation = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning" if allow_other else "stop",
+        errorTitle=header,
+        error=f"请从下拉列表中选择{header}。",
+        promptTitle=header,
+        prompt="请从下拉列表中选择",
+        showInputMessage=True,
+    )
+    letter = get_column_letter(column)
+    validation.add(f"{letter}{first_row}:{letter}{last_row}")
+    ws.add_data_validation(validation)

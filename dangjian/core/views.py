@@ -58,6 +58,19 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.contrib.auth import get_user_model
+        from django.db import DatabaseError
+
+        context = super().get_context_data(**kwargs)
+        # A fresh install has no account to log in with: the first-run guide makes the first one.
+        # (A database not migrated yet has no tables at all: the login page still answers.)
+        try:
+            context["fresh_install"] = not get_user_model().objects.exists()
+        except DatabaseError:
+            context["fresh_install"] = False
+        return context
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """修改密码: every user changes their own; other sessions of the account end (Django's hash check)."""
@@ -74,6 +87,40 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @access(Audience.ANYONE)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels_for(request)})
+
+
+@access(Audience.ANYONE)
+def notifications(request: HttpRequest) -> HttpResponse:
+    """通知: the user's own notifications, newest first, unread ones marked."""
+    from dangjian.core import notify
+
+    page = Paginator(notify.inbox(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@access(Audience.ANYONE, post_only=True)
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read (and go where it is dealt with, ``go=1``), or all of them."""
+    from django.shortcuts import redirect
+
+    from dangjian.core import notify
+
+    raw = request.POST.get("id", "")
+    if raw == "all":
+        notify.mark_read(request.user)
+        return redirect("core:notifications")
+    if not raw.isdigit():
+        messages.error(request, "未指定要标记的通知。")
+        return redirect("core:notifications")
+    found = notify.inbox(request.user).filter(pk=int(raw)).first()
+    if found is None:
+        messages.error(request, "该通知不存在或不属于您。")
+        return redirect("core:notifications")
+    notify.mark_read(request.user, [found.pk])
+    # Only a path inside this site: a notification never sends anyone elsewhere.
+    if request.POST.get("go") and found.url.startswith("/") and not found.url.startswith("//"):
+        return redirect(found.url)
+    return redirect("core:notifications")
 
 
 @access(Audience.ADMIN)

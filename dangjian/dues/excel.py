@@ -40,6 +40,7 @@ from dangjian.core.sheets import (
     FileProblem,
     Row,
     Table,
+    add_dropdown,
     read_table,
     workbook_bytes,
 )
@@ -344,4 +345,11 @@ def template_workbook(kind: str) -> bytes:
     sheet.append(example)
     for col in range(1, len(headers) + 1):
         sheet.column_dimensions[get_column_letter(col)].width = 14
+    # Dropdowns on the coded columns; the importer also reads variants, so others only warn.
+    if kind == "bases":
+        coded = {"党费类别": [label for _v, label in DuesCategory.choices]}
+    else:
+        coded = {"交纳方式": [label for _v, label in PaymentMethod.choices]}
+    for header, values in coded.items():
+        add_dropdown(sheet, headers.index(header) + 1, values, header=header, allow_other=True)
     return workbook_bytes(book)

@@ -84,6 +84,18 @@ def mine(request: HttpRequest) -> HttpResponse:
 @access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def month_page(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
+    if not (request.GET.get("org") or request.POST.get("org")) and not _orgs(request):
+        # A fresh install (or a top organization only): no branch collects dues yet.
+        return render(
+            request,
+            "core/empty_state.html",
+            {
+                "title": "党费收缴",
+                "message": "还没有收缴党费的党组织（机关党委、党总支或党支部）。请先在“党组织”中添加。",
+                "link_url": reverse("orgs:tree"),
+                "link_label": "去添加党组织",
+            },
+        )
     org, month = _org(request), _month(request)
     rows = ledger.month_rows(_members(request, org), month)
     due = sum((r.due or 0 for r in rows), 0)
@@ -223,7 +235,10 @@ def _member_for_write(request: HttpRequest, pk: int) -> Member:
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_for_write(request, pk)
-    form = PaymentForm(request.POST or None)
+    owed = _owed(member)
+    form = PaymentForm(
+        request.POST or None, initial={"amount": owed["total"]} if owed and owed["total"] else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -262,10 +277,27 @@ def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "title": f"登记党费：{member.name}",
             "current": calc.line(month_start(today())),
+            "owed": owed,
             "back_months": BACK_PAY_MAX_MONTHS,
             "next": request.GET.get("next", ""),
         },
     )
+
+
+def _owed(member: Member) -> dict[str, Any] | None:
+    """What the member owes today, from the ledger: earlier months' arrears plus this month's rest
+    (None: the member has no dues base, so nothing can be worked out)."""
+    rows = ledger.month_rows(Member.objects.filter(pk=member.pk), month_start(today()))
+    if not rows or rows[0].no_base:
+        return None
+    row = rows[0]
+    this_month = max((row.due or 0) - row.paid, 0) if row.due is not None else 0
+    return {
+        "total": row.arrears or None,
+        "this_month": this_month,
+        "earlier": row.arrears - this_month,
+        "earlier_months": row.unpaid_months - (1 if this_month else 0),
+    }
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="members.Member")

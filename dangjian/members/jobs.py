@@ -13,7 +13,10 @@ from dangjian.members.roster_import import import_roster
 
 
 def _report_context(job: Job) -> dict[str, Any]:
-    return {"report": ImportReport.from_dict(job.result)}
+    report = ImportReport.from_dict(job.result)
+    # A clean dry run done by the worker offers 确认导入 of its stored file, as the inline one does.
+    confirm = job.pk if report.dry_run and report.ok and report.written and not job.result_file else None
+    return {"report": report, "confirm_job": confirm}
 
 
 @job_kind(

@@ -31,6 +31,24 @@ def roster_panel(request: HttpRequest) -> Panel | None:
     )
 
 
+# A member's own panel gathers what other apps (letters, tasks, service items …) have for them:
+# each registers ``fn(member, user) -> str | None`` in its AppConfig.ready(); the string is HTML
+# the app rendered itself (render_to_string, so its values are escaped), None when it has nothing.
+SelfSection = Callable[[Member, Any], "str | None"]
+_self_sections: list[SelfSection] = []
+
+
+def register_self_panel(fn: SelfSection) -> SelfSection:
+    if fn not in _self_sections:
+        _self_sections.append(fn)
+    return fn
+
+
+def self_sections(member: Member, user: Any) -> list[str]:
+    found = (fn(member, user) for fn in _self_sections)
+    return [mark_safe(html) for html in found if html]  # noqa: S308 - rendered by the app's own template
+
+
 def self_panel(request: HttpRequest) -> Panel | None:
     scope = get_scope(request.user)
     if not scope.only_self or scope.member_id is None:
@@ -38,21 +56,8 @@ def self_panel(request: HttpRequest) -> Panel | None:
     member = restrict(Member.objects.select_related("organization", "cell"), request.user).first()
     if member is None:
         return None
-    extra = [html for fn in _self_panels if (html := fn(member, request.user))]
     return Panel(
-        order=5,
+        order=6,
         template="members/panel_self.html",
-        context={"member": member, "extra": [mark_safe(html) for html in extra]},  # noqa: S308 - rendered templates
+        context={"member": member, "sections": self_sections(member, request.user)},
     )
-
-
-# Apps above members add the member's own items (letters signed, tasks assigned) to the self
-# panel: ``fn(member, user) -> str | None`` returns rendered HTML, or None when there is nothing.
-SelfPanel = Callable[[Any, Any], "str | None"]
-_self_panels: list[SelfPanel] = []
-
-
-def register_self_panel(fn: SelfPanel) -> SelfPanel:
-    if fn not in _self_panels:
-        _self_panels.append(fn)
-    return fn

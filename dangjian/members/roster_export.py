@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter
 from dangjian.core.id_numbers import id_check_digit, mask_id_number
 from dangjian.core.personal import personal
 from dangjian.core.scope import can_see_personal_data
-from dangjian.core.sheets import Column, as_text, workbook_bytes
+from dangjian.core.sheets import Column, add_dropdown, as_text, workbook_bytes
 from dangjian.members import extensions
+from dangjian.members.choices import DuesCategory, Education, Gender, MemberStatus
 from dangjian.members.models import Member
 from dangjian.members.roster_columns import DATE_KEYS, EXAMPLE_MARK, TEXT_KEYS, columns
 
@@ -65,8 +66,38 @@ def example_id_number() -> str:
     return first17 + id_check_digit(first17)
 
 
-def template_workbook(*, branch_name: str = "第一党支部", cell_name: str = "") -> bytes:
-    """The import template: the header, one example row (skipped on import) and the instructions."""
+def _dropdowns(ws: Any, cols: tuple[Column, ...], org_names: list[str], cell_names: list[str]) -> None:
+    """Dropdowns on the coded columns, so a typo is caught while typing rather than on import.
+
+    Columns whose importer also reads variants (本科, 退休 …) or short names only warn on
+    a value outside the list; 性别 and 流动党员 refuse it.
+    """
+    lists: dict[str, tuple[list[str], bool]] = {
+        "gender": ([label for _v, label in Gender.choices], False),
+        "education": ([label for _v, label in Education.choices], True),
+        # An import sets a member probationary or full; other statuses come from their own steps.
+        "status": ([MemberStatus.PROBATIONARY.label, MemberStatus.FULL.label], False),
+        "dues_category": ([label for _v, label in DuesCategory.choices], True),
+        "is_mobile": (["是", "否"], False),
+        "organization": (org_names, True),
+        "cell": (cell_names, True),
+    }
+    for index, col in enumerate(cols, start=1):
+        if col.key in lists:
+            values, allow_other = lists[col.key]
+            add_dropdown(ws, index, values, header=col.header, allow_other=allow_other)
+
+
+def template_workbook(
+    *,
+    branch_name: str = "第一党支部",
+    cell_name: str = "",
+    org_names: list[str] | None = None,
+    cell_names: list[str] | None = None,
+) -> bytes:
+    """The import template: the header, one example row (skipped on import), dropdowns on the
+    coded columns (``org_names``/``cell_names``: the organizations the user may import into) and
+    the instructions."""
     cols = columns()
     formats = _number_formats()
     book = Workbook()
@@ -100,6 +131,7 @@ def template_workbook(*, branch_name: str = "第一党支部", cell_name: str = 
         cell.font = Font(color="808080", italic=True)
         if col.key in formats:
             cell.number_format = formats[col.key]
+    _dropdowns(ws, cols, org_names or [branch_name], cell_names or ([cell_name] if cell_name else []))
     for key in TEXT_KEYS:
         letter = get_column_letter([c.key for c in cols].index(key) + 1)
         for row in range(3, 1003):

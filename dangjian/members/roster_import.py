@@ -38,7 +38,7 @@ from dangjian.core.cells import (
     parse_name,
     sentence,
 )
-from dangjian.core.import_report import ImportReport, Problem
+from dangjian.core.import_report import MAX_LISTED, ImportReport, Problem
 from dangjian.core.scope import restrict
 from dangjian.core.sheets import FileProblem, Row, Table, read_table
 from dangjian.members import extensions
@@ -175,6 +175,17 @@ def _import(
     report.created = sum(1 for r in rows if r.is_new)
     report.updated = sum(1 for r in rows if not r.is_new and (r.changed or r.extra))
     report.unchanged = sum(1 for r in rows if not r.is_new and not (r.changed or r.extra))
+    if not report.error_count:
+        report.changes = [
+            {
+                "row": r.number,
+                "name": r.member.name,
+                "org": r.member.organization.name if r.member.organization_id else "",
+                "action": "新增" if r.is_new else "更新",
+            }
+            for r in rows
+            if r.is_new or r.changed or r.extra
+        ][:MAX_LISTED]
     if report.error_count or dry_run:
         return
     try:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("posts/<int:pk>/end/", views.post_end, name="post-end"),
     # Roster import/export (views_roster.py) goes below.
     path("import/", views_roster.import_roster_view, name="import"),
+    path("import/confirm/", views_roster.import_confirm, name="import-confirm"),
     path("import/template/", views_roster.import_template, name="import-template"),
     path("export/", views_roster.export, name="export"),
 ]

@@ -21,8 +21,14 @@ KEYS = {
 
 
 def orgs_panel(request: HttpRequest) -> Panel | None:
-    if not get_scope(request.user).is_officer:
+    scope = get_scope(request.user)
+    if not scope.is_officer:
         return None
+    from dangjian.orgs.models import Organization
+
+    if not Organization.objects.exists():
+        # A fresh install: nothing to count yet, the first step instead.
+        return Panel(order=1, template="orgs/panel_first_run.html", context={"is_admin": scope.is_admin})
     found = numbers.in_reach(KEYS.values(), numbers.on_day(), request.user)
     due = list(
         restrict(Term.objects.due_within(), request.user)

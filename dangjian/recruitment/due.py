@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
+from dangjian.core.agenda import DueItem as AgendaItem
 from dangjian.recruitment import rules
 from dangjian.recruitment.choices import DueReason
 from dangjian.recruitment.models import Case
@@ -63,3 +65,32 @@ def due_items(cases: QuerySet[Case], *, month_end: datetime.date, on: datetime.d
             )
     items.sort(key=lambda i: (i.date, i.case.name, i.case.pk))
     return items
+
+
+AGENDA_BASIS = "《中国共产党发展党员工作细则》"
+
+
+def agenda_items(user: Any, on: datetime.date, until: datetime.date) -> list[AgendaItem]:
+    """The admission steps due by ``until`` (or overdue) in the cases the user may write, for the to-do list."""
+    from django.urls import reverse
+
+    from dangjian.core.scope import get_scope, restrict
+
+    scope = get_scope(user)
+    if not (scope.is_officer and scope.can_write):
+        return []
+    found = due_items(restrict(Case.objects.all(), user), month_end=until, on=on)
+    return [
+        AgendaItem(
+            "recruitment",
+            f"发展党员·{item.reason.label}",
+            f"{item.case.name}：{item.what}",
+            item.case.organization_name,
+            item.date,
+            item.overdue,
+            reverse("recruitment:detail", args=[item.case.pk]),
+            AGENDA_BASIS,
+            "danger" if item.overdue else "warn",
+        )
+        for item in found
+    ]

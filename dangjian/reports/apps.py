@@ -27,9 +27,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "报告"
 
     def ready(self) -> None:
+        from dangjian.core.agenda import register_due_source
         from dangjian.core.home import NavItem, register_nav
         from dangjian.reports import jobs  # noqa: F401 - registers the report jobs
+        from dangjian.reports.due import agenda_items
 
+        register_due_source(agenda_items)
         register_nav(NavItem(60, "报告", "reports:list"))
         register_nav(NavItem(70, "公文校对", "reports:proofread"))
         post_migrate.connect(sync_builtin_genres, sender=self)

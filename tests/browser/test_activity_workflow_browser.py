@@ -37,6 +37,10 @@ def test_plan_approve_record_verify(live_server, page, personas, bureau, browser
     page.fill("#id_planned_at", held.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("checkbox", name="党课", exact=True).check()
     page.click("button[name=submit]")
+    # A planned time already past (a plan reported after the fact) must be confirmed.
+    page.wait_for_selector("text=早于现在")
+    page.check("#id_confirm_past")
+    page.click("button[name=submit]")
     page.wait_for_selector("text=计划已报送机关党委审批")
     activity = Activity.objects.get(topic="重温入党誓词")
     assert activity.status == "planned"

@@ -238,3 +238,17 @@ def test_roster_and_dues_read_an_officers_own_sheet_the_same_way(bureau) -> None
     bases = dict(zhang.dues_bases.values_list("effective_month", "amount"))
     # The roster's base from the admission month; the dues list's from its 起始月份.
     assert bases == {datetime.date(2010, 7, 1): D("5000.00"), datetime.date(2026, 11, 1): D("5000.00")}
+
+
+def test_import_templates_carry_dropdowns_on_coded_columns() -> None:
+    import io
+
+    import openpyxl
+
+    from dangjian.dues.excel import template_workbook
+
+    for kind, header, expected in (("bases", "党费类别", "在职"), ("payments", "交纳方式", "微信")):
+        ws = openpyxl.load_workbook(io.BytesIO(template_workbook(kind))).active
+        column = openpyxl.utils.get_column_letter([c.value for c in ws[1]].index(header) + 1)
+        found = [v for v in ws.data_validations.dataValidation if str(v.sqref).startswith(f"{column}2:")]
+        assert len(found) == 1 and expected in found[0].formula1

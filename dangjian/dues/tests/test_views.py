@@ -125,3 +125,26 @@ def test_month_page_query_count_does_not_grow_with_members(
     client = login(personas.agency_officer)
     with django_assert_max_num_queries(20):
         client.get(reverse("dues:month") + f"?org={ledger.organ_committee.pk}&month=2026-11")
+
+
+def test_the_payment_form_shows_and_prefills_what_is_owed(ledger, personas, login) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.dues.models import MonthlyDue
+    from dangjian.dues.run import run_month
+
+    run_month(datetime.date(2026, 10, 1))  # October unpaid too: arrears before this month
+    client = login(personas.secretary_of_branch_1)
+    member = ledger.members[1]
+    # Recounted from the ledger lines: every month so far, due minus paid.
+    owed = sum(
+        (line.due - line.paid for line in MonthlyDue.objects.filter(member=member) if line.due > line.paid),
+        start=0,
+    )
+    assert owed > 0
+    page = client.get(reverse("dues:payment-new", args=[member.pk])).content.decode()
+    assert f"截至本月应交合计 <strong>{owed}元</strong>" in page
+    assert f'name="amount" value="{owed}"' in page
+
+    pay(ledger.member_1, "45.00", "R-oct", first_month="2026-10")  # member 1 now owes nothing
+    paid_up = client.get(reverse("dues:payment-new", args=[ledger.member_1.pk])).content.decode()
+    assert "目前没有欠交，本月也已交清" in paid_up
+    assert 'name="amount" value=' not in paid_up

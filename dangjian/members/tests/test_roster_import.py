@@ -337,6 +337,41 @@ def test_import_page_dry_run_then_import(personas, login):
     assert Member.objects.get(name="吴六安").organization.name == "第一党支部"
 
 
+def test_a_clean_dry_run_lists_who_changes_and_confirms_without_a_second_upload(personas, login):
+    from dangjian.core.models import Job
+
+    client = login(personas.secretary_of_branch_1)
+    second = row(姓名="郑八", 身份证号=make_id("19900101", "888"), 出生日期="1990-01-01")
+    response = upload(client, xlsx([row(), second]), dry_run=True)
+    body = response.content.decode()
+    assert response.status_code == 200 and "确认导入" in body
+    assert "吴六安" in body and "郑八" in body and "新增" in body
+    assert not Member.objects.filter(name__in=["吴六安", "郑八"]).exists()
+    job = Job.objects.get(owner=personas.secretary_of_branch_1)
+
+    # Another officer cannot confirm it (it is not theirs: as if it did not exist).
+    other = login(personas.agency_officer)
+    assert other.post(reverse("members:import-confirm"), {"job": job.pk}).status_code == 404
+    assert not Member.objects.filter(name="吴六安").exists()
+
+    client = login(personas.secretary_of_branch_1)
+    done = client.post(reverse("members:import-confirm"), {"job": job.pk})
+    assert "导入完成：新增 2 人" in done.content.decode()
+    assert set(Member.objects.filter(name__in=["吴六安", "郑八"]).values_list("name", flat=True)) == {
+        "吴六安",
+        "郑八",
+    }
+
+
+def test_confirm_refuses_a_dry_run_that_found_problems(personas, login):
+    from dangjian.core.models import Job
+
+    client = login(personas.secretary_of_branch_1)
+    upload(client, xlsx([row(身份证号="110105199001012220")]), dry_run=True)
+    assert not Job.objects.exists()  # nothing kept: there is nothing to confirm
+    assert client.post(reverse("members:import-confirm"), {"job": "999"}).status_code == 404
+
+
 def test_import_page_refuses_a_file_over_the_limit_before_reading_it(personas, login, settings):
     settings.IMPORT_MAX_BYTES = 100
     response = upload(login(personas.agency_officer), xlsx([row()]))
@@ -392,3 +427,28 @@ def test_the_fast_sheet_reader_reads_what_openpyxl_reads(bureau, personas):
                 for j, value in enumerate(fast_row):
                     if isinstance(value, float):
                         assert fast_formats[i][j] == slow_formats[i][j]
+
+
+def test_the_template_has_dropdowns_on_coded_columns_and_still_imports(personas, login):
+    import openpyxl
+
+    client = login(personas.secretary_of_branch_1)
+    response = client.get(reverse("members:import-template"))
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book["花名册"]
+    header = [c.value for c in ws[1]]
+    lists = {}
+    for validation in ws.data_validations.dataValidation:
+        column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+        lists[header[openpyxl.utils.column_index_from_string(column) - 1]] = validation.formula1
+    assert lists["性别"] == '"男,女"'
+    assert lists["流动党员"] == '"是,否"'
+    assert "大学本科" in lists["学历"] and lists["党员状态"] == '"预备党员,正式党员"'
+    assert "第一党支部" in lists["所在支部"] and "第二党支部" not in lists["所在支部"]
+    assert "第一党小组" in lists["所在党小组"]
+    # The filled-in template imports as before (the dropdowns add no sheet the importer reads).
+    ws.append(row())
+    out = io.BytesIO()
+    book.save(out)
+    assert "导入完成：新增 1 人" in upload(client, out.getvalue()).content.decode()
