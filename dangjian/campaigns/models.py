@@ -105,7 +105,9 @@ class Campaign(AuditedModel):
 class TeamMember(AuditedModel):
     """A member of a campaign's leading group or working team, with their role (组长, 成员 …)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="team")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="专题活动", on_delete=models.CASCADE, related_name="team"
+    )
     team = models.CharField("机构", max_length=20, choices=TeamKind.choices)
     member = models.ForeignKey(Member, verbose_name="成员", on_delete=models.PROTECT, related_name="+")
     role = models.CharField("职务", max_length=20, default="成员")
@@ -127,7 +129,9 @@ class TeamMember(AuditedModel):
 class PlanItem(AuditedModel):
     """One thing a campaign's plan says will be done (e.g. 3 专题学习 by June), to judge it against."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="plan_items")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="专题活动", on_delete=models.CASCADE, related_name="plan_items"
+    )
     title = models.CharField("计划事项", max_length=200)
     activity_type = models.ForeignKey(
         "activities.ActivityType", verbose_name="活动类型", null=True, blank=True, on_delete=models.PROTECT
@@ -273,7 +277,9 @@ class ResearchProject(AuditedModel):
 class ResearchOutput(AuditedModel):
     """A document a research project produced (调研报告, 政策建议 …)."""
 
-    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="outputs")
+    project = models.ForeignKey(
+        ResearchProject, verbose_name="调研课题", on_delete=models.CASCADE, related_name="outputs"
+    )
     kind = models.CharField("类别", max_length=20, choices=OutputKind.choices)
     title = models.CharField("标题", max_length=200)
     issued_on = models.DateField("形成日期")

@@ -83,9 +83,14 @@ class LedgerForm(forms.ModelForm):
         return self.fields[self.org_field].queryset.filter(pk=scope.org_id).first()
 
     def _chosen_org(self) -> Organization | None:
-        raw = self.data.get(self.org_field) if self.is_bound else None
+        raw = str(self.data.get(self.org_field) or "").strip() if self.is_bound else ""
         if raw:
-            return writable_orgs(self.user).filter(pk=raw).first()
+            # a value that is no id names no organization: the field's own error says so
+            return (
+                writable_orgs(self.user).filter(pk=int(raw)).first()
+                if raw.isdecimal() and raw.isascii()
+                else None
+            )
         return (
             getattr(self.instance, self.org_field, None)
             if getattr(self.instance, f"{self.org_field}_id", None)

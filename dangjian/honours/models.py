@@ -86,7 +86,9 @@ class Selection(AuditedModel):
 class SelectionRound(AuditedModel):
     """One round of a selection (推荐, 初审, 公示, 表彰) and when it was held."""
 
-    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="rounds")
+    selection = models.ForeignKey(
+        Selection, verbose_name="评选", on_delete=models.CASCADE, related_name="rounds"
+    )
     number = models.PositiveSmallIntegerField("轮次")
     name = models.CharField("环节", max_length=40)
     held_on = models.DateField("日期")
@@ -105,7 +107,9 @@ class SelectionRound(AuditedModel):
 class Nominee(AuditedModel):
     """A member or organization in a selection, how far they got, and the honour if selected."""
 
-    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="nominees")
+    selection = models.ForeignKey(
+        Selection, verbose_name="评选", on_delete=models.CASCADE, related_name="nominees"
+    )
     member = models.ForeignKey(
         Member, verbose_name="党员", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

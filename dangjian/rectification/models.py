@@ -194,7 +194,9 @@ def _member_of_user(user_id: int) -> int | None:
 class Measure(AuditedModel):
     """One measure taken against a finding (整改措施), with its own person and deadline."""
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="measures")
+    finding = models.ForeignKey(
+        Finding, verbose_name="问题", on_delete=models.CASCADE, related_name="measures"
+    )
     text = models.CharField("整改措施", max_length=300)
     responsible = models.ForeignKey(
         Member, verbose_name="责任人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
