@@ -275,11 +275,12 @@ def _insert_as_stored(model: type[Model], objs: list[Model]) -> int:
 
 def database_is_empty() -> bool:
     """No accounts and no organizations: what a freshly migrated database looks like."""
+    from django.apps import apps
     from django.contrib.auth import get_user_model
 
-    from dangjian.orgs.models import Organization
-
-    return not get_user_model().objects.exists() and not Organization.objects.exists()
+    # core sits below orgs: it names the model through the app registry, not an import
+    organization = apps.get_model("orgs", "Organization")
+    return not get_user_model().objects.exists() and not organization.objects.exists()
 
 
 def restore_backup(archive_path: Path, *, replace: bool = False) -> BackupReport:

@@ -8,12 +8,12 @@ class DutiesConfig(AppConfig):
 
     def ready(self) -> None:
         from dangjian.core.agenda import register_due_source
-        from dangjian.core.home import NavItem, register_nav, register_panel
+        from dangjian.core.home import NavItem, register_nav
         from dangjian.duties import due, panels
-        from dangjian.duties.views import home_panel
 
+        # Due items reach the home page through the agenda (core's 待办事项 panel), not a panel
+        # of our own: one list, so the same item never shows twice.
         register_nav(NavItem(55, "责任体系", "duties:overview"))
-        register_panel(home_panel)
         for source in due.SOURCES:
             register_due_source(source)
         panels.register()

@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
-from dangjian.core.home import Panel
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.duties import actions, conf, due
 from dangjian.duties.choices import OPEN_ITEM_STATUSES, ItemStatus, KeyTaskKind, LetterKind
@@ -504,25 +503,3 @@ def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def xlsx(content: bytes, filename: str) -> HttpResponse:
     return attachment(content, XLSX, filename, ascii_name="duties")
-
-
-# ---- home panel --------------------------------------------------------------------------------
-def home_panel(request: HttpRequest) -> Panel | None:
-    """The responsibility system's and integrity work's overdue and due-soon items on an
-    officer's home page (the same sources they register in the agenda, most urgent first)."""
-    from dangjian.integrity.officers import missing_due
-
-    if not get_scope(request.user).is_officer:
-        return None
-    on = today()
-    until = on + datetime.timedelta(days=conf.item_due_days())
-    items, counts = due.duties_due(request.user, on, until, limit=HOME_ROWS)
-    missing = missing_due(request.user, on, until)
-    items = sorted(items + missing[:HOME_ROWS], key=lambda i: i.sort_key)[:HOME_ROWS]
-    total = sum(counts.values()) + len(missing)
-    if not items:
-        return None
-    return Panel(35, "duties/_home_panel.html", {"items": items, "total": total})
-
-
-HOME_ROWS = 6

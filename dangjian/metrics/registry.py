@@ -18,7 +18,7 @@ from typing import Any
 
 from dangjian.core.period import Period
 from dangjian.metrics.base import reach_roots
-from dangjian.metrics.figures import Figure, combine, orgs
+from dangjian.metrics.figures import Figure, UnknownFigure, combine, orgs
 from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import campaigns as campaign_figures
 from dangjian.metrics.figures import dues as dues_figures
@@ -33,13 +33,6 @@ from dangjian.metrics.figures import reports_extra as extra
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
 FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
 OneFn = Callable[[str, Any, Period, Any], Figure]  # fn(suffix, org, period, user) -> Figure
-
-
-class UnknownFigure(KeyError):
-    """A figure key that is not registered (message in Chinese)."""
-
-    def __str__(self) -> str:
-        return f"未知的统计指标“{self.args[0]}”。"
 
 
 @dataclass(frozen=True)

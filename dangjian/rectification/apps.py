@@ -9,13 +9,12 @@ class RectificationConfig(AppConfig):
     def ready(self) -> None:
         from dangjian.activities.panels import register_detail_panel
         from dangjian.core.agenda import register_due_source
-        from dangjian.core.home import NavItem, register_nav, register_panel
+        from dangjian.core.home import NavItem, register_nav
         from dangjian.members.panels import register_self_panel
         from dangjian.rectification.due import due_findings
-        from dangjian.rectification.panels import home_panel, meeting_panel, own_findings_panel
+        from dangjian.rectification.panels import meeting_panel, own_findings_panel
 
         register_nav(NavItem(55, "整改台账", "rectification:list"))
-        register_due_source(due_findings)
-        register_panel(home_panel)
+        register_due_source(due_findings)  # shown on the home page by core's 待办事项 panel
         register_detail_panel(meeting_panel)
         register_self_panel(own_findings_panel)

@@ -36,34 +36,6 @@ def meeting_panel(activity: Any, user: Any) -> str | None:
     )
 
 
-def home_panel(request: Any) -> Any:
-    """Officers' home page: findings overdue, due within a week or reopened, each with its basis."""
-    import datetime
-
-    from dangjian.core import numbers
-    from dangjian.core.home import Panel
-    from dangjian.rectification.due import due_findings
-
-    user = request.user
-    if not get_scope(user).is_officer:
-        return None
-    on = today()
-    items = due_findings(user, on, on + datetime.timedelta(days=7))
-    if not items:
-        return None
-    found = numbers.in_reach(["rectification.overdue", "rectification.reopened"], numbers.on_day(on), user)
-    return Panel(
-        order=35,
-        template="rectification/panel_home.html",
-        context={
-            "items": items[:6],
-            "more": max(len(items) - 6, 0),
-            "overdue": found["rectification.overdue"],
-            "reopened": found["rectification.reopened"],
-        },
-    )
-
-
 def own_findings_panel(member: Any, user: Any) -> str | None:
     """The findings a member is responsible for (open ones first)."""
     mine = list(

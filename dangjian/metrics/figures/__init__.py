@@ -103,3 +103,11 @@ def combine(found: Iterable[Figure]) -> Figure:
         basis,
         sum(totals) if capped else None,
     )
+
+
+class UnknownFigure(KeyError):
+    """A figure key that is not registered (message in Chinese); here, below the registry, so a
+    family of figures can refuse a key without importing the registry that calls it."""
+
+    def __str__(self) -> str:
+        return f"未知的统计指标“{self.args[0]}”。"

@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from dangjian.core.period import Period
 from dangjian.metrics.base import as_of, scoped, subtree_ids
-from dangjian.metrics.figures import Figure, percent
+from dangjian.metrics.figures import Figure, UnknownFigure, percent
 
 PLEDGE_KEYS = (
     "pledges.collected",
@@ -336,8 +336,6 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
     head, _, part = suffix.partition(".")
     wanted_item = part.startswith(("item.", "below.")) and part.split(".", 1)[1].isdigit()
     if not head.isdigit() or not (part in CAMPAIGN_PARTS or wanted_item):
-        from dangjian.metrics.registry import UnknownFigure
-
         raise UnknownFigure(key)
     campaign = scoped(Campaign.objects.filter(pk=int(head)), user).first()
     cid = campaign.pk if campaign else -1

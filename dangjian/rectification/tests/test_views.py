@@ -262,9 +262,7 @@ def test_inspection_groups_its_findings(bureau, personas, login, make_finding):
     assert "公务接待审批不全" in page and "反馈问题（1 个）" in page
 
 
-def test_home_panel_warns_officers_of_overdue_findings_with_their_basis(
-    bureau, personas, login, make_finding
-):
+def test_home_todo_warns_officers_of_overdue_findings_with_their_basis(bureau, personas, login, make_finding):
     on = today()
     make_finding(
         description="超期的问题",
@@ -272,9 +270,9 @@ def test_home_panel_warns_officers_of_overdue_findings_with_their_basis(
         deadline=on - datetime.timedelta(days=2),
     )
     page = login(personas.secretary_of_branch_1).get(reverse("home")).content.decode()
-    assert "整改提醒" in page and "超期的问题" in page and "依据：本单位规定（" in page
-    assert "超期未整改 <strong>1</strong> 个" in page
-    assert "整改提醒" not in login(personas.member).get(reverse("home")).content.decode()
+    todo = page.split('id="panel-todo"')[1].split("</section>")[0]
+    assert "超期的问题" in todo and "依据：本单位规定（" in todo and "已逾期" in todo
+    assert "超期的问题" not in login(personas.member).get(reverse("home")).content.decode()
 
 
 def test_branch_finding_names_the_committee_s_inspection_without_linking_it(
