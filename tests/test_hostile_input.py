@@ -103,7 +103,9 @@ FILES = st.sampled_from(
 # Parameters list pages share (paging, filters) besides what a view reads itself.
 COMMON_KEYS = ["page", "org", "period", "year", "month", "q", "status", "v", "type", "sort"]
 READ_PATTERNS = [
-    re.compile(r"""(?:GET|POST|params|query|data|request\.GET|request\.POST)\.get(?:list)?\(\s*["'](\w+)["']"""),
+    re.compile(
+        r"""(?:GET|POST|params|query|data|request\.GET|request\.POST)\.get(?:list)?\(\s*["'](\w+)["']"""
+    ),
     re.compile(r"""(?:GET|POST|params)\[\s*["'](\w+)["']\s*\]"""),
     re.compile(r"""period_param\([^,()]+,\s*["'](\w+)["']"""),
 ]
@@ -164,7 +166,9 @@ def _request(client: Any, method: str, path: str, data: dict[str, Any]) -> int:
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_hostile_values_never_give_a_server_error(route: Route, persona: str, world: World, client, db) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_values_never_give_a_server_error(
+    route: Route, persona: str, world: World, client, db
+) -> None:  # type: ignore[no-untyped-def]
     declared = get_access(route.view)
     assert declared is not None
     client.force_login(world.users[persona])
