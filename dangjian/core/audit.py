@@ -79,6 +79,12 @@ def _bump_version() -> None:
     transaction.on_commit(_set_version)
 
 
+def ledger_changed() -> None:
+    """For writes that pass the audit signals (SQL, bulk updates of derived tables): derived
+    caches keyed by ``ledger_version`` must not outlive them."""
+    _bump_version()
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()

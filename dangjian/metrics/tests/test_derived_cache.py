@@ -53,3 +53,17 @@ def test_scope_key_holds_every_field(personas) -> None:
         value = getattr(scope, field.name)
         other = not value if isinstance(value, bool) else f"{value}x"
         assert replace(scope, **{field.name: other}).cache_key != scope.cache_key, field.name
+
+
+def test_dues_month_page_follows_a_payment(personas, bureau, bases, login) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.dues.tests.conftest import pay
+
+    client = login(personas.secretary_of_branch_1)
+    url = f"/dues/month/?org={bureau.branch_1.pk}"
+    client.get(url)  # computed and kept
+    first = client.get(url).content.decode().split(bureau.member_1.name, 1)[1].split("</tr>", 1)[0]
+    assert "实交0.00元" in first
+    pay(bureau.member_1, "45.00", "R-CACHE-1", on=datetime.date.today())
+    row = client.get(url).content.decode().split(bureau.member_1.name, 1)[1].split("</tr>", 1)[0]
+    # Paid against the oldest month owed: the arrears shrink by the payment.
+    assert row != first
