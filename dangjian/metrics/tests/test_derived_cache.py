@@ -67,3 +67,22 @@ def test_dues_month_page_follows_a_payment(personas, bureau, bases, login) -> No
     row = client.get(url).content.decode().split(bureau.member_1.name, 1)[1].split("</tr>", 1)[0]
     # Paid against the oldest month owed: the arrears shrink by the payment.
     assert row != first
+
+
+def test_compliance_dashboard_follows_a_meeting_and_keeps_scopes_apart(
+    personas, bureau, login, make_activity
+) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.compliance.choices import CellStatus
+
+    today = datetime.date.today()
+    agency = login(personas.agency_officer)
+    whole = {o.id for o in agency.get("/compliance/").context["matrix"].orgs}
+    assert bureau.branch_2.pk in whole
+    branch = login(personas.secretary_of_branch_1)
+    url = f"/compliance/?org={bureau.branch_1.pk}&period={today.year}"
+    before = branch.get(url).context
+    assert bureau.branch_2.pk not in {o.id for o in before["matrix"].orgs}
+    done = before["summary"][CellStatus.DONE]
+    assert branch.get(url).context["summary"][CellStatus.DONE] == done
+    make_activity(bureau.branch_1, "committee_meeting", today.replace(day=1))
+    assert branch.get(url).context["summary"][CellStatus.DONE] > done
