@@ -18,9 +18,10 @@ from dangjian.compliance.figures import warning_figures
 from dangjian.compliance.models import Rule
 from dangjian.compliance.warnings import collect, gather, safe_reverse, scope_roots
 from dangjian.core.dates import today
+from dangjian.core.derived import derived
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.period import Period, period_param
-from dangjian.core.scope import Audience, access, get_in_scope, restrict
+from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
 
@@ -123,19 +124,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     org, period, errors = _pick(request)
     on = today()
-    matrix = evaluate(org, period, user=request.user, on=on)
+
+    def derive() -> tuple[Any, Any, dict[str, Any], list[dict[str, Any]]]:
+        matrix = evaluate(org, period, user=request.user, on=on)
+        # The lists and their counts come from one gathering; the counts are the warning figures,
+        # the same as the home panel's and a report's for this organization, period and day.
+        found = gather(org, on=on, user=request.user, period=period, matrix=matrix)
+        counts = {key.removeprefix("warnings."): fig.value for key, fig in warning_figures(found).items()}
+        return matrix, found, counts, _sections(matrix, safe_reverse("compliance:cell"), org.pk)
+
+    # Every officer of the organization opens the same matrix until someone records something.
+    matrix, found, counts, sections = derived(
+        "compliance.dashboard", get_scope(request.user), (org.pk, period), derive
+    )
     summary = matrix.summary()
     judged = summary[CellStatus.DONE] + summary[CellStatus.MISSING]
-    # The lists and their counts come from one gathering; the counts are the warning figures,
-    # the same as the home panel's and a report's for this organization, period and day.
-    found = gather(org, on=on, user=request.user, period=period, matrix=matrix)
-    counts = {key.removeprefix("warnings."): fig.value for key, fig in warning_figures(found).items()}
     context = {
         "org": org,
         "period": period,
         "errors": errors,
         "matrix": matrix,
-        "sections": _sections(matrix, safe_reverse("compliance:cell"), org.pk),
+        "sections": sections,
         "summary": summary,
         # Floor to one decimal: 262 of 263 must not read as "100%".
         "rate": math.floor(1000 * summary[CellStatus.DONE] / judged) / 10 if judged else None,

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import datetime
 import decimal
+import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -48,19 +50,39 @@ def ledger_version() -> int:
 
     Warnings and dashboards are derived from the ledgers; caching them under this version means
     a recorded meeting clears a stale warning on the very next page load.
+
+    The value is a fresh clock reading at every change, never a small counter: a counter that
+    was lost (the cache cleared, the key culled or expired) would start again at a number some
+    entry from earlier in the day was already cached under, and serve it.
     """
     from django.core.cache import cache
 
-    return cache.get_or_set(_VERSION_KEY, 1)
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(_VERSION_KEY, 0)
+    return version
+
+
+def _set_version() -> None:
+    from django.core.cache import cache
+
+    # A new value, not incr(): incr() on the file cache is a read and a write (two processes
+    # may both land on the same number) and re-sets the key with the default 5-minute expiry.
+    cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def _bump_version() -> None:
-    from django.core.cache import cache
+    _set_version()
+    # Again once the change is committed: another process that read the ledger between the
+    # save and the commit cached the old rows under the version set above.
+    transaction.on_commit(_set_version)
 
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2)
+
+def ledger_changed() -> None:
+    """For writes that pass the audit signals (SQL, bulk updates of derived tables): derived
+    caches keyed by ``ledger_version`` must not outlive them."""
+    _bump_version()
 
 
 def _jsonable(value: Any) -> Any:

@@ -207,6 +207,9 @@ def run_month(month: datetime.date) -> RunSummary:
     written = _upsert_lines(month, now)
     if DuesBase.objects.exclude(rates_from=table_for(month).valid_from).exists():
         written += _lines_from_older_tables(month, now)
+    # The lines are written in SQL, past the audit signals: tell the derived caches (the month
+    # page, the figures) that the ledger changed.
+    audit.ledger_changed()
     lap("lines")
     this_month = MonthlyDue.objects.filter(month=month).aggregate(
         lines=Count("pk"), due=Sum("due"), paid=Sum("paid")

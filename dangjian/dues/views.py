@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from dangjian.core import jobs, numbers
 from dangjian.core.dates import today
+from dangjian.core.derived import derived
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
 from dangjian.core.period import Period, period_param
@@ -97,7 +98,11 @@ def month_page(request: HttpRequest) -> HttpResponse:
             },
         )
     org, month = _org(request), _month(request)
-    rows = ledger.month_rows(_members(request, org), month)
+    # The same month of the same organization, read by every officer of it: computed once per
+    # ledger version (a payment or a changed base moves it on).
+    rows = derived(
+        "dues.month_rows", scope, (org.pk, month), lambda: ledger.month_rows(_members(request, org), month)
+    )
     due = sum((r.due or 0 for r in rows), 0)
     paid = sum((r.paid for r in rows), 0)
     context = {

@@ -128,7 +128,18 @@ def compute(keys: Iterable[str], org: Any, period: Period, user: Any = None) -> 
 def compute_in_reach(keys: Iterable[str], period: Period, user: Any) -> dict[str, Figure]:
     """Figures over everything ``user`` reaches (the home page's panels): over their
     organization's subtree, or over every top-level organization for the whole agency."""
+    from dangjian.core.derived import derived
+    from dangjian.core.scope import get_scope
+
     wanted = list(dict.fromkeys(keys))
+    # Figures see the user only through their scope (``base.scoped``), so the scope keys them.
+    found = derived(
+        "metrics.in_reach", get_scope(user), (tuple(wanted), period), lambda: _in_reach(wanted, period, user)
+    )
+    return dict(found)
+
+
+def _in_reach(wanted: list[str], period: Period, user: Any) -> dict[str, Figure]:
     roots = reach_roots(user)
     if not roots:
         for key in wanted:
