@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick
 
@@ -56,7 +56,7 @@ COMPLETED_WORD_LOGP = -15.0
 # a lexicon word at least this probable (jieba count ≈ 10) shields its characters
 COVER_LOGP = -16.0
 # a bigram seen fewer times than this (weighted counts of the model) is a suspect
-RARE_PAIR = 3
+RARE_PAIR = lm.COMMON_PAIR
 # the likeliest characters (by bigram counts) tried as a dropped one at a position
 MAX_INSERTIONS = 12
 # at most this many candidates of one position are scored by the language model
@@ -105,19 +105,25 @@ def _variant_hits(text: str, lex: Lexicon, model: lm.Model | None) -> Iterator[R
     where = [i for i in range(len(text) - 1) if text[i : i + 2] in anchors]
     if not where:
         return
+    two, first, off, size, pos, cis, strings = (
+        lex.two,
+        lex.first,
+        lex.off,
+        lex.size,
+        lex.pos,
+        lex.ci,
+        lex.strings,
+    )
     hits = []
     for i in where:
-        val = anchors[text[i : i + 2]]
-        if isinstance(val, int):
-            hits.append((i, -2, val))
-            continue
-        if isinstance(val, list):
-            hits.append((i, -2, val[0]))
-            val = val[1]
-        for v, off, ci in val:
-            s = i - off
-            if s >= 0 and text.startswith(v, s):
-                hits.append((s, -len(v), ci))
+        r = anchors[text[i : i + 2]]
+        if two[r] >= 0:
+            hits.append((i, -2, two[r]))
+        for j in range(first[r], first[r + 1]):
+            s = i - off[j]
+            k = size[j]
+            if s >= 0 and text[s : s + k] == strings[pos[j] : pos[j] + k]:
+                hits.append((s, -k, cis[j]))
     hits.sort(key=lambda h: (h[0], -h[1]))  # by start, the shortest variant first
     last_end = -1
     n = len(text)
@@ -318,34 +324,17 @@ def looks_like_name(text: str, s: int, e: int) -> bool:
 class _Pairs:
     """Bigrams the model has seen, with their counts, and who may follow / precede whom."""
 
-    count: dict[str, int]
-    after: dict[str, str]  # a → the Chinese characters seen after a
-    before: dict[str, set[str]]  # b → the Chinese characters seen before b
-    after_set: dict[str, set[str]]
+    common: frozenset[str]  # the bigrams official prose has seen at least RARE_PAIR times
     unigram: dict[str, int]
+    bigram: Callable[[str], int]  # a bigram's count (a binary search in the model's arrays)
 
 
 @cache
 def _pairs(model: lm.Model) -> _Pairs:
-    chars = {i: ch for ch, i in model.ids.items()}
-    v = model.v
-    count = {}
-    after: dict[str, list[str]] = {}
-    before: dict[str, set[str]] = {}
-    for k, n in zip(model.bi_keys, model.bi_count, strict=True):
-        a, b = chars[k // v], chars[k % v]
-        count[a + b] = n
-        if _is_cjk(a) and _is_cjk(b) and n >= 3:
-            after.setdefault(a, []).append(b)
-            before.setdefault(b, set()).add(a)
+    cp = model.common_pairs
+    common = frozenset(cp[i : i + 2] for i in range(0, len(cp), 2))
     unigram = {ch: max(model.uni_count[i], 1) for ch, i in model.ids.items()}
-    return _Pairs(
-        count,
-        {a: "".join(bs) for a, bs in after.items()},
-        before,
-        {a: set(bs) for a, bs in after.items()},
-        unigram,
-    )
+    return _Pairs(common, unigram, lru_cache(maxsize=1 << 16)(model.bigram_count))
 
 
 # one-character short names of China's provinces and of countries (中美, 驻沪, 赴琼, 中斐建交) and
@@ -384,11 +373,12 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character in a rare bigram, outside any known word, with a confusable that official
     prose finds far more likely in its place."""
     pairs = _pairs(model)
-    known = pairs.count
+    common = pairs.common
+    known = pairs.bigram
     conf = lex.confusables
     n = len(text)
     # positions i where the pair text[i:i+2] is unknown (C-speed filter; most text is known pairs)
-    unknown = {i for i in range(n - 1) if known.get(text[i : i + 2], 0) < RARE_PAIR}
+    unknown = {i for i in range(n - 1) if text[i : i + 2] not in common}
     if not unknown:
         return
     last = -1
@@ -413,10 +403,10 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue  # 黑瞎子岛; 的樊振东: a place's or a person's name
         if a in _ABBREV_BEFORE and ch in _PLACE_ABBREVIATIONS:
             continue  # 中埃合作, 驻津单位: one-character names of countries and provinces
-        cands = [c for c in conf.get(ch, "") if a + c in known and c + b in known]
+        cands = [c for c in conf.get(ch, "") if known(a + c) and known(c + b)]
         if not cands or looks_like_name(text, j, j + 1) or looks_like_name(text, j - 1, j + 1):
             continue
-        cands.sort(key=lambda c: -known[a + c] * known[c + b])
+        cands.sort(key=lambda c: -known(a + c) * known(c + b))
         best = max(cands[:MAX_LM_CANDIDATES], key=lambda c: lm_gain(model, text, j, j + 1, c))
         gain = lm_gain(model, text, j, j + 1, best)
         if gain >= LM_GAIN_NONWORD:
@@ -445,11 +435,12 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character missing between two others (人民代表大会 → 人民表大会): the pair is unseen,
     and some character that is often seen after the first and before the second restores it."""
     pairs = _pairs(model)
-    known = pairs.count
+    common = pairs.common
+    known = pairs.bigram
     ucount = pairs.unigram
     logp = lex.logp
     # C-speed filter: the pairs official prose has (almost) never seen
-    for i in [i for i in range(len(text) - 1) if known.get(text[i : i + 2], 0) < RARE_PAIR]:
+    for i in [i for i in range(len(text) - 1) if text[i : i + 2] not in common]:
         a, b = text[i], text[i + 1]
         if not (_is_cjk(a) and _is_cjk(b)):
             continue
@@ -462,13 +453,13 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             and any(text[k : k + m] in logp for m in (3, 4) for k in range(i - m + 2, i + 1) if k >= 0)
         ):
             continue  # 通辽市, 过敏性: the pair sits inside a word
-        cands = [x for x in gap if a + x in known and x + b in known]
+        cands = [x for x in gap if known(a + x) and known(x + b)]
         if not cands:
             continue
         ab = a + b
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
-        top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known[a + x] * known[x + b] / ucount[x])
+        top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known(a + x) * known(x + b) / ucount[x])
         cands = [x for x in top if _completes_word(text, i, x, lex)]
         if not cands:
             continue
