@@ -39,6 +39,9 @@ SET_MIN_FREQ = 200
 GAP_MIN_FREQ = 300
 # both words of a real-word confusion pair must be at least this frequent
 REALWORD_MIN_FREQ = 200
+# ... while the written word of such a pair may be rarer (条理 for 条例, 违犯 for 违反): a slip
+# often lands on a rare word, and the language model then judges it in context
+REALWORD_WRITTEN_MIN_FREQ = 20
 # jieba counts of 3 are the floor of its dictionary; such words add memory, not information.
 MIN_LEXICON_FREQ = 4
 
@@ -260,7 +263,7 @@ def build() -> Lexicon:
     flat = _flatten(two_of, longer)
     realword: dict[str, tuple[str, ...]] = {}
     for w, f in freq.items():
-        if len(w) != 2 or f < REALWORD_MIN_FREQ or w in allow:
+        if len(w) != 2 or f < REALWORD_WRITTEN_MIN_FREQ or w in allow:
             continue
         alts = []
         for i, ch in enumerate(w):

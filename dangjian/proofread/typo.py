@@ -48,6 +48,8 @@ LM_GAIN_NONWORD = 12.0
 LM_GAIN_REALWORD = 12.0
 # a real-word correction must be seen with each neighbour at least this often
 REALWORD_SUPPORT = 5
+# ... and at least this many times more often than the written word is seen with either one
+REALWORD_RATIO = 20
 LM_GAIN_DOUBLED = 5.0
 LM_GAIN_PARTICLE = 5.0
 LM_GAIN_DROPPED = 10.0
@@ -494,11 +496,16 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue  # 四史, 党建: the reports' own vocabulary is meant
         tri = model.trigram_count
         left, right = text[s - 1 : s], text[e : e + 1]
-        # official prose never has the word with either neighbour, and has a homophone with both
-        # of them: only then is the language model asked
-        if not (left and right) or tri(left + w) or tri(w + right):
+        # official prose has the word with its neighbours far less often than a homophone with
+        # both of them: only then is the language model asked
+        if not (left and right):
             continue
-        alts = [v for v in alts if min(tri(left + v), tri(v + right)) >= REALWORD_SUPPORT]
+        own = max(tri(left + w), tri(w + right))
+        alts = [
+            v
+            for v in alts
+            if min(tri(left + v), tri(v + right)) >= max(REALWORD_SUPPORT, REALWORD_RATIO * own)
+        ]
         if not alts:
             continue
         best = max(alts, key=lambda v: lm_gain(model, text, s, e, v))
