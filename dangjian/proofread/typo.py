@@ -441,14 +441,20 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     known = pairs.bigram
     ucount = pairs.unigram
     logp = lex.logp
-    # C-speed filter: the pairs official prose has (almost) never seen
-    for i in [i for i in range(len(text) - 1) if text[i : i + 2] not in common]:
+    gaps = lex.gaps
+    tri = model.trigram_count
+    # C-speed filter: the pairs a word of the lexicon has with one character between them
+    for i in [i for i in range(len(text) - 1) if text[i : i + 2] in gaps]:
         a, b = text[i], text[i + 1]
         if not (_is_cjk(a) and _is_cjk(b)):
             continue
-        gap = lex.gaps.get(a + b)
-        if not gap:
+        # the pair official prose has (almost) never seen, or a common pair (人政 of 个人政治)
+        # that neither neighbour has ever been seen with: 级人政府 lost the 民 of 人民政府
+        if text[i : i + 2] in common and (
+            i == 0 or i + 2 >= len(text) or tri(text[i - 1 : i + 2]) or tri(text[i : i + 3])
+        ):
             continue
+        gap = gaps[a + b]
         if (
             _covered(text, i, lex)
             and _covered(text, i + 1, lex)
