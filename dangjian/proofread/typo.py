@@ -540,10 +540,14 @@ def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
         # _particles (the statutes the model counts seldom use 得 at all)
         if x == "得" and (b in _COMPLEMENT_START or text[i + 1 : i + 3] in _COMPLEMENT_WORDS):
             continue  # 处理得不好, 做得很实: 得 before a complement is right
-        y = {"的": "地", "地": "的", "得": "的"}.get(x)
-        alts = (
-            [y] if y and tri(a + y + b) > 2 * own + 2 and (not c or tri(y + b + c) >= tri(x + b + c)) else []
-        )
+        # 的 → 得 only where the trigram is a set pair of official prose (不的超过 → 不得超过)
+        others = {"的": "地得", "地": "的", "得": "的"}[x]
+        alts = [
+            y
+            for y in others
+            if tri(a + y + b) > (2 * own + 2 if y != "得" else 50 * own + 50)
+            and (not c or tri(y + b + c) >= tri(x + b + c))
+        ]
         if not alts:
             continue
         best = max(alts, key=lambda y: lm_gain(model, text, i, i + 1, y))
