@@ -545,8 +545,16 @@ def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
         alts = [
             y
             for y in others
-            if tri(a + y + b) > (2 * own + 2 if y != "得" else 50 * own + 50)
-            and (not c or tri(y + b + c) >= tri(x + b + c))
+            if (
+                tri(a + y + b) > (2 * own + 2 if y != "得" else 50 * own + 50)
+                and (not c or tri(y + b + c) >= tri(x + b + c))
+                # 地 as a word's first character (健全的方粮食 → 地方粮食): the trigram after it
+                # decides, the one before cannot tell
+                or y == "地"
+                and c
+                and tri(y + b + c) > 20 * tri(x + b + c) + 20
+                and tri(a + y + b) >= own
+            )
         ]
         if not alts:
             continue
