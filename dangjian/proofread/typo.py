@@ -329,6 +329,7 @@ class _Pairs:
     common: frozenset[str]  # the bigrams official prose has seen at least RARE_PAIR times
     unigram: dict[str, int]
     bigram: Callable[[str], int]  # a bigram's count (a binary search in the model's arrays)
+    trigram: Callable[[str], int]  # a trigram's count, likewise (common words recur: cached)
 
 
 @cache
@@ -336,7 +337,12 @@ def _pairs(model: lm.Model) -> _Pairs:
     cp = model.common_pairs
     common = frozenset(cp[i : i + 2] for i in range(0, len(cp), 2))
     unigram = {ch: max(model.uni_count[i], 1) for ch, i in model.ids.items()}
-    return _Pairs(common, unigram, lru_cache(maxsize=1 << 16)(model.bigram_count))
+    return _Pairs(
+        common,
+        unigram,
+        lru_cache(maxsize=1 << 16)(model.bigram_count),
+        lru_cache(maxsize=1 << 17)(model.trigram_count),
+    )
 
 
 # one-character short names of China's provinces and of countries (中美, 驻沪, 赴琼, 中斐建交) and
@@ -442,7 +448,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     ucount = pairs.unigram
     logp = lex.logp
     gaps = lex.gaps
-    tri = model.trigram_count
+    tri = _pairs(model).trigram
     # C-speed filter: the pairs a word of the lexicon has with one character between them
     for i in [i for i in range(len(text) - 1) if text[i : i + 2] in gaps]:
         a, b = text[i], text[i + 1]
@@ -495,12 +501,12 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     if auto is None:
         return
     vocabulary = _report_vocabulary()
+    tri = _pairs(model).trigram
     for end, (w, alts) in auto.iter(text):
         s = end - 1
         e = end + 1
         if w in vocabulary:
             continue  # 四史, 党建: the reports' own vocabulary is meant
-        tri = model.trigram_count
         left, right = text[s - 1 : s], text[e : e + 1]
         # official prose has the word with its neighbours far less often than a homophone with
         # both of them: only then is the language model asked
@@ -528,7 +534,7 @@ _PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[的地得](?=[\u4e00-\u9fff])")
 
 def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
     """的/地/得 where official prose clearly uses another one between the same characters."""
-    tri = model.trigram_count
+    tri = _pairs(model).trigram
     for m in _PARTICLE.finditer(text):
         i = m.start()
         a, x, b = text[i - 1], text[i], text[i + 1]
