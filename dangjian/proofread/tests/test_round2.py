@@ -25,6 +25,7 @@ def test_a_real_word_slip_onto_a_rarer_word_is_found():
     assert ("违犯", "违反") in kinds("第七十一条 违犯本条例规定，擅自设置电台的，责令改正。", "typo")
     # the written word is right where official prose has it beside the same neighbours
     assert kinds("本条例自公布之日起施行，条理清晰。", "typo") == []
+    assert kinds("一切违犯宪法和法律的行为，必须予以追究。对违犯党纪的党员给予批评教育。", "typo") == []
 
 
 def test_a_dropped_character_behind_a_common_pair_is_found():
