@@ -43,3 +43,14 @@ def test_de_for_de_in_set_pairs_and_for_di_that_begins_a_word():
 def test_a_blank_item_number_at_the_start_of_a_line_is_a_placeholder():
     assert kinds("名词解释\nX.“数商兴农”行动：通过数字化手段。", "placeholder") == [("X.", None)]
     assert kinds("名词解释\n1.“数商兴农”行动：通过数字化手段。", "placeholder") == []
+
+
+def test_long_texts_checked_in_blocks_give_the_same_findings(monkeypatch):
+    from dangjian.proofread import typo
+
+    lines = ["各支部要切实加加强组织建设。", "违反本条理规定的，责令改正。", "经省人民表大会常务委员会批准。"]
+    text = "\n".join(lines * 40) + "\n"
+    whole = [(f.start, f.end, f.suggestion) for f in check(text) if f.kind == "typo"]
+    monkeypatch.setattr(typo, "CHUNK", 50)
+    blocks = [(f.start, f.end, f.suggestion) for f in check(text) if f.kind == "typo"]
+    assert len(whole) >= 40 and blocks == whole
