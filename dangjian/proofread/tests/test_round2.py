@@ -48,9 +48,15 @@ def test_a_blank_item_number_at_the_start_of_a_line_is_a_placeholder():
 def test_long_texts_checked_in_blocks_give_the_same_findings(monkeypatch):
     from dangjian.proofread import typo
 
-    lines = ["各支部要切实加加强组织建设。", "违反本条理规定的，责令改正。", "经省人民表大会常务委员会批准。"]
-    text = "\n".join(lines * 40) + "\n"
+    lines = [
+        "各支部要切实加加强组织建设，认真开展主题教育。",
+        "违反本条理规定的，由有关部门责令改正。",
+        "经省人民表大会常务委员会批准后施行。",
+        "委员会应当协助所再地人民政府做好工作。",
+        "连续任职不的超过两届，期满后另行选举。",
+    ]
+    text = "\n".join(lines) + "\n"
     whole = [(f.start, f.end, f.suggestion) for f in check(text) if f.kind == "typo"]
-    monkeypatch.setattr(typo, "CHUNK", 50)
+    monkeypatch.setattr(typo, "CHUNK", 30)  # about one line per block
     blocks = [(f.start, f.end, f.suggestion) for f in check(text) if f.kind == "typo"]
-    assert len(whole) >= 40 and blocks == whole
+    assert len(whole) >= 4 and blocks == whole
