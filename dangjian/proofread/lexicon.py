@@ -5,8 +5,10 @@ segmenter is never initialised), data/domain_words.txt (project-written report v
 data/misspellings.tsv (wrong forms removed from the lexicon), pypinyin (homophones) and
 data/same_stroke.txt (pycorrector's near-shape groups, Apache-2.0).
 
-The cache is a pickle under $DANGJIAN_VAR_DIR/proofread-cache (default: <repo>/var/…), keyed by
-a hash of every input, so a changed data file rebuilds it; loading it takes well under a second.
+The cache is a marshal file under $DANGJIAN_VAR_DIR/proofread-cache (default: <repo>/var/…),
+keyed by a hash of every input, so a changed data file rebuilds it (~6 s).  The variant map is
+kept flat (one dict of anchor bigrams and a few integer arrays, see Lexicon), so loading takes
+~0.4 s and ~140 MB.
 """
 
 from __future__ import annotations
