@@ -30,7 +30,7 @@ from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
 MODEL = DATA / "ngram.tsv.xz"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 BOS, EOS = "\x02", "\x03"
 # absolute discounts of the two upper orders (Kneser & Ney's 0.75 default, refined on dev-eval)
 D3 = 0.8
@@ -40,6 +40,8 @@ _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
 _SPACE = re.compile(r"\s")
 # the probability of what the counts cannot reach at all (never returned as 0)
 _FLOOR = 1e-12
+# a bigram seen at least this often (weighted counts) is a common pair of official prose
+COMMON_PAIR = 3
 
 
 def normalise(text: str) -> str:
@@ -64,6 +66,8 @@ class Model:
     bi_follow: array  # N1+(ab•)
     tri_keys: array  # sorted (a*v+b)*v+c, count >= 2 only
     tri_count: array
+    # the bigrams seen at least COMMON_PAIR times, concatenated (the typo layer's fast filter)
+    common_pairs: str = ""
 
     # -- probabilities ------------------------------------------------------------------------
     def _bi(self, key: int) -> int:
@@ -167,6 +171,8 @@ def _compile() -> Model:
         arrays["mid"][i] = mid
     bi_rows = sorted((a * v + b, c, left, follow) for a, b, c, left, follow in bi)  # type: ignore[misc]
     tri_rows = sorted(((a * v + b) * v + c, n) for a, b, c, n in tri)  # type: ignore[misc]
+    chars = {i: ch for ch, i in ids.items()}
+    common = "".join(chars[k // v] + chars[k % v] for k, n, _l, _f in bi_rows if n >= COMMON_PAIR)
     return Model(
         ids,
         v,
@@ -181,6 +187,7 @@ def _compile() -> Model:
         array("i", (r[3] for r in bi_rows)),
         array("q", (r[0] for r in tri_rows)),
         array("i", (r[1] for r in tri_rows)),
+        common,
     )
 
 
@@ -206,14 +213,14 @@ def load() -> Model | None:
     path = _cache_path()
     try:
         raw = marshal.loads(path.read_bytes())
-        ids, v, total, blobs = raw
+        ids, v, total, blobs, common = raw
         arrays = []
         for name, (code, blob) in zip(_ARRAYS, blobs, strict=True):
             a = array(code)
             a.frombytes(blob)
             arrays.append(a)
             del name
-        return Model(ids, v, *arrays[:4], total, *arrays[4:])
+        return Model(ids, v, *arrays[:4], total, *arrays[4:], common)
     except (OSError, ValueError, EOFError, TypeError):
         pass
     gc_was = gc.isenabled()
@@ -228,7 +235,7 @@ def load() -> Model | None:
         blobs = [(getattr(model, n).typecode, getattr(model, n).tobytes()) for n in _ARRAYS]
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps((model.ids, model.v, model.left_total, blobs)))
+            fh.write(marshal.dumps((model.ids, model.v, model.left_total, blobs, model.common_pairs)))
         os.replace(tmp, path)
         for old in path.parent.glob("ngram-*"):
             if old != path:

@@ -33,11 +33,14 @@ _XUNIT = (
 )
 _XDEC = r"(?<![A-Za-z])\d*[xX×][．.][xX×\d]+(?![A-Za-z])|(?<![A-Za-z\d])\d+[．.][xX×]+(?![A-Za-z])"
 _YEARX = r"(?<!\d)(?:19|20)?\d{0,2}[xX×Ｘｘ]{1,4}(?=年)"
+# an item number left blank at the start of a line (X.“数商兴农”行动：…, XX、…)
+_ITEMX = r"(?<![^\n])[ \t\u3000]*[xX×Ｘｘ]{1,3}[.．、](?=[\u4e00-\u9fff“‘《（(])"
 _PLACEHOLDER_RE = re.compile(
     "|".join(
         [
             _XDEC,
             _YEARX,
+            _ITEMX,
             _XRUN,
             _XUNIT,
             r"[□■▢☐]+",

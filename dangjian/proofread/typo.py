@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick
 
@@ -48,6 +48,8 @@ LM_GAIN_NONWORD = 12.0
 LM_GAIN_REALWORD = 12.0
 # a real-word correction must be seen with each neighbour at least this often
 REALWORD_SUPPORT = 5
+# ... and at least this many times more often than the written word is seen with either one
+REALWORD_RATIO = 20
 LM_GAIN_DOUBLED = 5.0
 LM_GAIN_PARTICLE = 5.0
 LM_GAIN_DROPPED = 10.0
@@ -56,7 +58,7 @@ COMPLETED_WORD_LOGP = -15.0
 # a lexicon word at least this probable (jieba count ≈ 10) shields its characters
 COVER_LOGP = -16.0
 # a bigram seen fewer times than this (weighted counts of the model) is a suspect
-RARE_PAIR = 3
+RARE_PAIR = lm.COMMON_PAIR
 # the likeliest characters (by bigram counts) tried as a dropped one at a position
 MAX_INSERTIONS = 12
 # at most this many candidates of one position are scored by the language model
@@ -105,19 +107,25 @@ def _variant_hits(text: str, lex: Lexicon, model: lm.Model | None) -> Iterator[R
     where = [i for i in range(len(text) - 1) if text[i : i + 2] in anchors]
     if not where:
         return
+    two, first, off, size, pos, cis, strings = (
+        lex.two,
+        lex.first,
+        lex.off,
+        lex.size,
+        lex.pos,
+        lex.ci,
+        lex.strings,
+    )
     hits = []
     for i in where:
-        val = anchors[text[i : i + 2]]
-        if isinstance(val, int):
-            hits.append((i, -2, val))
-            continue
-        if isinstance(val, list):
-            hits.append((i, -2, val[0]))
-            val = val[1]
-        for v, off, ci in val:
-            s = i - off
-            if s >= 0 and text.startswith(v, s):
-                hits.append((s, -len(v), ci))
+        r = anchors[text[i : i + 2]]
+        if two[r] >= 0:
+            hits.append((i, -2, two[r]))
+        for j in range(first[r], first[r + 1]):
+            s = i - off[j]
+            k = size[j]
+            if s >= 0 and text[s : s + k] == strings[pos[j] : pos[j] + k]:
+                hits.append((s, -k, cis[j]))
     hits.sort(key=lambda h: (h[0], -h[1]))  # by start, the shortest variant first
     last_end = -1
     n = len(text)
@@ -226,29 +234,48 @@ def _particles(text: str, model: lm.Model | None) -> Iterator[Raw]:
         yield (m.start(1), m.end(1), "typo", None, "“地”用于修饰动词，此处疑为“的”")
 
 
+# Long texts are checked a block of lines at a time: the generators keep lists and sets of
+# positions, which for a 7-million-character file took hundreds of megabytes at once.  Every
+# candidate lies within one line, so cutting at line ends changes nothing.
+CHUNK = 200_000
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    start, n = 0, len(text)
+    while start < n:
+        end = n if n - start <= CHUNK else text.rfind("\n", start, start + CHUNK) + 1
+        if end <= start:
+            end = start + CHUNK  # one line longer than a block: cut it anyway
+        yield start, text[start:end]
+        start = end
+
+
 def find_typos(text: str) -> list[Raw]:
     lex = load()
     model = lm.load()
-    # the exact misspelling list first, then the generators in order of precision; a later
-    # candidate overlapping an earlier one is dropped
-    gens = [_misspellings(text, lex), _particles(text, model), _variant_hits(text, lex, model)]
-    if model is not None:
-        gens += [
-            _nonwords(text, lex, model),
-            _realwords(text, lex, model),
-            _doubled(text, lex, model),
-            _dropped(text, lex, model),
-            _particles_lm(text, model),
-        ]
     out: list[Raw] = []
     taken: set[int] = set()
-    for gi, gen in enumerate(gens):
-        for r in gen:
-            if gi >= 3 and repeated_in_document(text, r[0], r[1]):
-                continue
-            if not any(i in taken for i in range(r[0], r[1])):
-                out.append(r)
-                taken.update(range(r[0], r[1]))
+    for base, block in _blocks(text):
+        # the exact misspelling list first, then the generators in order of precision; a later
+        # candidate overlapping an earlier one is dropped
+        gens = [_misspellings(block, lex), _particles(block, model), _variant_hits(block, lex, model)]
+        if model is not None:
+            gens += [
+                _nonwords(block, lex, model),
+                _realwords(block, lex, model),
+                _doubled(block, lex, model),
+                _dropped(block, lex, model),
+                _particles_lm(block, model),
+            ]
+        for gi, gen in enumerate(gens):
+            for s, e, *rest in gen:
+                s, e = s + base, e + base
+                # a "slip" the whole document repeats is its wording
+                if gi >= 3 and repeated_in_document(text, s, e):
+                    continue
+                if not any(i in taken for i in range(s, e)):
+                    out.append((s, e, *rest))  # type: ignore[arg-type]
+                    taken.update(range(s, e))
     return out
 
 
@@ -318,33 +345,22 @@ def looks_like_name(text: str, s: int, e: int) -> bool:
 class _Pairs:
     """Bigrams the model has seen, with their counts, and who may follow / precede whom."""
 
-    count: dict[str, int]
-    after: dict[str, str]  # a → the Chinese characters seen after a
-    before: dict[str, set[str]]  # b → the Chinese characters seen before b
-    after_set: dict[str, set[str]]
+    common: frozenset[str]  # the bigrams official prose has seen at least RARE_PAIR times
     unigram: dict[str, int]
+    bigram: Callable[[str], int]  # a bigram's count (a binary search in the model's arrays)
+    trigram: Callable[[str], int]  # a trigram's count, likewise (common words recur: cached)
 
 
 @cache
 def _pairs(model: lm.Model) -> _Pairs:
-    chars = {i: ch for ch, i in model.ids.items()}
-    v = model.v
-    count = {}
-    after: dict[str, list[str]] = {}
-    before: dict[str, set[str]] = {}
-    for k, n in zip(model.bi_keys, model.bi_count, strict=True):
-        a, b = chars[k // v], chars[k % v]
-        count[a + b] = n
-        if _is_cjk(a) and _is_cjk(b) and n >= 3:
-            after.setdefault(a, []).append(b)
-            before.setdefault(b, set()).add(a)
+    cp = model.common_pairs
+    common = frozenset(cp[i : i + 2] for i in range(0, len(cp), 2))
     unigram = {ch: max(model.uni_count[i], 1) for ch, i in model.ids.items()}
     return _Pairs(
-        count,
-        {a: "".join(bs) for a, bs in after.items()},
-        before,
-        {a: set(bs) for a, bs in after.items()},
+        common,
         unigram,
+        lru_cache(maxsize=1 << 16)(model.bigram_count),
+        lru_cache(maxsize=1 << 17)(model.trigram_count),
     )
 
 
@@ -384,11 +400,12 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character in a rare bigram, outside any known word, with a confusable that official
     prose finds far more likely in its place."""
     pairs = _pairs(model)
-    known = pairs.count
+    common = pairs.common
+    known = pairs.bigram
     conf = lex.confusables
     n = len(text)
     # positions i where the pair text[i:i+2] is unknown (C-speed filter; most text is known pairs)
-    unknown = {i for i in range(n - 1) if known.get(text[i : i + 2], 0) < RARE_PAIR}
+    unknown = {i for i in range(n - 1) if text[i : i + 2] not in common}
     if not unknown:
         return
     last = -1
@@ -413,10 +430,10 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue  # 黑瞎子岛; 的樊振东: a place's or a person's name
         if a in _ABBREV_BEFORE and ch in _PLACE_ABBREVIATIONS:
             continue  # 中埃合作, 驻津单位: one-character names of countries and provinces
-        cands = [c for c in conf.get(ch, "") if a + c in known and c + b in known]
+        cands = [c for c in conf.get(ch, "") if known(a + c) and known(c + b)]
         if not cands or looks_like_name(text, j, j + 1) or looks_like_name(text, j - 1, j + 1):
             continue
-        cands.sort(key=lambda c: -known[a + c] * known[c + b])
+        cands.sort(key=lambda c: -known(a + c) * known(c + b))
         best = max(cands[:MAX_LM_CANDIDATES], key=lambda c: lm_gain(model, text, j, j + 1, c))
         gain = lm_gain(model, text, j, j + 1, best)
         if gain >= LM_GAIN_NONWORD:
@@ -445,30 +462,37 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character missing between two others (人民代表大会 → 人民表大会): the pair is unseen,
     and some character that is often seen after the first and before the second restores it."""
     pairs = _pairs(model)
-    known = pairs.count
+    common = pairs.common
+    known = pairs.bigram
     ucount = pairs.unigram
     logp = lex.logp
-    # C-speed filter: the pairs official prose has (almost) never seen
-    for i in [i for i in range(len(text) - 1) if known.get(text[i : i + 2], 0) < RARE_PAIR]:
+    gaps = lex.gaps
+    tri = _pairs(model).trigram
+    # C-speed filter: the pairs a word of the lexicon has with one character between them
+    for i in [i for i in range(len(text) - 1) if text[i : i + 2] in gaps]:
         a, b = text[i], text[i + 1]
         if not (_is_cjk(a) and _is_cjk(b)):
             continue
-        gap = lex.gaps.get(a + b)
-        if not gap:
+        # the pair official prose has (almost) never seen, or a common pair (人政 of 个人政治)
+        # that neither neighbour has ever been seen with: 级人政府 lost the 民 of 人民政府
+        if text[i : i + 2] in common and (
+            i == 0 or i + 2 >= len(text) or tri(text[i - 1 : i + 2]) or tri(text[i : i + 3])
+        ):
             continue
+        gap = gaps[a + b]
         if (
             _covered(text, i, lex)
             and _covered(text, i + 1, lex)
             and any(text[k : k + m] in logp for m in (3, 4) for k in range(i - m + 2, i + 1) if k >= 0)
         ):
             continue  # 通辽市, 过敏性: the pair sits inside a word
-        cands = [x for x in gap if a + x in known and x + b in known]
+        cands = [x for x in gap if known(a + x) and known(x + b)]
         if not cands:
             continue
         ab = a + b
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
-        top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known[a + x] * known[x + b] / ucount[x])
+        top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known(a + x) * known(x + b) / ucount[x])
         cands = [x for x in top if _completes_word(text, i, x, lex)]
         if not cands:
             continue
@@ -496,18 +520,23 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     if auto is None:
         return
     vocabulary = _report_vocabulary()
+    tri = _pairs(model).trigram
     for end, (w, alts) in auto.iter(text):
         s = end - 1
         e = end + 1
         if w in vocabulary:
             continue  # 四史, 党建: the reports' own vocabulary is meant
-        tri = model.trigram_count
         left, right = text[s - 1 : s], text[e : e + 1]
-        # official prose never has the word with either neighbour, and has a homophone with both
-        # of them: only then is the language model asked
-        if not (left and right) or tri(left + w) or tri(w + right):
+        # official prose has the word with its neighbours far less often than a homophone with
+        # both of them: only then is the language model asked
+        if not (left and right):
             continue
-        alts = [v for v in alts if min(tri(left + v), tri(v + right)) >= REALWORD_SUPPORT]
+        own = max(tri(left + w), tri(w + right))
+        alts = [
+            v
+            for v in alts
+            if min(tri(left + v), tri(v + right)) >= max(REALWORD_SUPPORT, REALWORD_RATIO * own)
+        ]
         if not alts:
             continue
         best = max(alts, key=lambda v: lm_gain(model, text, s, e, v))
@@ -524,7 +553,7 @@ _PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[的地得](?=[\u4e00-\u9fff])")
 
 def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
     """的/地/得 where official prose clearly uses another one between the same characters."""
-    tri = model.trigram_count
+    tri = _pairs(model).trigram
     for m in _PARTICLE.finditer(text):
         i = m.start()
         a, x, b = text[i - 1], text[i], text[i + 1]
@@ -536,10 +565,22 @@ def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
         # _particles (the statutes the model counts seldom use 得 at all)
         if x == "得" and (b in _COMPLEMENT_START or text[i + 1 : i + 3] in _COMPLEMENT_WORDS):
             continue  # 处理得不好, 做得很实: 得 before a complement is right
-        y = {"的": "地", "地": "的", "得": "的"}.get(x)
-        alts = (
-            [y] if y and tri(a + y + b) > 2 * own + 2 and (not c or tri(y + b + c) >= tri(x + b + c)) else []
-        )
+        # 的 → 得 only where the trigram is a set pair of official prose (不的超过 → 不得超过)
+        others = {"的": "地得", "地": "的", "得": "的"}[x]
+        alts = [
+            y
+            for y in others
+            if (
+                tri(a + y + b) > (2 * own + 2 if y != "得" else 50 * own + 50)
+                and (not c or tri(y + b + c) >= tri(x + b + c))
+                # 地 as a word's first character (健全的方粮食 → 地方粮食): the trigram after it
+                # decides, the one before cannot tell
+                or y == "地"
+                and c
+                and tri(y + b + c) > 20 * tri(x + b + c) + 20
+                and tri(a + y + b) >= own
+            )
+        ]
         if not alts:
             continue
         best = max(alts, key=lambda y: lm_gain(model, text, i, i + 1, y))
