@@ -138,7 +138,9 @@ def figure_text(figure: FigureLike, mode: str = "") -> str:
     if figure.unit == "%":
         return format_percent(value)
     if figure.unit in ("元", "万元", "亿元"):
-        return format_amount(value)
+        # format_amount takes yuan; a figure kept in 万元 or 亿元 (as entered) is scaled first
+        scale = {"元": 1, "万元": 10_000, "亿元": 100_000_000}[figure.unit]
+        return format_amount(Decimal(str(value)) * scale)
     if isinstance(value, float | Decimal) and not float(value).is_integer():
         number = f"{Decimal(str(value)).quantize(Decimal('0.1'))}"
     else:

@@ -35,11 +35,17 @@ def honour_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figur
         organization_id__in=subtree_ids(org), awarded_on__gte=period.start, awarded_on__lte=period.end
     )
     rows = list(scoped(qs, user).order_by().values_list("pk", "level", "member_id"))
+    # the titles a report quotes ("获得“全国先进基层党组织”等表彰"), highest level first
+    titles = tuple(
+        dict.fromkeys(scoped(qs, user).order_by("level", "-awarded_on").values_list("title", flat=True)[:5])
+    )
     everything = sorted(pk for pk, _level, _member in rows)
     members = sorted(pk for pk, _level, member in rows if member)
     orgs = sorted(pk for pk, _level, member in rows if not member)
     figures = {
-        "honours.count": Figure("honours.count", "获得表彰", len(everything), "项", MODEL, everything),
+        "honours.count": Figure(
+            "honours.count", "获得表彰", len(everything), "项", MODEL, everything, names=titles
+        ),
         "honours.members": Figure("honours.members", "党员获得表彰", len(members), "人次", MODEL, members),
         "honours.orgs": Figure("honours.orgs", "党组织获得表彰", len(orgs), "项", MODEL, orgs),
     }

@@ -81,3 +81,16 @@ def test_variants_are_reproducible_and_differ_between_periods() -> None:
     others = {compose(body, ctx(figures, seed=f"work_summary|1|{y}")).plain_text() for y in range(2018, 2026)}
     assert first == again
     assert len(others) > 1
+
+
+def test_money_kept_in_wan_yuan_keeps_its_unit() -> None:
+    from decimal import Decimal
+
+    from dangjian.metrics.figures import Figure
+    from dangjian.reports.composer import figure_text
+
+    entered = Figure(
+        "integrity.public_expense", "三公经费", Decimal("17.05"), "万元", "integrity.publicexpense"
+    )
+    assert figure_text(entered) == "17.05万元"
+    assert figure_text(Figure("dues.paid", "党费", Decimal("3456"), "元", "dues.payment")) == "3456元"
