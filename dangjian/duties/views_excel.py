@@ -60,7 +60,7 @@ def make_views(
 ) -> dict[str, Callable[..., HttpResponse]]:
     """The three pages of one sheet: template, export and import."""
 
-    @access(Audience.OFFICERS)
+    @access(Audience.OFFICERS, download=True)
     def template(request: HttpRequest) -> HttpResponse:
         names = list(context(request.user)["orgs"].values_list("name", flat=True)[:2000])
         return attachment(

@@ -144,7 +144,9 @@ def _in_reach(wanted: list[str], period: Period, user: Any) -> dict[str, Figure]
     if not roots:
         for key in wanted:
             get(key)  # an unknown key is still an error
-        return {key: Figure(key, key, 0, "", "") for key in wanted}
+        # nothing in reach (a fresh install before its first organization): zeros, labelled in
+        # Chinese, never the key itself
+        return {key: Figure(key, "暂无数据", 0, "", "") for key in wanted}
     per_root = [compute(wanted, root, period, user) for root in roots]
     return {key: combine(found[key] for found in per_root) for key in wanted}
 
