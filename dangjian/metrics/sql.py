@@ -46,13 +46,12 @@ class IdList(Aggregate):
     allow_distinct = True
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(distinct)s(%(expressions)s)::text, ',')",
-            **extra,
-        )
+        # Set on a copy, not passed as keywords: with a FILTER clause Aggregate.as_sql builds its
+        # own template from self.template and would receive "template" twice.
+        clone = self.copy()
+        clone.function = "STRING_AGG"
+        clone.template = "%(function)s(%(distinct)s(%(expressions)s)::text, ',')"
+        return super(IdList, clone).as_sql(compiler, connection, **extra)
 
 
 def parse_ids(text: str | None) -> list[int]:
