@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "dangjian.core.throttle.DeviceCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dangjian.core.middleware.NulCharacterMiddleware",
     "dangjian.core.middleware.NoStoreMiddleware",
     "dangjian.core.middleware.AuditActorMiddleware",
     "dangjian.core.middleware.DownloadAuditMiddleware",

@@ -23,6 +23,28 @@ class AuditActorMiddleware:
             return self.get_response(request)
 
 
+class NulCharacterMiddleware:
+    """Refuse a request whose query or form values contain a NUL character (400, in Chinese).
+
+    No text a user types holds one; PostgreSQL cannot store or even compare it (a query with
+    one in a filter fails), and SQLite would keep it silently. Forms reject it field by field,
+    but pages also read query parameters directly, so it is refused once, here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for params in (request.GET, request.POST if request.method == "POST" else {}):
+            for values in params.lists() if hasattr(params, "lists") else ():
+                if any("\x00" in value for value in values[1]):
+                    from django.template.loader import render_to_string
+
+                    body = render_to_string("400.html", {"nul": True}, request=request)
+                    return HttpResponse(body, status=400)
+        return self.get_response(request)
+
+
 class NoStoreMiddleware:
     """Pages served to a signed-in user are never kept by the browser or a proxy.
 

@@ -195,3 +195,12 @@ def test_a_value_out_of_range_gets_a_chinese_400_not_a_500(rf):
     assert response is not None and response.status_code == 400
     assert "超出了允许的范围" in response.content.decode()
     assert middleware.process_exception(request, ValueError("something else")) is None
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_query_is_refused_in_chinese(client, django_user_model):
+    user = django_user_model.objects.create_user("nul", password="pw-nul-char-1")
+    client.force_login(user)
+    response = client.get("/audit/", {"q": "a\x00b"})
+    assert response.status_code == 400 and "不可见的控制字符" in response.content.decode()
+    assert client.get("/audit/", {"q": "ab"}).status_code != 400
