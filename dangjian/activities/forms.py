@@ -264,7 +264,7 @@ class AttendanceGridForm(forms.Form):
         """
         found: dict[int, tuple[str, str]] = {}
         for key in self.data:
-            if key.startswith("att-") and key[4:].isdigit():
+            if key.startswith("att-") and key[4:].isdecimal():
                 found[int(key[4:])] = (self.data.get(key, ""), self.data.get(f"reason-{key[4:]}", ""))
         return found
 

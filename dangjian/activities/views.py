@@ -342,7 +342,7 @@ def makeup(request: HttpRequest, pk: int) -> HttpResponse:
     form = MakeupForm(request.POST or None, initial={"makeup_on": today()})
     if request.method == "POST":
         wanted = request.POST.get("attendance", "")
-        row = missed.filter(pk=wanted).first() if wanted.isdigit() else None
+        row = missed.filter(pk=wanted).first() if wanted.isdecimal() else None
         if form.is_valid() and row is None:
             form.add_error(None, "请从名单中选择要登记补学的党员。")
         elif form.is_valid():
@@ -558,7 +558,7 @@ STATUS_CLASS = {
 def _calendar_org(request: HttpRequest) -> Organization | None:
     orgs = restrict(Organization.objects.exclude(kind=OrgKind.CELL), request.user)
     wanted = request.GET.get("org", "")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         org = orgs.filter(pk=wanted).first()
         if org is None:
             raise Http404("党组织不存在或不在您的权限范围内。")

@@ -67,7 +67,7 @@ def signin_screen(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         raw = request.POST.get("member", "")
-        member = Member.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+        member = Member.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 12 else None
         try:
             if member is None:
                 raise ValidationError("请选择要更正的党员。")

@@ -85,7 +85,7 @@ def _org_filter(request: HttpRequest) -> Organization | None:
 
 def _year(request: HttpRequest) -> int | None:
     raw = request.GET.get("year", "").strip()
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    return int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else None
 
 
 def _years() -> list[int]:
@@ -352,7 +352,7 @@ def link_activity(request: HttpRequest, pk: int) -> HttpResponse:
     """Count an activity towards the campaign (from its dashboard)."""
     campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
     wanted = request.POST.get("activity", "")
-    if not wanted.isdigit():
+    if not wanted.isdecimal():
         messages.error(request, "请选择要计入的活动。")
         return redirect(campaign.get_absolute_url() + "#activities")
     activity = get_in_scope(Activity.objects.select_related("organization"), request.user, pk=wanted)
@@ -369,7 +369,7 @@ def link_activity(request: HttpRequest, pk: int) -> HttpResponse:
 def unlink_activity(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
     wanted = request.POST.get("activity", "")
-    if not wanted.isdigit():
+    if not wanted.isdecimal():
         messages.error(request, "请选择要移出的活动。")
         return redirect(campaign.get_absolute_url() + "#activities")
     activity = get_in_scope(Activity.objects.select_related("organization"), request.user, pk=wanted)
@@ -480,7 +480,7 @@ def pledge_filters(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
         qs = qs.filter(source=f["source"])
     if f["category"] in PledgeCategory.values:
         qs = qs.filter(category=f["category"])
-    if f["campaign"].isdigit():
+    if f["campaign"].isdecimal():
         qs = qs.filter(campaign_id=int(f["campaign"]))
     if f["q"]:
         qs = qs.filter(title__contains=f["q"])
@@ -587,7 +587,7 @@ def pledge_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         actions.check_write(request.user, pledge.organization, "修改")
     initial = {"collected_on": today()}
     wanted = request.GET.get("campaign", "")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         initial["campaign"] = wanted
     form = PledgeForm(request.POST or None, instance=pledge, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -704,7 +704,7 @@ def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         actions.check_write(request.user, project.organization, "修改")
     initial = {"started_on": today()}
     wanted = request.GET.get("campaign", "")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         initial["campaign"] = wanted
     form = ProjectForm(request.POST or None, instance=project, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -726,7 +726,7 @@ def project_session(request: HttpRequest, pk: int) -> HttpResponse:
     """Add (or with ``remove``, take away) a 调研 activity as one of the project's sessions."""
     project = get_in_scope(_projects(request.user), request.user, pk=pk)
     wanted = request.POST.get("activity", "")
-    if not wanted.isdigit():
+    if not wanted.isdecimal():
         messages.error(request, "请选择调研活动。")
         return redirect(project.get_absolute_url() + "#sessions")
     activity = get_in_scope(

@@ -109,7 +109,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     if raw == "all":
         notify.mark_read(request.user)
         return redirect("core:notifications")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         messages.error(request, "未指定要标记的通知。")
         return redirect("core:notifications")
     found = notify.inbox(request.user).filter(pk=int(raw)).first()

@@ -43,7 +43,7 @@ def add_errors(form: Any, exc: ValidationError) -> None:
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
+    return int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else today().year
 
 
 def _org(request: HttpRequest) -> Organization | None:

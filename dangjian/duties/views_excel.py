@@ -73,7 +73,7 @@ def make_views(
         from dangjian.orgs.models import Organization
 
         raw = request.GET.get("year", "")
-        year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
+        year = int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else today().year
         org = (
             get_in_scope(Organization.objects.all(), request.user, pk=request.GET["org"])
             if request.GET.get("org")

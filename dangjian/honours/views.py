@@ -40,7 +40,7 @@ def _year(params: Any) -> int | None:
     raw = params.get("year", "")
     if not raw:
         return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+    if not raw.isdecimal() or not 2000 <= int(raw) <= 2100:
         raise Http404("年度应为四位数字。")
     return int(raw)
 

@@ -30,7 +30,7 @@ OFFICER_ROWS = 300
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
+    return int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else today().year
 
 
 def _org(request: HttpRequest) -> Organization | None:

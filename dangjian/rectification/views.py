@@ -69,7 +69,7 @@ def filtered(request: HttpRequest) -> tuple[QuerySet[Finding], dict[str, Any]]:
         qs = qs.filter(organization__path__startswith=org.path)
     year = params.get("year", "")
     if year:
-        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        if not year.isdecimal() or not 2000 <= int(year) <= 2100:
             raise Http404("年度应为四位数字。")
         qs = qs.filter(found_on__year=int(year))
     status = params.get("status", "open")

@@ -168,7 +168,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
     text = request.POST.get("text", "").replace("\r\n", "\n")
     token, suffix = request.POST.get("token", ""), request.POST.get("suffix", ".txt")
     findings = check(text, style=True)
-    chosen = {int(i) for i in request.POST.getlist("accept") if i.isdigit()}
+    chosen = {int(i) for i in request.POST.getlist("accept") if i.isdecimal()}
     accepted = [f for i, f in enumerate(findings) if i in chosen and f.suggestion is not None]
     fixed = fix_text(text, accepted)
     out_token = str(uuid.uuid4())
@@ -220,7 +220,7 @@ def draft_proofread(request: HttpRequest, pk: int) -> HttpResponse:
     text = document.plain_text()
     findings = check(text, style=True)
     if request.method == "POST":
-        chosen = {int(i) for i in request.POST.getlist("accept") if i.isdigit()}
+        chosen = {int(i) for i in request.POST.getlist("accept") if i.isdecimal()}
         accepted = [f for i, f in enumerate(findings) if i in chosen and f.suggestion is not None]
         # Each fix is applied inside its own block: splitting the fixed text into lines would
         # shift every later block when one holds a line break (issue 14, point 8).

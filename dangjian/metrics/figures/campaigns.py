@@ -334,8 +334,8 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
 
     key = f"campaign.{suffix}"
     head, _, part = suffix.partition(".")
-    wanted_item = part.startswith(("item.", "below.")) and part.split(".", 1)[1].isdigit()
-    if not head.isdigit() or not (part in CAMPAIGN_PARTS or wanted_item):
+    wanted_item = part.startswith(("item.", "below.")) and part.split(".", 1)[1].isdecimal()
+    if not head.isdecimal() or not (part in CAMPAIGN_PARTS or wanted_item):
         raise UnknownFigure(key)
     campaign = scoped(Campaign.objects.filter(pk=int(head)), user).first()
     cid = campaign.pk if campaign else -1
