@@ -17,6 +17,7 @@ the value would live in two places again. A contributed field keeps the cell par
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +28,7 @@ from dangjian.core.sheets import Column
 from dangjian.members.models import Member
 
 
-class MemberField:
+class MemberField(ABC):
     """A member attribute kept by another app; subclasses implement the reading and writing."""
 
     key: str  # the form field's name and the roster column's key
@@ -37,20 +38,21 @@ class MemberField:
     number_format: str = "General"  # the export cell's Excel format
     example: Any = None  # the import template's example value
 
+    @abstractmethod
     def parse_cell(self, raw: Any) -> Any:
         """The value of a roster cell (None when empty); raises ``core.cells.CellProblem``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def form_field(self) -> forms.Field:
-        raise NotImplementedError
+        """The edit form's field for this value."""
 
     def check(self, member: Member, value: Any) -> str | None:
         """A rule about ``value`` given the member's other fields: the problem in Chinese, or None."""
         return None
 
+    @abstractmethod
     def current(self, members: Sequence[Member]) -> dict[int, Any]:
         """What the owning app holds now for each member (by pk; absent when nothing), in one query."""
-        raise NotImplementedError
 
     def shown(self, state: Any) -> Any:
         """The value as the export, the form and the member page show it, from ``current()``'s state."""
@@ -60,9 +62,9 @@ class MemberField:
         """Whether writing ``value`` would change what the owning app holds."""
         return value != self.shown(state)
 
+    @abstractmethod
     def write(self, items: Sequence[tuple[Member, Any]], *, acting_user: Any, via: str) -> None:
         """Store values for saved members, inside the caller's transaction (checks its own permission)."""
-        raise NotImplementedError
 
 
 _REGISTRY: dict[str, MemberField] = {}
