@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from dangjian.reports.models import Draft, Genre
 
@@ -32,8 +35,9 @@ def test_officer_generates_edits_and_proofreads_a_report(
     page.select_option("#id_organization", label="测试局机关党委")
     page.fill("#id_period", "2025H1")
     page.click("text=根据台账生成")
+    # Wait for the redirect before reading the database: the draft is written by the request.
+    page.wait_for_url(re.compile(r"/reports/\d+/$"))
     draft = Draft.objects.get()
-    page.wait_for_url(f"**/reports/{draft.pk}/")
     paper = page.inner_text("article.paper")
     # The title's wording varies by organization and period (two years' reports must differ).
     # the title may break between words over two lines (GB/T 9704 layout)
@@ -50,6 +54,7 @@ def test_officer_generates_edits_and_proofreads_a_report(
     # Edit the opening paragraph on the paper itself: a second version, and the comparison
     # shows the change. A figure is a chip that typing cannot change.
     page.click("text=修改文字")
+    page.wait_for_load_state("load")  # editor.js is deferred
     opening = page.locator('[data-name="block-0"]')
     opening.click()
     page.keyboard.press("Control+Home")
@@ -59,7 +64,7 @@ def test_officer_generates_edits_and_proofreads_a_report(
     page.click("text=保存为新版本")
     page.wait_for_url("**v=2")
     page.click(".versions >> text=与当前比较")
-    assert "经党组同意，" in page.inner_text("table.diff ins")
+    expect(page.locator("table.diff ins").first).to_contain_text("经党组同意，")
 
     # The proofreader runs on the draft.
     page.goto(f"{live_server.url}/reports/{draft.pk}/proofread/")
@@ -113,5 +118,8 @@ def test_proofread_page_highlights_a_finding_on_click(live_server, page, persona
     page.goto(f"{live_server.url}/reports/proofread/")
     page.fill("#id_text", "上半年共召开党员大会xx次，开展主题党日X次。")
     page.click("text=开始校对")
-    page.click(".finding >> nth=0")
-    assert page.locator("mark.pf.active").count() == 1
+    # The results page streams in and proofread.js is deferred: a click before the load event can
+    # land on a finding whose handler is not attached yet (it failed once under a loaded CI).
+    page.wait_for_load_state("load")
+    page.click(".finding >> nth=0 >> q.flagged")
+    expect(page.locator("mark.pf.active")).to_have_count(1)
