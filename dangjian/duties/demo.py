@@ -106,7 +106,17 @@ def build(ctx: Any) -> None:
         p.organization_id: p.member
         for p in Post.objects.current(today).filter(kind=PostKind.SECRETARY).select_related("member")
     }
-    lg_head = leaders[0] if leaders else None
+    # The 党组书记 chairs the 党组 meeting that hears branch reports and signs the letters with the
+    # others (posts sort by kind, so the first leader would be the deputy).
+    lg_head = next(
+        (
+            p.member
+            for p in Post.objects.current(today).filter(
+                organization=ctx.leading_group, kind=PostKind.SECRETARY
+            )
+        ),
+        leaders[0] if leaders else None,
+    )
     oc_head = secretaries.get(ctx.organ_committee.pk) if ctx.organ_committee else lg_head
     report: dict[str, Any] = {}
 
@@ -345,8 +355,106 @@ def build(ctx: Any) -> None:
     audit.record_bulk_create(tasks, verb="演示数据")
     audit.record_bulk_create(results, verb="演示数据")
     report["key_tasks"], report["results"] = len(tasks), len(results)
+    report["own_part"] = _secretaries_own_part(ctx, years, lg_head, oc_head, liaisons)
     ctx.extra["duties_demo"] = report
     ctx.log(
         f"责任体系：清单事项{len(made)}项，挂点联系{len(liaisons)}对，责任书/承诺书{len(letters)}份，"
         f"中心工作{len(tasks)}项，业务成果{len(results)}条"
     )
+
+
+# The secretaries' own 专题党课 of each year (a 述职报告 names its topic), by year back from now.
+OWN_LECTURES = {
+    "leading_group": [
+        "以党的创新理论引领财政高质量发展",
+        "坚定拥护‘两个确立’，坚决做到‘两个维护’",
+        "守正创新推进财政改革，当好‘过紧日子’的表率",
+    ],
+    "organ_committee": [
+        "推动机关党建和财政业务深度融合",
+        "学党章、守党纪，争做合格党员",
+        "以严的基调强化正风肃纪",
+    ],
+}
+
+
+def _secretaries_own_part(
+    ctx: Any, years: list[int], lg_head: Member | None, oc_head: Member | None, liaisons: list[Liaison]
+) -> dict[str, int]:
+    """What the 党组书记 and the 机关党委书记 do themselves each year, as a real bureau records it:
+    a 专题党课 at a branch they liaise with (the branch's own lecture of the quarter, given by
+    them), the 机关党委's hearing of the branch secretaries' 述职 in January and its mid-year
+    hearing, and the 机关党委书记's talks with each branch secretary."""
+    from dangjian.activities.models import Activity
+
+    today: datetime.date = ctx.today
+    done = {"lectures": 0, "hearings": 0, "talks": 0}
+    types = {t.code: t for t in ActivityType.objects.filter(code__in=("report_hearing", "talk"))}
+    secretaries = {
+        p.organization_id: p.member
+        for p in Post.objects.current(today)
+        .filter(kind=PostKind.SECRETARY, organization__in=ctx.branches)
+        .select_related("member")
+    }
+    for key, head in (("leading_group", lg_head), ("organ_committee", oc_head)):
+        if head is None:
+            continue
+        mine = [lia.branch for lia in liaisons if lia.leader_id == head.pk] or list(ctx.branches[:1])
+        for year in years:
+            # A branch lecture of the year not given by the branch's own secretary, so the
+            # secretaries' lecture counts stay as they were.
+            lecture = (
+                Activity.objects.held()
+                .filter(
+                    organization__in=mine,
+                    activity_type__code="party_lecture",
+                    held_on__year=year,
+                    lecturer_is_secretary=False,
+                )
+                .order_by("held_on", "pk")
+                .first()
+            )
+            if lecture is None:
+                continue
+            topics = OWN_LECTURES[key]
+            lecture.lecturer = head
+            lecture.topic = f"党课：{topics[(today.year - year) % len(topics)]}"
+            lecture.save(update_fields=["lecturer", "topic"])
+            done["lectures"] += 1
+    if ctx.organ_committee is None or oc_head is None or len(types) < 2:
+        return done
+    rows = []
+    talks = []
+    for year in years:
+        for month, day, topic in (
+            (1, 16, "各党支部书记抓基层党建工作述职评议"),
+            (7, 10, "听取各党支部上半年党建工作汇报"),
+        ):
+            when = datetime.date(year, month, day)
+            if when < today:
+                rows.append((ctx.organ_committee, "report_hearing", when, oc_head, f"机关党委会议{topic}"))
+        for n, branch in enumerate(ctx.branches):
+            other = secretaries.get(branch.pk)
+            when = datetime.date(year, 4, 8) + A(days=7 * n)
+            if other is None or other.pk == oc_head.pk or when >= today:
+                continue
+            talks.append(
+                Activity(
+                    organization=ctx.organ_committee,
+                    activity_type=types["talk"],
+                    status=ActivityStatus.HELD,
+                    topic="听取支部工作情况，谈履行书记职责",
+                    held_at=_at(when, 15),
+                    held_on=when,
+                    talk_party_a=oc_head,
+                    talk_party_b=other,
+                )
+            )
+    done["hearings"] = _activities(rows, types)
+    talks = Activity.objects.bulk_create(talks)
+    ActivityCredit.objects.bulk_create(
+        [ActivityCredit(activity=a, activity_type=a.activity_type, is_primary=True) for a in talks]
+    )
+    audit.record_bulk_create(talks, verb="演示数据")
+    done["talks"] = len(talks)
+    return done

@@ -18,7 +18,7 @@ from typing import Any
 
 from dangjian.core.period import Period
 from dangjian.metrics.base import reach_roots
-from dangjian.metrics.figures import Figure, UnknownFigure, combine, orgs
+from dangjian.metrics.figures import Figure, UnknownFigure, combine, drafting, orgs
 from dangjian.metrics.figures import activities as act
 from dangjian.metrics.figures import campaigns as campaign_figures
 from dangjian.metrics.figures import dues as dues_figures
@@ -285,3 +285,8 @@ register_family(Family("topics.", lambda: [], one=extra.topics))
 register_family(Family("overlap.", lambda: [], one=extra.overlap))
 register_family(Family("person.", lambda: [], one=extra.person))
 register_family(Family("reach.", lambda: [], one=extra.reach))
+# Issue 11 point 5: records the longer drafts name one by one (metrics/figures/drafting.py).
+register_family(Family("duties.key_tasks.kind.", lambda: [], one=drafting.key_tasks_of_kind))
+register("named.campaigns", drafting.named_campaigns)
+register("named.research", drafting.named_research)
+register_family(Family("leading_group.", lambda: [], one=drafting.leading_group_above))

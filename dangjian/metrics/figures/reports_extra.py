@@ -137,6 +137,10 @@ PERSON_WHAT = {
 
 def person(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
     member_id, _, what = suffix.partition(".")
+    from dangjian.metrics.figures import drafting
+
+    if what in drafting.PERSON_MORE:
+        return drafting.person_more(int(member_id), what, org, period, user)
     label, unit = PERSON_WHAT[what]
     held = held_activities(org, period, user)
     pid = int(member_id)

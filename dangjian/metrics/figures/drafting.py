@@ -1,0 +1,192 @@
+"""Figures the longer report drafts name record by record (issue 11 point 5): key tasks by kind
+with their people, days and money; the campaigns and research projects of the period by name; a
+党组's figures as the 机关党委 below it cites them; and more of a 述职报告 subject's own part.
+
+Every figure returns its value and the records behind it, as every figure does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from dangjian.core.period import Period
+from dangjian.metrics.base import held_activities, scoped, subtree_ids
+from dangjian.metrics.figures import Figure, UnknownFigure
+
+
+def _inner_quotes(name: str) -> str:
+    """A record's name as a report quotes it inside “…”: its own quotes become ‘…’."""
+    return name.replace("“", "‘").replace("”", "’")
+
+
+# ---- key tasks by kind: "duties.key_tasks.kind.<kind>[.people|.person_days|.amount]" ------------
+TASK_PARTS = {
+    "": ("中心工作（录入）", "项"),
+    "people": ("中心工作参与人数（录入）", "人次"),
+    "person_days": ("中心工作投入人天（录入）", "人·天"),
+    "amount": ("中心工作涉及资金（录入）", "万元"),
+}
+
+
+def key_tasks_of_kind(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """Key tasks of one kind begun in the period in the subtree (as ``duties.key_tasks`` counts
+    them), named, or their entered people, person-days or money."""
+    from dangjian.duties.choices import KeyTaskKind
+    from dangjian.duties.models import KeyTask
+
+    kind, _, part = suffix.partition(".")
+    if kind not in KeyTaskKind.values or part not in TASK_PARTS:
+        raise UnknownFigure(f"duties.key_tasks.kind.{suffix}")
+    tasks = scoped(
+        KeyTask.objects.filter(
+            organization_id__in=subtree_ids(org),
+            kind=kind,
+            started_on__gte=period.start,
+            started_on__lte=period.end,
+        ),
+        user,
+    ).order_by("started_on", "pk")
+    rows = list(tasks.values_list("pk", "name", "people", "person_days", "amount"))
+    ids = sorted(pk for pk, *_ in rows)
+    label, unit = TASK_PARTS[part]
+    label = f"{KeyTaskKind(kind).label}{label}"
+    key = f"duties.key_tasks.kind.{suffix}"
+    m = "duties.keytask"
+    if part == "people":
+        return Figure(key, label, sum(r[2] for r in rows), unit, m, ids)
+    if part == "person_days":
+        return Figure(key, label, sum(r[3] for r in rows), unit, m, ids)
+    if part == "amount":
+        with_money = [r for r in rows if r[4] is not None]
+        total = sum((r[4] for r in with_money), Decimal("0.00"))
+        return Figure(key, label, total, unit, m, sorted(r[0] for r in with_money))
+    names = tuple(dict.fromkeys(_inner_quotes(r[1]) for r in rows))
+    return Figure(key, label, len(ids), unit, m, ids, names=names)
+
+
+# ---- named records: "named.campaigns", "named.research" -------------------------------------------
+def named_campaigns(org: Any, period: Period, user: Any = None) -> Figure:
+    """Campaigns of the subtree running at some time in the period, by name (a 党组's summary
+    names the campaign its 机关党委 ran)."""
+    from dangjian.campaigns.models import Campaign
+
+    qs = Campaign.objects.filter(organization_id__in=subtree_ids(org), started_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+    )
+    rows = list(scoped(qs, user).order_by("started_on", "pk").values_list("pk", "name"))
+    names = tuple(dict.fromkeys(_inner_quotes(name) for _pk, name in rows))
+    return Figure(
+        "named.campaigns", "开展专题学习教育", len(rows), "项", "campaigns.campaign",
+        sorted(pk for pk, _ in rows), names=names,
+    )  # fmt: skip
+
+
+def named_research(org: Any, period: Period, user: Any = None) -> Figure:
+    """Research projects of the subtree under way in the period, by title."""
+    from dangjian.campaigns.models import ResearchProject
+
+    qs = ResearchProject.objects.filter(
+        organization_id__in=subtree_ids(org), started_on__lte=period.end
+    ).filter(Q(finished_on__isnull=True) | Q(finished_on__gte=period.start))
+    rows = list(scoped(qs, user).order_by("started_on", "pk").values_list("pk", "title"))
+    names = tuple(dict.fromkeys(_inner_quotes(title) for _pk, title in rows))
+    return Figure(
+        "named.research", "调研课题", len(rows), "个", "campaigns.researchproject",
+        sorted(pk for pk, _ in rows), names=names,
+    )  # fmt: skip
+
+
+# ---- the 党组 above: "leading_group.<figure key>" -------------------------------------------------
+def leading_group_above(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """Figure ``suffix`` over the 党组 above ``org`` (its nearest ancestor that is a 党组), so a
+    机关党委's draft can cite the 党组's 中心组 and 第一议题 study as the 党组's. Zero, with no
+    records, for a 党组 itself or an organization with no 党组 above it: its own figure says it."""
+    from dangjian.metrics import registry
+    from dangjian.orgs.models import Organization
+
+    key = f"leading_group.{suffix}"
+    group = (
+        Organization.objects.filter(pk__in=org.ancestor_ids, kind="leading_group").order_by("-path").first()
+        if getattr(org, "kind", "") != "leading_group"
+        else None
+    )
+    if group is None:
+        return Figure(key, "党组", 0, "", "")
+    inner = registry.compute([suffix], group, period, user)[suffix]
+    return dataclasses.replace(inner, key=key, label=f"党组{inner.label}")
+
+
+# ---- more of a 述职报告 subject's own part: "person.<member id>.<what>" ----------------------------
+PERSON_MORE = {
+    "letters": ("与本人签订责任书", "份"),
+    "liaison_branches": ("本人到联系党支部调研指导", "个"),
+    "key_tasks": ("本人牵头的中心工作（录入）", "项"),
+    "chaired": ("本人主持召开会议", "次"),
+}
+
+
+def _short(topic: str) -> str:
+    from dangjian.metrics.figures.reports_extra import _short_topic
+
+    return _short_topic(topic)
+
+
+def _branch_words(name: str) -> str:
+    """ "机关第一党支部（办公室、人事教育科）" → "机关第一党支部": the branch, not its departments."""
+    return name.split("（", 1)[0]
+
+
+def person_more(member_id: int, what: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """The subject person's letters signed with others, liaison branches visited and key tasks
+    led."""
+    from dangjian.duties.models import KeyTask, Letter
+
+    key = f"person.{member_id}.{what}"
+    label, unit = PERSON_MORE[what]
+    years = list(range(period.start.year, period.end.year + 1))
+    if what == "letters":
+        # Responsibility letters of the period's years the person signed as the other party.
+        qs = Letter.objects.filter(
+            counterpart_id=member_id,
+            kind="responsibility",
+            year__in=years,
+            signer__organization_id__in=subtree_ids(org),
+        )
+        ids = sorted(scoped(qs, user).values_list("pk", flat=True))
+        return Figure(key, label, len(ids), unit, "duties.letter", ids)
+    if what == "key_tasks":
+        qs = KeyTask.objects.filter(
+            lead_id=member_id,
+            organization_id__in=subtree_ids(org),
+            started_on__gte=period.start,
+            started_on__lte=period.end,
+        )
+        rows = list(scoped(qs, user).order_by("started_on", "pk").values_list("pk", "name"))
+        names = tuple(dict.fromkeys(_inner_quotes(n) for _pk, n in rows))
+        return Figure(
+            key, label, len(rows), unit, "duties.keytask", sorted(pk for pk, _ in rows), names=names
+        )
+    held = held_activities(org, period, user)
+    if what == "chaired":
+        # Meetings the person chaired, without the talks, 中心组 sessions, liaison visits and
+        # hearings a 述职报告 tells of in their own sentences (``hosted`` counts all but two).
+        told_apart = ["talk", "central_study", "liaison_visit", "report_hearing"]
+        qs = held.filter(host_id=member_id).exclude(credits__activity_type__code__in=told_apart)
+        rows = sorted(set(qs.values_list("held_on", "pk", "topic")))
+        names = tuple(dict.fromkeys(_short(t) for _d, _pk, t in rows if t))
+        return Figure(key, label, len({pk for _d, pk, _t in rows}), unit, "activities.activity",
+                      sorted({pk for _d, pk, _t in rows}), names=names)  # fmt: skip
+    # liaison_branches: branches where the person hosted a liaison visit in the period.
+    rows = list(
+        held.filter(credits__activity_type__code="liaison_visit", host_id=member_id)
+        .order_by("organization__path")
+        .values_list("organization_id", "organization__name")
+        .distinct()
+    )
+    names = tuple(dict.fromkeys(_branch_words(n) for _pk, n in rows))
+    ids = sorted({pk for pk, _ in rows})
+    return Figure(key, label, len(ids), unit, "orgs.organization", ids, names=names)
