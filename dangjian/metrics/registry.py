@@ -288,5 +288,6 @@ register_family(Family("reach.", lambda: [], one=extra.reach))
 # Issue 11 point 5: records the longer drafts name one by one (metrics/figures/drafting.py).
 register_family(Family("duties.key_tasks.kind.", lambda: [], one=drafting.key_tasks_of_kind))
 register("named.campaigns", drafting.named_campaigns)
+register("named.campaigns.below", drafting.named_campaigns_below)
 register("named.research", drafting.named_research)
 register_family(Family("leading_group.", lambda: [], one=drafting.leading_group_above))

@@ -36,6 +36,8 @@ def template_keys(body: Mapping[str, Any]) -> list[str]:
                     found.extend(figure_key for _label, figure_key in series.get(key[7:], []))
                 elif key.startswith("names:"):
                     found.append(key[6:])
+                elif key.startswith("list:"):
+                    found.append(key[5:])
                 elif key not in CONTEXT_KEYS:
                     found.append(key)
         elif isinstance(node, list):

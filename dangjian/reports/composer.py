@@ -29,6 +29,8 @@ Placeholders inside a sentence:
                               the evidence)
   {#KEY}                      the bare number, no unit
   {names:KEY}                 the named records behind a figure: “主题一”“主题二”等
+  {list:KEY}                  the same names unquoted, joined with 、 (organizations: 机关第一党支部、
+                              机关第五党支部), for names a report never puts in quotes
   {series:NAME}               the series' non-zero entries joined with 、: "党员大会6次、支部委员会5次"
 
 A sentence whose figures are all zero or unknown (or whose rate is below its threshold in
@@ -62,6 +64,7 @@ PLACEHOLDER = re.compile(r"\{([~#]?)([a-z_][a-z0-9_.:]*)\}")
 # Placeholders filled with words rather than figures (an empty word drops its sentence).
 WORD_KEYS = {"person", "role", "campaign", "goal", "next", "span"}
 NAMES_SHOWN = 3
+LIST_SHOWN = 5  # an unquoted list (a leader's liaison branches) is short and said in full
 
 
 class FigureLike(Protocol):
@@ -229,6 +232,16 @@ def render_sentence(
                 parts.append(Run(label))
                 parts.append(Run(figure_text(figure), "figure", figure_key))  # type: ignore[arg-type]
             runs.extend(parts)
+        elif key.startswith("list:"):
+            figure_key = key.split(":", 1)[1]
+            mentioned += 1
+            figure = ctx.figures.get(figure_key)
+            names = [n for n in getattr(figure, "names", ()) if n][:LIST_SHOWN]
+            if not names:
+                bare_zero = True
+                continue
+            nonzero += 1
+            runs.append(Run("、".join(names), "figure", figure_key))
         elif key.startswith("names:"):
             figure_key = key.split(":", 1)[1]
             mentioned += 1

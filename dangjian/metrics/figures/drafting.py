@@ -85,6 +85,24 @@ def named_campaigns(org: Any, period: Period, user: Any = None) -> Figure:
     )  # fmt: skip
 
 
+def named_campaigns_below(org: Any, period: Period, user: Any = None) -> Figure:
+    """Campaigns strictly below ``org`` running in the period, by name: what a 党组 led its
+    机关党委 to run. A campaign of ``org`` itself or above it is the draft's own ``{campaign}``."""
+    from dangjian.campaigns.models import Campaign
+
+    qs = (
+        Campaign.objects.filter(organization_id__in=subtree_ids(org), started_on__lte=period.end)
+        .exclude(organization_id=org.pk)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+    )
+    rows = list(scoped(qs, user).order_by("started_on", "pk").values_list("pk", "name"))
+    names = tuple(dict.fromkeys(_inner_quotes(name) for _pk, name in rows))
+    return Figure(
+        "named.campaigns.below", "所属党组织开展专题学习教育", len(rows), "项", "campaigns.campaign",
+        sorted(pk for pk, _ in rows), names=names,
+    )  # fmt: skip
+
+
 def named_research(org: Any, period: Period, user: Any = None) -> Figure:
     """Research projects of the subtree under way in the period, by title."""
     from dangjian.campaigns.models import ResearchProject
