@@ -290,4 +290,5 @@ register_family(Family("duties.key_tasks.kind.", lambda: [], one=drafting.key_ta
 register("named.campaigns", drafting.named_campaigns)
 register("named.campaigns.below", drafting.named_campaigns_below)
 register("named.research", drafting.named_research)
+register("named.results", drafting.named_results)
 register_family(Family("leading_group.", lambda: [], one=drafting.leading_group_above))

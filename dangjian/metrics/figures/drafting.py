@@ -118,6 +118,30 @@ def named_research(org: Any, period: Period, user: Any = None) -> Figure:
     )  # fmt: skip
 
 
+def _result_words(name: str, value: Decimal, unit: str) -> str:
+    """ "政府采购节约资金1260.5万元", "全市绩效考评排名第3名": a result as a sentence names it."""
+    number = f"{value.normalize():f}"
+    if unit == "名":
+        return f"{name.removesuffix('排名')}排名第{number}名"
+    return f"{name}{number}{unit}"
+
+
+def named_results(org: Any, period: Period, user: Any = None) -> Figure:
+    """Business results whose period ends in the period (as ``duties.results`` counts them), each
+    named with its entered value: "非税收入同比增长6.8%". Entered from documents, not computed."""
+    from dangjian.duties.models import BusinessResult
+
+    qs = BusinessResult.objects.filter(
+        organization_id__in=subtree_ids(org), period_end__gte=period.start, period_end__lte=period.end
+    )
+    rows = list(scoped(qs, user).order_by("period_end", "name").values_list("pk", "name", "value", "unit"))
+    names = tuple(dict.fromkeys(_result_words(n, v, u) for _pk, n, v, u in rows))
+    return Figure(
+        "named.results", "业务成果（经办人录入）", len(rows), "条", "duties.businessresult",
+        sorted(pk for pk, *_ in rows), names=names,
+    )  # fmt: skip
+
+
 # ---- the 党组 above: "leading_group.<figure key>" -------------------------------------------------
 def leading_group_above(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
     """Figure ``suffix`` over the 党组 above ``org`` (its nearest ancestor that is a 党组), so a
