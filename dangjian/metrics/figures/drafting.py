@@ -134,8 +134,20 @@ def named_results(org: Any, period: Period, user: Any = None) -> Figure:
     qs = BusinessResult.objects.filter(
         organization_id__in=subtree_ids(org), period_end__gte=period.start, period_end__lte=period.end
     )
-    rows = list(scoped(qs, user).order_by("period_end", "name").values_list("pk", "name", "value", "unit"))
-    names = tuple(dict.fromkeys(_result_words(n, v, u) for _pk, n, v, u in rows))
+    results = list(scoped(qs, user).order_by("period_end", "name"))
+    rows = [(r.pk, r.name, r.value, r.unit) for r in results]
+    # A result of a shorter period (a quarter's rate in a year's draft) says which period it is.
+    names = tuple(
+        dict.fromkeys(
+            _result_words(r.name, r.value, r.unit)
+            + (
+                ""
+                if (r.period_start, r.period_end) == (period.start, period.end)
+                else f"（{r.period.label}）"
+            )
+            for r in results
+        )
+    )
     return Figure(
         "named.results", "业务成果（经办人录入）", len(rows), "条", "duties.businessresult",
         sorted(pk for pk, *_ in rows), names=names,
@@ -168,6 +180,8 @@ PERSON_MORE = {
     "liaison_branches": ("本人到联系党支部调研指导", "个"),
     "key_tasks": ("本人牵头的中心工作（录入）", "项"),
     "chaired": ("本人主持召开会议", "次"),
+    "lecture_listeners": ("听本人讲党课的党员", "人次"),
+    "talked_secretaries": ("本人与党支部书记谈心谈话", "人次"),
 }
 
 
@@ -213,6 +227,33 @@ def person_more(member_id: int, what: str, org: Any, period: Period, user: Any =
             key, label, len(rows), unit, "duties.keytask", sorted(pk for pk, _ in rows), names=names
         )
     held = held_activities(org, period, user)
+    if what == "talked_secretaries":
+        from dangjian.members.models import Post
+
+        # Talks the person held with someone who was a branch secretary on the day of the talk.
+        talks = list(held.filter(talk_party_a_id=member_id).values_list("pk", "talk_party_b_id", "held_on"))
+        posts = list(
+            Post.objects.filter(
+                kind="secretary",
+                organization__kind__in=("branch", "general_branch"),
+                member_id__in={b for _pk, b, _d in talks},
+            ).values_list("member_id", "started_on", "ended_on")
+        )
+        ids = sorted(
+            {
+                pk
+                for pk, b, day in talks
+                if any(m == b and start <= day and (end is None or end > day) for m, start, end in posts)
+            }
+        )
+        return Figure(key, label, len(ids), unit, "activities.activity", ids)
+    if what == "lecture_listeners":
+        from dangjian.activities.models import Attendance
+
+        lectures = held.filter(lecturer_id=member_id, credits__activity_type__code="party_lecture")
+        qs = Attendance.objects.filter(activity__in=lectures.values("pk"), status="present")
+        ids = sorted(qs.values_list("pk", flat=True))
+        return Figure(key, label, len(ids), unit, "activities.attendance", ids)
     if what == "chaired":
         # Meetings the person chaired, without the talks, 中心组 sessions, liaison visits and
         # hearings a 述职报告 tells of in their own sentences (``hosted`` counts all but two).

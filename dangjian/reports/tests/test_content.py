@@ -116,8 +116,6 @@ SHORT = {
     "study_campaign_summary",
     "integrity_report",
     "model_organ_briefing",
-    "work_summary",
-    "accountability_report",
 }
 
 
