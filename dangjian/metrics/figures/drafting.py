@@ -154,6 +154,27 @@ def named_results(org: Any, period: Period, user: Any = None) -> Figure:
     )  # fmt: skip
 
 
+def named_renewed(org: Any, period: Period, user: Any = None) -> Figure:
+    """Committees elected (换届) within the period in the subtree, as ``terms.renewed`` counts them,
+    named by their organization: "机关第三党支部"."""
+    from dangjian.orgs.models import Term
+
+    qs = Term.objects.filter(
+        organization_id__in=subtree_ids(org), elected_on__gte=period.start, elected_on__lte=period.end
+    )
+    rows = list(scoped(qs, user).order_by("elected_on", "pk").values_list("pk", "organization__name"))
+    names = tuple(dict.fromkeys(_branch_words(name) for _pk, name in rows))
+    return Figure(
+        "named.renewed",
+        "完成换届选举",
+        len(rows),
+        "个",
+        "orgs.term",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
+
+
 # ---- the 党组 above: "leading_group.<figure key>" -------------------------------------------------
 def leading_group_above(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
     """Figure ``suffix`` over the 党组 above ``org`` (its nearest ancestor that is a 党组), so a
@@ -182,6 +203,8 @@ PERSON_MORE = {
     "chaired": ("本人主持召开会议", "次"),
     "lecture_listeners": ("听本人讲党课的党员", "人次"),
     "talked_secretaries": ("本人与党支部书记谈心谈话", "人次"),
+    "heard_branches": ("向本人汇报党建工作的党支部", "个"),
+    "hearing_meetings": ("本人听取各支部汇报的会议", "次"),
 }
 
 
@@ -227,6 +250,33 @@ def person_more(member_id: int, what: str, org: Any, period: Period, user: Any =
             key, label, len(rows), unit, "duties.keytask", sorted(pk for pk, _ in rows), names=names
         )
     held = held_activities(org, period, user)
+    if what in ("heard_branches", "hearing_meetings"):
+        from dangjian.orgs.models import Organization
+
+        # A hearing of one branch names it in its topic ("党组会议听取机关第二党支部…汇报"); one of
+        # all branches at once (述职评议) names none and is quoted as a meeting.
+        hearings = list(
+            held.filter(credits__activity_type__code="report_hearing")
+            .filter(Q(host_id=member_id) | Q(attendances__member_id=member_id))
+            .distinct()
+            .order_by("held_on", "pk")
+            .values_list("pk", "topic")
+        )
+        branches = list(
+            Organization.objects.filter(
+                pk__in=subtree_ids(org), kind__in=("branch", "general_branch")
+            ).values_list("pk", "name", "path")
+        )
+        named = {pk: [b for b in branches if b[1] in (topic or "")] for pk, topic in hearings}
+        if what == "heard_branches":
+            heard = {b[0]: b for found in named.values() for b in found}
+            rows = sorted(heard.values(), key=lambda b: b[2])
+            return Figure(key, label, len(rows), unit, "orgs.organization", sorted(heard),
+                          names=tuple(_branch_words(b[1]) for b in rows))  # fmt: skip
+        meetings = [(pk, topic) for pk, topic in hearings if not named[pk]]
+        names = tuple(dict.fromkeys(_short(t) for _pk, t in meetings if t))
+        return Figure(key, label, len(meetings), unit, "activities.activity",
+                      sorted(pk for pk, _ in meetings), names=names)  # fmt: skip
     if what == "talked_secretaries":
         from dangjian.members.models import Post
 
