@@ -207,3 +207,35 @@ def test_a_subjects_own_part_recounts(ledger) -> None:  # type: ignore[no-untype
     assert (
         get["talked_secretaries"].evidence_ids == sorted(secretaries) and get["talked_secretaries"].value == 2
     )
+
+
+def test_hearings_name_the_branches_heard_or_the_meeting(ledger, held) -> None:  # type: ignore[no-untyped-def]
+    m4, lg = ledger.member_of_branch_2, ledger.leading_group
+    one = held(lg, "report_hearing", D(2025, 9, 2), host=m4)
+    Activity.objects.filter(pk=one.pk).update(topic=f"党组会议听取{ledger.branch_2.name}党建工作汇报")
+    every = held(lg, "report_hearing", D(2025, 1, 20), host=m4)
+    Activity.objects.filter(pk=every.pk).update(topic="各党支部书记抓基层党建工作述职评议")
+    keys = [f"person.{m4.pk}.heard_branches", f"person.{m4.pk}.hearing_meetings"]
+    found = metrics.compute(keys, lg, Y2025)
+    hearings = [
+        a
+        for a in Activity.objects.select_related("activity_type")
+        if a.activity_type.code == "report_hearing" and a.host_id == m4.pk and a.held_on.year == 2025
+    ]
+    branches = [ledger.branch_1, ledger.branch_2]
+    heard = sorted({b.pk for a in hearings for b in branches if b.name in a.topic})
+    assert found[keys[0]].evidence_ids == heard == [ledger.branch_2.pk]
+    meetings = sorted(a.pk for a in hearings if not any(b.name in a.topic for b in branches))
+    assert found[keys[1]].evidence_ids == meetings and found[keys[1]].value == len(meetings) == 2
+    assert "各党支部书记抓基层党建工作述职评议" in found[keys[1]].names
+
+
+def test_renewed_committees_are_named_by_their_organization(ledger) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.orgs.models import Term
+
+    Term.objects.create(organization=ledger.branch_1, elected_on=D(2025, 5, 1), length_years=3)
+    Term.objects.create(organization=ledger.branch_2, elected_on=D(2022, 5, 1), length_years=3)
+    found = metrics.compute(["named.renewed", "terms.renewed"], ledger.leading_group, Y2025)
+    walk = [t.pk for t in Term.objects.all() if t.elected_on.year == 2025]
+    assert found["named.renewed"].evidence_ids == sorted(walk) == found["terms.renewed"].evidence_ids
+    assert found["named.renewed"].names == (ledger.branch_1.name.split("（")[0],)
