@@ -64,7 +64,7 @@ PLACEHOLDER = re.compile(r"\{([~#]?)([a-z_][a-z0-9_.:]*)\}")
 # Placeholders filled with words rather than figures (an empty word drops its sentence).
 WORD_KEYS = {"person", "role", "campaign", "goal", "next", "span"}
 NAMES_SHOWN = 3
-LIST_SHOWN = 5  # an unquoted list (a leader's liaison branches) is short and said in full
+LIST_SHOWN = 4  # an unquoted list (a leader's liaison branches) is said in full when short
 
 
 class FigureLike(Protocol):
@@ -236,12 +236,14 @@ def render_sentence(
             figure_key = key.split(":", 1)[1]
             mentioned += 1
             figure = ctx.figures.get(figure_key)
-            names = [n for n in getattr(figure, "names", ()) if n][:LIST_SHOWN]
+            names = [n for n in getattr(figure, "names", ()) if n]
             if not names:
                 bare_zero = True
                 continue
             nonzero += 1
-            runs.append(Run("、".join(names), "figure", figure_key))
+            # More than fit: the first ones and 等 (the figure's evidence keeps them all).
+            shown = "、".join(names[:LIST_SHOWN]) + ("等" if len(names) > LIST_SHOWN else "")
+            runs.append(Run(shown, "figure", figure_key))
         elif key.startswith("names:"):
             figure_key = key.split(":", 1)[1]
             mentioned += 1

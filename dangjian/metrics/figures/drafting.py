@@ -162,15 +162,24 @@ def named_renewed(org: Any, period: Period, user: Any = None) -> Figure:
     qs = Term.objects.filter(
         organization_id__in=subtree_ids(org), elected_on__gte=period.start, elected_on__lte=period.end
     )
-    rows = list(scoped(qs, user).order_by("elected_on", "pk").values_list("pk", "organization__name"))
-    names = tuple(dict.fromkeys(_branch_words(name) for _pk, name in rows))
+    rows = list(
+        scoped(qs, user)
+        .order_by("organization__path", "elected_on", "pk")
+        .values_list("pk", "organization__name", "organization__kind")
+    )
+    # The 机关党委 is "机关党委" in its own bureau's report, not "江临市财政局机关党委".
+    names = tuple(
+        dict.fromkeys(
+            "机关党委" if kind == "organ_committee" else _branch_words(name) for _pk, name, kind in rows
+        )
+    )
     return Figure(
         "named.renewed",
         "完成换届选举",
         len(rows),
         "个",
         "orgs.term",
-        sorted(pk for pk, _ in rows),
+        sorted(pk for pk, *_ in rows),
         names=names,
     )
 
