@@ -239,3 +239,31 @@ def test_renewed_committees_are_named_by_their_organization(ledger) -> None:  # 
     walk = [t.pk for t in Term.objects.all() if t.elected_on.year == 2025]
     assert found["named.renewed"].evidence_ids == sorted(walk) == found["terms.renewed"].evidence_ids
     assert found["named.renewed"].names == (ledger.branch_1.name.split("（")[0],)
+
+
+def test_solved_pledges_are_named_as_pledges_solved_counts_them(ledger) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.campaigns.models import ServicePledge
+
+    make = ServicePledge.objects.create
+    common = {
+        "source": "survey",
+        "category": "policy",
+        "handler": ledger.member_1,
+        "collected_on": D(2025, 2, 1),
+    }
+    make(organization=ledger.branch_1, title="甲", status="solved", solved_on=D(2025, 5, 1), **common)
+    make(organization=ledger.branch_2, title="乙“码”", status="mechanism", solved_on=D(2025, 4, 1), **common)
+    make(organization=ledger.branch_2, title="丙", status="open", **common)
+    make(organization=ledger.branch_1, title="丁", status="solved", solved_on=D(2024, 5, 1), **common)
+    found = metrics.compute(["named.pledges", "pledges.solved"], ledger.leading_group, Y2025)
+    walk = [
+        p
+        for p in ServicePledge.objects.order_by("solved_on")
+        if p.status != "open" and p.solved_on.year == 2025
+    ]
+    assert (
+        found["named.pledges"].evidence_ids
+        == sorted(p.pk for p in walk)
+        == found["pledges.solved"].evidence_ids
+    )
+    assert found["named.pledges"].names == ("乙‘码’", "甲")

@@ -184,6 +184,25 @@ def named_renewed(org: Any, period: Period, user: Any = None) -> Figure:
     )
 
 
+def named_pledges(org: Any, period: Period, user: Any = None) -> Figure:
+    """为民办实事 items of the subtree solved in the period (as ``pledges.solved`` counts them), by
+    title: "清理规范涉企收费项目"."""
+    from dangjian.campaigns.choices import PledgeStatus
+    from dangjian.campaigns.models import ServicePledge
+
+    qs = (
+        ServicePledge.objects.filter(organization_id__in=subtree_ids(org))
+        .exclude(status=PledgeStatus.OPEN)
+        .filter(solved_on__gte=period.start, solved_on__lte=period.end)
+    )
+    rows = list(scoped(qs, user).order_by("solved_on", "pk").values_list("pk", "title"))
+    names = tuple(dict.fromkeys(_inner_quotes(title) for _pk, title in rows))
+    return Figure(
+        "named.pledges", "办结为民办实事事项", len(rows), "项", "campaigns.servicepledge",
+        sorted(pk for pk, _ in rows), names=names,
+    )  # fmt: skip
+
+
 # ---- the 党组 above: "leading_group.<figure key>" -------------------------------------------------
 def leading_group_above(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
     """Figure ``suffix`` over the 党组 above ``org`` (its nearest ancestor that is a 党组), so a
