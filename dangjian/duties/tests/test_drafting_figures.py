@@ -267,3 +267,24 @@ def test_solved_pledges_are_named_as_pledges_solved_counts_them(ledger) -> None:
         == found["pledges.solved"].evidence_ids
     )
     assert found["named.pledges"].names == ("乙‘码’", "甲")
+
+
+def test_rituals_are_the_activities_whose_topic_is_one(ledger, held) -> None:  # type: ignore[no-untyped-def]
+    b1, m = ledger.branch_1, ledger.members
+    oath = held(b1, "theme_day", D(2025, 7, 1))
+    Activity.objects.filter(pk=oath.pk).update(topic="主题党日：重温入党誓词，过政治生日")
+    other = held(b1, "theme_day", D(2025, 8, 1))
+    Activity.objects.filter(pk=other.pk).update(topic="学习党章")
+    old = held(b1, "theme_day", D(2024, 7, 1))
+    Activity.objects.filter(pk=old.pk).update(topic="重温入党誓词")
+    for member, status in ((m[0], "present"), (m[1], "present"), (m[2], "leave")):
+        Attendance.objects.create(activity=oath, member=member, status=status)
+    found = metrics.compute(["rituals.count", "rituals.participants"], ledger.leading_group, Y2025)
+    words = ("入党誓词", "政治生日", "入党宣誓")
+    acts = [a for a in Activity.objects.all() if a.held_on.year == 2025 and any(w in a.topic for w in words)]
+    assert found["rituals.count"].evidence_ids == sorted(a.pk for a in acts) == [oath.pk]
+    present = [x.pk for x in Attendance.objects.all() if x.activity_id == oath.pk and x.status == "present"]
+    assert (
+        found["rituals.participants"].evidence_ids == sorted(present)
+        and found["rituals.participants"].value == 2
+    )

@@ -203,6 +203,38 @@ def named_pledges(org: Any, period: Period, user: Any = None) -> Figure:
     )  # fmt: skip
 
 
+# Political rituals (支部工作条例 Art 16 names them as theme-day content) are held activities whose
+# topic says so; the ledger has no separate type for them.
+RITUAL_WORDS = ("入党誓词", "政治生日", "入党宣誓")
+
+
+def _rituals(org: Any, period: Period, user: Any) -> Any:
+    words = Q()
+    for word in RITUAL_WORDS:
+        words |= Q(topic__contains=word)
+    return held_activities(org, period, user).filter(words)
+
+
+def rituals(org: Any, period: Period, user: Any = None) -> Figure:
+    """Held activities of the subtree whose topic is a political ritual (oath renewal, the
+    admission anniversary)."""
+    ids = sorted(set(_rituals(org, period, user).values_list("pk", flat=True)))
+    return Figure("rituals.count", "重温入党誓词等政治仪式", len(ids), "次", "activities.activity", ids)
+
+
+def ritual_participants(org: Any, period: Period, user: Any = None) -> Figure:
+    """Members present at those rituals (人次)."""
+    from dangjian.activities.models import Attendance
+
+    qs = Attendance.objects.filter(
+        activity__in=_rituals(org, period, user).values("pk"), status="present", member__isnull=False
+    )
+    ids = sorted(qs.values_list("pk", flat=True))
+    return Figure(
+        "rituals.participants", "参加政治仪式的党员", len(ids), "人次", "activities.attendance", ids
+    )
+
+
 # ---- the 党组 above: "leading_group.<figure key>" -------------------------------------------------
 def leading_group_above(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
     """Figure ``suffix`` over the 党组 above ``org`` (its nearest ancestor that is a 党组), so a
