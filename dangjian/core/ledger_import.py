@@ -1,0 +1,180 @@
+"""The all-or-nothing import of a ledger sheet, shared by every ledger's Excel import.
+
+A ledger says how one row becomes a record (``handle``: parse the cells, call the ledger's
+``do_*`` action, say whether it created a record); ``run_import`` does the rest the same way for
+all of them: the shared reader (``core.sheets.read_table``, with its size and row limits), every
+row in a savepoint inside one transaction, each problem named "第3行 B列（级别）", and a rollback
+of everything when any row is wrong or the run is a dry run. The cell helpers turn the parsers'
+``CellProblem`` into a ``ValidationError`` on the column's key, so a row's problems land on
+their column whether a parser, ``Model.clean`` or an action raised them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangjian.core.cells import CellProblem, clean_text, parse_day, sentence
+from dangjian.core.import_report import ImportReport, Problem
+from dangjian.core.sheets import Column, FileProblem, Row, Table, read_table
+
+# handle(table, row) -> True when the row created a record, False when it met one already there.
+RowHandler = Callable[[Table, Row], bool]
+
+
+class Rollback(Exception):
+    """Raised inside the import's transaction to undo it (a bad row, or a dry run)."""
+
+
+def cell(key: str, parse: Callable[[], Any]) -> Any:
+    """``parse()``, its ``CellProblem`` turned into a ``ValidationError`` on column ``key``."""
+    try:
+        return parse()
+    except CellProblem as exc:
+        raise ValidationError({key: str(exc)}) from None
+
+
+def row_problems(exc: ValidationError, table: Table, row: Row, headers: Mapping[str, str]) -> list[Problem]:
+    """A row's ``ValidationError`` as problems naming the row and, where known, the column."""
+    if not hasattr(exc, "error_dict"):
+        return [Problem(sentence(m), row.number) for m in exc.messages]
+    out = []
+    for name, messages in exc.message_dict.items():
+        letter = table.letter(name) if name in headers else ""
+        out.extend(
+            Problem(sentence(m), row.number, letter, headers[name] if letter else "") for m in messages
+        )
+    return out
+
+
+def text(table: Table, row: Row, key: str, header: str = "", *, required: bool = False) -> str:
+    """The cell as clean text; with ``required`` an empty cell is "<header>不能为空。"."""
+    value = clean_text(table.value(row, key))
+    if required and not value:
+        raise ValidationError({key: f"{header}不能为空。"})
+    return value
+
+
+def day(table: Table, row: Row, key: str, header: str, *, required: bool = False) -> Any:
+    """The cell as a date (written any of the ways ``parse_day`` reads), or None when empty."""
+    value = cell(key, lambda: parse_day(table.value(row, key), header, table.number_format(row, key)))
+    if value is None and required:
+        raise ValidationError({key: f"{header}不能为空。"})
+    return value
+
+
+def number(table: Table, row: Row, key: str, *, integer: bool) -> Any:
+    """The cell as a non-negative int or a Decimal to the cent (None when empty)."""
+    raw = table.value(row, key)
+    value_text = (
+        clean_text(raw).replace(",", "").replace("，", "").replace(" ", "") if raw is not None else ""
+    )
+    if value_text == "":
+        return None
+    try:
+        value = Decimal(value_text)
+    except InvalidOperation:
+        raise ValidationError({key: f"“{value_text}”不是数字。"}) from None
+    if not value.is_finite():
+        raise ValidationError({key: f"“{value_text}”不是数字。"})
+    if value < 0:
+        raise ValidationError({key: "不能为负数。"})
+    if integer:
+        if value != value.to_integral_value():
+            raise ValidationError({key: f"“{value_text}”应为整数。"})
+        return int(value)
+    return value.quantize(Decimal("0.01"))
+
+
+def organization(name: str, orgs: Mapping[str, Any], key: str, header: str) -> Any:
+    """The organization named ``name`` among ``orgs`` (those the user may write to)."""
+    if not name:
+        raise ValidationError({key: f"{header}不能为空。"})
+    found = orgs.get(name)
+    if found is None:
+        raise ValidationError({key: f"“{name}”不是您可以登记的党组织。"})
+    return found
+
+
+def member(value: str, members: Any, key: str, *, within: Any = None) -> Any:
+    """The member a cell names: "张三", or "张三（第一党支部）" where two share a name.
+
+    ``members`` is the roster the user may see; with ``within`` (an organization) a name shared
+    with someone elsewhere is taken to mean the one inside it.
+    """
+    name, _, where = value.replace("(", "（").replace(")", "）").partition("（")
+    name, where = name.strip(), where.rstrip("）").strip()
+    found = members.filter(name=name)
+    if where:
+        found = found.filter(organization__name=where)
+    matches = list(found.select_related("organization")[:10])
+    if len(matches) > 1 and within is not None:
+        inside = [m for m in matches if m.organization.path.startswith(within.path)]
+        matches = inside or matches
+    if not matches:
+        raise ValidationError({key: f"“{value}”不在您管理的花名册中。"})
+    if len(matches) > 1:
+        raise ValidationError(
+            {key: f"花名册中有{len(matches)}名党员叫“{name}”，请写成“{name}（所在党组织）”区分。"}
+        )
+    return matches[0]
+
+
+def run_import(
+    data: bytes,
+    columns: Sequence[Column],
+    handle: RowHandler,
+    *,
+    filename: str,
+    unit: str,
+    dry_run: bool = False,
+    anchor: str,
+    named: Sequence[str] = (),
+    existing: str = "unchanged",
+    skip: Callable[[Table, Row], bool] | None = None,
+) -> ImportReport:
+    """Read ``data`` and run ``handle`` on every row in one transaction: all rows, or nothing.
+
+    ``existing`` is the report count a row that met a record already there goes to ("unchanged"
+    where such a row is left alone, "updated" where it changes the record); ``skip`` passes over
+    rows such as a template's example.
+    """
+    report = ImportReport(filename=filename, dry_run=dry_run, unit=unit)
+    try:
+        table = read_table(data, columns, anchor=anchor, named=named)
+    except FileProblem as exc:
+        report.fail(str(exc))
+        return report
+    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
+    if table.ignored:
+        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
+    headers = {c.key: c.header for c in columns}
+    try:
+        with transaction.atomic():
+            for row in table.rows:
+                if skip is not None and skip(table, row):
+                    continue
+                try:
+                    # A savepoint a row: a row that fails half-way leaves nothing behind, and the
+                    # next rows are still checked so that every bad row is reported at once.
+                    with transaction.atomic():
+                        created = handle(table, row)
+                except ValidationError as exc:
+                    for problem in row_problems(exc, table, row, headers):
+                        report.add_error(problem)
+                    continue
+                if created:
+                    report.created += 1
+                else:
+                    setattr(report, existing, getattr(report, existing) + 1)
+            if report.error_count or dry_run:
+                raise Rollback
+    except Rollback:
+        if report.error_count:
+            report.reject()
+    report.imported = report.ok and not dry_run
+    return report
