@@ -69,6 +69,8 @@ def template_workbook(spec: TemplateSpec) -> bytes:
             options.cell(row=1, column=n, value=header)
             for r, value in enumerate(values, start=2):
                 options.cell(row=r, column=n, value=value)
+            if not values:
+                continue  # a list of nothing would refuse every value typed in the column
             last = max(len(values), 1) + 1
             rule = DataValidation(
                 type="list",
