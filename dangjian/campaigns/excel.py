@@ -79,6 +79,16 @@ def is_example(table: Table, row: Row) -> bool:
     return clean_text(table.value(row, "title")).startswith(EXAMPLE_MARK)
 
 
+SHEET = sheet.LedgerSheet(
+    COLUMNS,
+    unit="项",
+    anchor="title",
+    named=("承办组织", "事项", "责任人"),
+    existing="updated",
+    skip=is_example,
+)
+
+
 def _member(table: Table, row: Row, key: str, org: Any, members: Any) -> Member | None:
     name = parse_name(table.value(row, key))
     if not name:
@@ -162,18 +172,7 @@ def import_pledges(
         )
         return existing is None
 
-    return sheet.run_import(
-        data,
-        COLUMNS,
-        handle,
-        filename=filename,
-        unit="项",
-        dry_run=dry_run,
-        anchor="title",
-        named=["承办组织", "事项", "责任人"],
-        existing="updated",
-        skip=is_example,
-    )
+    return SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 # ---- template and export ---------------------------------------------------------------------------

@@ -45,6 +45,9 @@ PLAN_COLUMNS: tuple[Column, ...] = (
     Column("due_by", "完成时限", ("时限", "完成时间"), width=12),
 )
 PLAN_HEADERS = [c.header for c in PLAN_COLUMNS]
+PLAN_SHEET = sheet.LedgerSheet(
+    PLAN_COLUMNS, unit="项", anchor="title", named=("专题活动", "计划事项"), existing="updated"
+)
 
 
 def writable_campaigns(orgs: Iterable[Any]) -> list[Campaign]:
@@ -120,17 +123,7 @@ def import_plan(
         )
         return existing is None
 
-    return sheet.run_import(
-        data,
-        PLAN_COLUMNS,
-        handle,
-        filename=filename,
-        unit="项",
-        dry_run=dry_run,
-        anchor="title",
-        named=["专题活动", "计划事项"],
-        existing="updated",
-    )
+    return PLAN_SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 def export_plan(items: Any) -> bytes:
@@ -161,6 +154,9 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("outputs", "调研成果", ("成果", "成果名称"), width=40, hint="每行一项，可写成“政策建议：标题”"),
 )
 PROJECT_HEADERS = [c.header for c in PROJECT_COLUMNS]
+PROJECT_SHEET = sheet.LedgerSheet(
+    PROJECT_COLUMNS, unit="项", anchor="title", named=("组织", "课题", "牵头领导"), existing="updated"
+)
 PROJECT_STATUSES = choice_map(ProjectStatus, {"结题": ProjectStatus.FINISHED, "在研": ProjectStatus.ONGOING})
 OUTPUT_KINDS = {str(label): value for value, label in OutputKind.choices}
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
@@ -285,17 +281,7 @@ def import_projects(
                 ) from None
         return existing is None
 
-    return sheet.run_import(
-        data,
-        PROJECT_COLUMNS,
-        handle,
-        filename=filename,
-        unit="项",
-        dry_run=dry_run,
-        anchor="title",
-        named=["组织", "课题", "牵头领导"],
-        existing="updated",
-    )
+    return PROJECT_SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 def export_projects(projects: Any) -> bytes:

@@ -8,6 +8,7 @@ the user may see.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -65,13 +66,8 @@ PLEDGE_PAGE = ImportPage(
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def pledge_import(request: HttpRequest) -> HttpResponse:
-    return import_page(
-        request,
-        PLEDGE_PAGE,
-        lambda data, filename, dry_run: import_pledges(
-            data, filename=filename, orgs=_writable_orgs(request), user=request.user, dry_run=dry_run
-        ),
-    )
+    runner = partial(import_pledges, orgs=_writable_orgs(request), user=request.user)
+    return import_page(request, PLEDGE_PAGE, runner)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)
@@ -109,13 +105,8 @@ def _plan_campaigns(request: HttpRequest) -> list[Campaign]:
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def plan_import(request: HttpRequest) -> HttpResponse:
-    return import_page(
-        request,
-        PLAN_PAGE,
-        lambda data, filename, dry_run: excel_plans.import_plan(
-            data, filename=filename, campaigns=_plan_campaigns(request), user=request.user, dry_run=dry_run
-        ),
-    )
+    runner = partial(excel_plans.import_plan, campaigns=_plan_campaigns(request), user=request.user)
+    return import_page(request, PLAN_PAGE, runner)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)
@@ -153,13 +144,8 @@ PROJECT_PAGE = ImportPage(
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def project_import(request: HttpRequest) -> HttpResponse:
-    return import_page(
-        request,
-        PROJECT_PAGE,
-        lambda data, filename, dry_run: excel_plans.import_projects(
-            data, filename=filename, orgs=_writable_orgs(request), user=request.user, dry_run=dry_run
-        ),
-    )
+    runner = partial(excel_plans.import_projects, orgs=_writable_orgs(request), user=request.user)
+    return import_page(request, PROJECT_PAGE, runner)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)

@@ -1,10 +1,10 @@
 """The all-or-nothing import of a ledger sheet, shared by every ledger's Excel import.
 
 A ledger says how one row becomes a record (``handle``: parse the cells, call the ledger's
-``do_*`` action, say whether it created a record); ``run_import`` does the rest the same way for
-all of them: the shared reader (``core.sheets.read_table``, with its size and row limits), every
-row in a savepoint inside one transaction, each problem named "第3行 B列（级别）", and a rollback
-of everything when any row is wrong or the run is a dry run. The cell helpers turn the parsers'
+``do_*`` action, say whether it created a record); ``LedgerSheet.run`` does the rest the same
+way for all of them: the shared reader (``core.sheets.read_table``, with its size and row
+limits), every row in a savepoint inside one transaction, each problem named "第3行 B列（级别）",
+and a rollback of everything when any row is wrong or the run is a dry run. The cell helpers turn the parsers'
 ``CellProblem`` into a ``ValidationError`` on the column's key, so a row's problems land on
 their column whether a parser, ``Model.clean`` or an action raised them.
 """
@@ -12,6 +12,7 @@ their column whether a parser, ``Model.clean`` or an action raised them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,16 +39,25 @@ def cell(key: str, parse: Callable[[], Any]) -> Any:
         raise ValidationError({key: str(exc)}) from None
 
 
-def row_problems(exc: ValidationError, table: Table, row: Row, headers: Mapping[str, str]) -> list[Problem]:
-    """A row's ``ValidationError`` as problems naming the row and, where known, the column."""
+def row_problems(
+    exc: ValidationError,
+    table: Table,
+    row: Row,
+    headers: Mapping[str, str],
+    field_columns: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """A row's ``ValidationError`` as problems naming the row and, where known, the column.
+
+    An error on a model field lands on the column of the same key, or the one ``field_columns``
+    names (the dues lists' 姓名 column fills the field ``member``).
+    """
     if not hasattr(exc, "error_dict"):
         return [Problem(sentence(m), row.number) for m in exc.messages]
     out = []
     for name, messages in exc.message_dict.items():
-        letter = table.letter(name) if name in headers else ""
-        out.extend(
-            Problem(sentence(m), row.number, letter, headers[name] if letter else "") for m in messages
-        )
+        key = (field_columns or {}).get(name, name)
+        letter = table.letter(key) if key in headers else ""
+        out.extend(Problem(sentence(m), row.number, letter, headers[key] if letter else "") for m in messages)
     return out
 
 
@@ -124,57 +134,58 @@ def member(value: str, members: Any, key: str, *, within: Any = None) -> Any:
     return matches[0]
 
 
-def run_import(
-    data: bytes,
-    columns: Sequence[Column],
-    handle: RowHandler,
-    *,
-    filename: str,
-    unit: str,
-    dry_run: bool = False,
-    anchor: str,
-    named: Sequence[str] = (),
-    existing: str = "unchanged",
-    skip: Callable[[Table, Row], bool] | None = None,
-) -> ImportReport:
-    """Read ``data`` and run ``handle`` on every row in one transaction: all rows, or nothing.
+@dataclass(frozen=True)
+class LedgerSheet:
+    """How a ledger's import sheet is read and counted.
 
-    ``existing`` is the report count a row that met a record already there goes to ("unchanged"
-    where such a row is left alone, "updated" where it changes the record); ``skip`` passes over
-    rows such as a template's example.
+    ``anchor`` is the column whose header marks the header row, ``named`` the headers the "no
+    header found" message gives as examples; ``existing`` is the report count a row that met a
+    record already there goes to ("unchanged" where such a row is left alone, "updated" where it
+    changes the record); ``skip`` passes over rows such as a template's example.
     """
-    report = ImportReport(filename=filename, dry_run=dry_run, unit=unit)
-    try:
-        table = read_table(data, columns, anchor=anchor, named=named)
-    except FileProblem as exc:
-        report.fail(str(exc))
+
+    columns: Sequence[Column]
+    unit: str
+    anchor: str
+    named: Sequence[str] = ()
+    existing: str = "unchanged"
+    skip: Callable[[Table, Row], bool] | None = None
+    field_columns: Mapping[str, str] = field(default_factory=dict)
+
+    def run(self, data: bytes, handle: RowHandler, *, filename: str, dry_run: bool = False) -> ImportReport:
+        """Read ``data`` and run ``handle`` on every row in one transaction: all rows, or nothing."""
+        report = ImportReport(filename=filename, dry_run=dry_run, unit=self.unit)
+        try:
+            table = read_table(data, self.columns, anchor=self.anchor, named=self.named)
+        except FileProblem as exc:
+            report.fail(str(exc))
+            return report
+        report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
+        if table.ignored:
+            report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
+        headers = {c.key: c.header for c in self.columns}
+        try:
+            with transaction.atomic():
+                for row in table.rows:
+                    if self.skip is not None and self.skip(table, row):
+                        continue
+                    try:
+                        # A savepoint a row: a row that fails half-way leaves nothing behind, and
+                        # the next rows are still checked so that every bad row is reported at once.
+                        with transaction.atomic():
+                            created = handle(table, row)
+                    except ValidationError as exc:
+                        for problem in row_problems(exc, table, row, headers, self.field_columns):
+                            report.add_error(problem)
+                        continue
+                    if created:
+                        report.created += 1
+                    else:
+                        setattr(report, self.existing, getattr(report, self.existing) + 1)
+                if report.error_count or dry_run:
+                    raise Rollback
+        except Rollback:
+            if report.error_count:
+                report.reject()
+        report.imported = report.ok and not dry_run
         return report
-    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
-    if table.ignored:
-        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
-    headers = {c.key: c.header for c in columns}
-    try:
-        with transaction.atomic():
-            for row in table.rows:
-                if skip is not None and skip(table, row):
-                    continue
-                try:
-                    # A savepoint a row: a row that fails half-way leaves nothing behind, and the
-                    # next rows are still checked so that every bad row is reported at once.
-                    with transaction.atomic():
-                        created = handle(table, row)
-                except ValidationError as exc:
-                    for problem in row_problems(exc, table, row, headers):
-                        report.add_error(problem)
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    setattr(report, existing, getattr(report, existing) + 1)
-            if report.error_count or dry_run:
-                raise Rollback
-    except Rollback:
-        if report.error_count:
-            report.reject()
-    report.imported = report.ok and not dry_run
-    return report

@@ -19,8 +19,9 @@ from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.import_report import ImportReport
 
-# run(data, filename, dry_run) -> the report of an import (see core.ledger_import.run_import)
-ImportRunner = Callable[[bytes, str, bool], ImportReport]
+# run(data, filename=, dry_run=) -> the report of an import: a ledger's import_* function with
+# the user (and what else it needs) bound, e.g. partial(import_honours, user=request.user).
+ImportRunner = Callable[..., ImportReport]
 
 
 class ImportForm(forms.Form):
@@ -61,7 +62,7 @@ def import_page(request: HttpRequest, page: ImportPage, run: ImportRunner) -> Ht
                 f"文件大小 {upload.size / 1048576:.1f} MB，超过了 {limit / 1048576:.0f} MB 的上限。请分成几个文件导入。"
             )
         else:
-            report = run(upload.read(), filename, dry_run)
+            report = run(upload.read(), filename=filename, dry_run=dry_run)
         status = 200 if report.ok else 400
     elif request.method == "POST":
         status = 400

@@ -44,6 +44,7 @@ LEVELS = choice_map(
         "本单位": "internal",
     },
 )
+SHEET = sheet.LedgerSheet(COLUMNS, unit="项", anchor="title", named=("荣誉名称", "级别", "授予单位"))
 EXPORT_HEADERS = [
     "序号",
     "荣誉名称",
@@ -130,16 +131,7 @@ def import_honours(
         )
         return True
 
-    return sheet.run_import(
-        data,
-        COLUMNS,
-        handle,
-        filename=filename,
-        unit="项",
-        dry_run=dry_run,
-        anchor="title",
-        named=["荣誉名称", "级别", "授予单位"],
-    )
+    return SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 def export(honours: Any) -> bytes:

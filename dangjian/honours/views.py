@@ -3,6 +3,7 @@ by level, honour forms, selections with their rounds and nominees, and Excel in 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -131,13 +132,7 @@ IMPORT_PAGE = ImportPage(
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def import_view(request: HttpRequest) -> HttpResponse:
-    return import_page(
-        request,
-        IMPORT_PAGE,
-        lambda data, filename, dry_run: excel.import_honours(
-            data, filename=filename, user=request.user, dry_run=dry_run
-        ),
-    )
+    return import_page(request, IMPORT_PAGE, partial(excel.import_honours, user=request.user))
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)

@@ -39,6 +39,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADERS = {c.key: c.header for c in COLUMNS}
 SOURCES = choice_map(FindingSource, {"巡察反馈": FindingSource.INSPECTION, "自查": FindingSource.SELF})
+SHEET = sheet.LedgerSheet(
+    COLUMNS, unit="个", anchor="description", named=("整改主体", "问题来源", "问题描述")
+)
 EXPORT_HEADERS = [
     "序号",
     "整改主体",
@@ -140,16 +143,7 @@ def import_findings(
         )
         return True
 
-    return sheet.run_import(
-        data,
-        COLUMNS,
-        handle,
-        filename=filename,
-        unit="个",
-        dry_run=dry_run,
-        anchor="description",
-        named=["整改主体", "问题来源", "问题描述"],
-    )
+    return SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 def export(findings: Any) -> bytes:

@@ -3,6 +3,7 @@ measures, closing and reopening, inspections, and the Excel template, import and
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -168,13 +169,7 @@ IMPORT_PAGE = ImportPage(
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)
 def import_view(request: HttpRequest) -> HttpResponse:
-    return import_page(
-        request,
-        IMPORT_PAGE,
-        lambda data, filename, dry_run: excel.import_findings(
-            data, filename=filename, user=request.user, dry_run=dry_run
-        ),
-    )
+    return import_page(request, IMPORT_PAGE, partial(excel.import_findings, user=request.user))
 
 
 def _finding(request: HttpRequest, pk: int) -> Finding:
