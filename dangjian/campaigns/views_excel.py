@@ -119,10 +119,11 @@ def plan_template(request: HttpRequest) -> HttpResponse:
 @access(Audience.OFFICERS, query={"org": "orgs.Organization"}, download=True)
 @require_GET
 def plan_export(request: HttpRequest) -> HttpResponse:
-    """The plan items of the campaigns in scope (the list's ?org= and ?year= apply)."""
+    """The plans of the campaigns the list shows (its ?org= and ?year= apply): a branch sees the
+    机关党委's campaign it takes part in, plan included, so its export holds that plan too."""
     items = _filtered(
         request,
-        restrict(PlanItem.objects.all(), request.user),
+        PlanItem.objects.filter(campaign__in=restrict(Campaign.objects.all(), request.user)),
         "campaign__organization",
         ("campaign__started_on", "campaign__ended_on"),
     )

@@ -102,10 +102,12 @@ def test_a_bad_plan_row_rolls_back_everything_and_names_row_and_column(bureau, p
 
 
 def test_a_secretarys_plan_export_holds_only_their_scope(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    plan_item(campaign(bureau.organ_committee, name="机关活动", start=D(2026, 1, 1)), "theme_day", 2)
     plan_item(campaign(bureau.branch_1, name="一支部活动"), "theme_day", 2)
     plan_item(campaign(bureau.branch_2, name="二支部活动"), "theme_day", 2)
     rows = _rows(login(personas.secretary_of_branch_1).get("/campaigns/plan/export/"))
-    assert [r[0] for r in rows] == ["一支部活动"]
+    # The 机关党委's campaign the branch takes part in (and sees) is there; another branch's is not.
+    assert [r[0] for r in rows] == ["机关活动", "一支部活动"]
 
 
 def test_the_plan_template_offers_only_writable_campaigns(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
