@@ -18,7 +18,7 @@ from dangjian.campaigns.actions import do_save_pledge
 from dangjian.campaigns.choices import BeneficiaryUnit, PledgeCategory, PledgeSource, PledgeStatus
 from dangjian.campaigns.models import Campaign, ServicePledge
 from dangjian.core import ledger_import as sheet
-from dangjian.core.cells import choice_labels, choice_map, clean_text, parse_choice, parse_name
+from dangjian.core.cells import choice_labels, choice_map, parse_choice, parse_name
 from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook
 from dangjian.core.ledger_xlsx import template_workbook as spec_workbook
@@ -76,7 +76,8 @@ DATE_KEYS = ("collected_on", "deadline", "solved_on")
 
 def is_example(table: Table, row: Row) -> bool:
     """The template's example row (its title starts with （示例）), which an import passes over."""
-    return clean_text(table.value(row, "title")).startswith(EXAMPLE_MARK)
+    # Read as typed: clean_text would make the full-width brackets of （示例） half-width.
+    return sheet.text(table, row, "title").startswith(EXAMPLE_MARK)
 
 
 SHEET = sheet.LedgerSheet(

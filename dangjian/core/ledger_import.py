@@ -11,6 +11,7 @@ their column whether a parser, ``Model.clean`` or an action raised them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -62,8 +63,19 @@ def row_problems(
 
 
 def text(table: Table, row: Row, key: str, header: str = "", *, required: bool = False) -> str:
-    """The cell as clean text; with ``required`` an empty cell is "<header>不能为空。"."""
-    value = clean_text(table.value(row, key))
+    """The cell as text, its Chinese punctuation kept; with ``required`` an empty cell is
+    "<header>不能为空。".
+
+    ``clean_text`` makes full-width characters half-width (right for digits and ID numbers), which
+    would turn "关于（某某）的报告" into "关于(某某)的报告": a re-imported export would then miss the
+    record it came from and add it again. Free text keeps its own characters; only runs of
+    spaces and line breaks are folded.
+    """
+    raw = table.value(row, key)
+    if isinstance(raw, str):
+        value = re.sub(r"\s+", " ", raw.replace("\u3000", " ")).strip()
+    else:
+        value = clean_text(raw)
     if required and not value:
         raise ValidationError({key: f"{header}不能为空。"})
     return value
@@ -101,13 +113,20 @@ def number(table: Table, row: Row, key: str, *, integer: bool) -> Any:
 
 
 def organization(name: str, orgs: Mapping[str, Any], key: str, header: str) -> Any:
-    """The organization named ``name`` among ``orgs`` (those the user may write to)."""
+    """The organization named ``name`` among ``orgs`` (those the user may write to, by name).
+
+    Names hold full-width brackets ("机关第一党支部（办公室）"); a sheet may have either kind.
+    """
     if not name:
         raise ValidationError({key: f"{header}不能为空。"})
-    found = orgs.get(name)
-    if found is None:
-        raise ValidationError({key: f"“{name}”不是您可以登记的党组织。"})
-    return found
+    for variant in (
+        name,
+        name.replace("(", "（").replace(")", "）"),
+        name.replace("（", "(").replace("）", ")"),
+    ):
+        if variant in orgs:
+            return orgs[variant]
+    raise ValidationError({key: f"“{name}”不是您可以登记的党组织。"})
 
 
 def member(value: str, members: Any, key: str, *, within: Any = None) -> Any:

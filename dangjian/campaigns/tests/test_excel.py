@@ -145,3 +145,19 @@ def test_the_export_is_scoped_and_neutralises_formulas(bureau, personas, login) 
     # run in Excel and re-imports unchanged, where an apostrophe would have become part of the title.
     cells = [ws.cell(row=r, column=2) for r in range(2, ws.max_row + 1)]
     assert [(c.value, c.data_type) for c in cells] == [("=HYPERLINK(1)", "s")]
+
+
+def test_the_templates_example_row_is_passed_over(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.secretary_of_branch_1)
+    response = client.get("/campaigns/pledges/import/template/")
+    template = io.BytesIO(response.content)
+    template.name = "模板.xlsx"
+    book = load_workbook(template)
+    ws = book["为民办实事"]
+    ws.append(_row())
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "模板.xlsx"
+    assert client.post("/campaigns/pledges/import/", {"file": out}).status_code == 200
+    assert [p.title for p in ServicePledge.objects.all()] == ["帮助社区老人办理医保"]

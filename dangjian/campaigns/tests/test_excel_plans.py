@@ -168,6 +168,21 @@ def test_a_bad_project_row_rolls_back_everything(bureau, personas, login) -> Non
     assert "第4行 A列（组织）：“第二党支部”不是您可以登记的党组织。" in page
 
 
+def test_full_width_brackets_survive_the_round_trip(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    bureau.branch_1.name = "第一党支部（办公室）"
+    bureau.branch_1.save()
+    client = login(personas.secretary_of_branch_1)
+    row = _project_row(组织="第一党支部(办公室)", 课题="关于（财政）资金的调研")  # half-width as typed
+    assert (
+        client.post("/campaigns/research/import/", {"file": _sheet(PROJECT_HEADERS, [row])}).status_code
+        == 200
+    )
+    assert ResearchProject.objects.get().title == "关于（财政）资金的调研"
+    exported = client.get("/campaigns/research/export/")
+    again = client.post("/campaigns/research/import/", {"file": _upload(exported.content)})
+    assert again.status_code == 200 and ResearchProject.objects.count() == 1
+
+
 def test_a_dry_run_writes_no_project(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
     response = login(personas.secretary_of_branch_1).post(
         "/campaigns/research/import/", {"file": _sheet(PROJECT_HEADERS, [_project_row()]), "dry_run": "on"}
