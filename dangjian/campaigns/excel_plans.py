@@ -24,7 +24,7 @@ from dangjian.campaigns.choices import OutputKind, ProjectStatus
 from dangjian.campaigns.excel import org_names
 from dangjian.campaigns.models import Campaign, PlanItem, ResearchProject
 from dangjian.core import ledger_import as sheet
-from dangjian.core.cells import choice_labels, choice_map, parse_choice
+from dangjian.core.cells import choice_labels, choice_map, parse_choice, parse_name
 from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook, template_workbook
 from dangjian.core.scope import restrict
@@ -159,7 +159,8 @@ PROJECT_SHEET = sheet.LedgerSheet(
 )
 PROJECT_STATUSES = choice_map(ProjectStatus, {"结题": ProjectStatus.FINISHED, "在研": ProjectStatus.ONGOING})
 OUTPUT_KINDS = {str(label): value for value, label in OutputKind.choices}
-_SEPARATORS = re.compile(r"[、，,；;\s]+")
+# Names are split on list punctuation and line breaks, not spaces: a padded "张  三" is one person.
+_SEPARATORS = re.compile(r"[、，,；;/\n]+")
 
 
 def _outputs(raw: str) -> list[tuple[str, str]]:
@@ -230,7 +231,9 @@ def import_projects(
         leader = sheet.member(leader_text, members, "leader")
         team = [
             sheet.member(name, members, "team", within=org)
-            for name in dict.fromkeys(_SEPARATORS.split(sheet.text(table, row, "team")))
+            for name in dict.fromkeys(
+                parse_name(n) for n in _SEPARATORS.split(str(table.value(row, "team") or ""))
+            )
             if name
         ]
         started_on = sheet.day(table, row, "started_on", "立项日期", required=True)
