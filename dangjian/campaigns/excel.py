@@ -18,7 +18,7 @@ from dangjian.campaigns.actions import do_save_pledge
 from dangjian.campaigns.choices import BeneficiaryUnit, PledgeCategory, PledgeSource, PledgeStatus
 from dangjian.campaigns.models import Campaign, ServicePledge
 from dangjian.core import ledger_import as sheet
-from dangjian.core.cells import choice_labels, choice_map, parse_choice, parse_name
+from dangjian.core.cells import choice_labels, choice_map, parse_name
 from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook
 from dangjian.core.ledger_xlsx import template_workbook as spec_workbook
@@ -102,10 +102,10 @@ def _member(table: Table, row: Row, key: str, org: Any, members: Any) -> Member 
     return found[0]
 
 
-def _choice(table: Table, row: Row, key: str, values: dict[str, str], choices: Any) -> str:
-    return sheet.cell(
-        key, lambda: parse_choice(table.value(row, key), values, _HEADER[key], choice_labels(choices))
-    )
+def _choice(
+    table: Table, row: Row, key: str, values: dict[str, str], choices: Any, *, required: bool = False
+) -> str:
+    return sheet.choice(table, row, key, _HEADER[key], values, choices, required=required)
 
 
 def org_names(orgs: Iterable[Any]) -> dict[str, Any]:
@@ -130,12 +130,8 @@ def import_pledges(
         org_text = sheet.text(table, row, "organization").replace(" ", "")
         org = sheet.organization(org_text, by_name, "organization", "承办组织")
         title = sheet.text(table, row, "title", "事项", required=True)
-        source = _choice(table, row, "source", SOURCES, PledgeSource)
-        category = _choice(table, row, "category", CATEGORIES, PledgeCategory)
-        if not source:
-            raise ValidationError({"source": "来源不能为空。"})
-        if not category:
-            raise ValidationError({"category": "类别不能为空。"})
+        source = _choice(table, row, "source", SOURCES, PledgeSource, required=True)
+        category = _choice(table, row, "category", CATEGORIES, PledgeCategory, required=True)
         status = _choice(table, row, "status", STATUSES, PledgeStatus)
         unit = _choice(table, row, "beneficiary_unit", UNITS, BeneficiaryUnit)
         collected_on = sheet.day(table, row, "collected_on", "收集日期", required=True)

@@ -24,7 +24,7 @@ from dangjian.campaigns.choices import OutputKind, ProjectStatus
 from dangjian.campaigns.excel import org_names
 from dangjian.campaigns.models import Campaign, PlanItem, ResearchProject
 from dangjian.core import ledger_import as sheet
-from dangjian.core.cells import choice_labels, choice_map, parse_choice, parse_name
+from dangjian.core.cells import choice_map, parse_name
 from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook, template_workbook
 from dangjian.core.scope import restrict
@@ -238,12 +238,7 @@ def import_projects(
         ]
         started_on = sheet.day(table, row, "started_on", "立项日期", required=True)
         finished_on = sheet.day(table, row, "finished_on", "结题日期")
-        status = sheet.cell(
-            "status",
-            lambda: parse_choice(
-                table.value(row, "status"), PROJECT_STATUSES, "状态", choice_labels(ProjectStatus)
-            ),
-        )
+        status = sheet.choice(table, row, "status", "状态", PROJECT_STATUSES, ProjectStatus)
         campaign = None
         campaign_name = sheet.text(table, row, "campaign")
         if campaign_name:

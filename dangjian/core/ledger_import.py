@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dangjian.core.cells import CellProblem, clean_text, parse_day, sentence
+from dangjian.core.cells import CellProblem, choice_labels, clean_text, parse_choice, parse_day, sentence
 from dangjian.core.import_report import ImportReport, Problem
 from dangjian.core.sheets import Column, FileProblem, Row, Table, read_table
 
@@ -85,6 +85,24 @@ def day(table: Table, row: Row, key: str, header: str, *, required: bool = False
     """The cell as a date (written any of the ways ``parse_day`` reads), or None when empty."""
     value = cell(key, lambda: parse_day(table.value(row, key), header, table.number_format(row, key)))
     if value is None and required:
+        raise ValidationError({key: f"{header}不能为空。"})
+    return value
+
+
+def choice(
+    table: Table,
+    row: Row,
+    key: str,
+    header: str,
+    values: Mapping[str, str],
+    choices: Any,
+    *,
+    required: bool = False,
+) -> str:
+    """The cell as a coded value: a label, the code or a known variant (``values``, from
+    ``choice_map``); "" when empty, unless ``required``."""
+    value = cell(key, lambda: parse_choice(table.value(row, key), values, header, choice_labels(choices)))
+    if required and not value:
         raise ValidationError({key: f"{header}不能为空。"})
     return value
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from dangjian.core import ledger_import as sheet
-from dangjian.core.cells import choice_labels, choice_map, parse_choice
+from dangjian.core.cells import choice_map
 from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook, template_workbook
 from dangjian.core.scope import restrict
@@ -100,12 +100,7 @@ def import_honours(
 
     def handle(table: Table, row: Row) -> bool:
         title = sheet.text(table, row, "title", "荣誉名称", required=True)
-        level = sheet.cell(
-            "level",
-            lambda: parse_choice(table.value(row, "level"), LEVELS, "级别", choice_labels(HonourLevel)),
-        )
-        if not level:
-            raise ValidationError({"level": "级别不能为空。"})
+        level = sheet.choice(table, row, "level", "级别", LEVELS, HonourLevel, required=True)
         day = sheet.day(table, row, "awarded_on", "授予日期", required=True)
         member_text = sheet.text(table, row, "member")
         org_text = sheet.text(table, row, "organization")

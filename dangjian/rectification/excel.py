@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from dangjian.core import ledger_import as sheet
-from dangjian.core.cells import choice_labels, choice_map, parse_choice
+from dangjian.core.cells import choice_map
 from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook, template_workbook
 from dangjian.core.scope import restrict
@@ -106,14 +106,7 @@ def import_findings(
         org = sheet.organization(
             sheet.text(table, row, "organization"), orgs, "organization", HEADERS["organization"]
         )
-        source = sheet.cell(
-            "source",
-            lambda: parse_choice(
-                table.value(row, "source"), SOURCES, "问题来源", choice_labels(FindingSource)
-            ),
-        )
-        if not source:
-            raise ValidationError({"source": "问题来源不能为空。"})
+        source = sheet.choice(table, row, "source", "问题来源", SOURCES, FindingSource, required=True)
         found_on = sheet.day(table, row, "found_on", HEADERS["found_on"], required=True)
         description = sheet.text(table, row, "description", HEADERS["description"], required=True)
         if Finding.objects.filter(organization=org, found_on=found_on, description=description).exists():
