@@ -20,7 +20,7 @@ from dangjian.campaigns.choices import ProjectStatus
 from dangjian.campaigns.excel import export_pledges, import_pledges, template_workbook
 from dangjian.campaigns.models import Campaign, PlanItem, ResearchProject
 from dangjian.campaigns.views import pledge_filters
-from dangjian.core.ledger_views import ImportPage, import_page, xlsx_download
+from dangjian.core.ledger_views import ImportPage, import_view, xlsx_download
 from dangjian.core.scope import Audience, access, get_in_scope, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
@@ -54,20 +54,16 @@ def _filtered(request: HttpRequest, qs: Any, org_field: str, span: tuple[str, st
 
 # ---- 为民办实事 -------------------------------------------------------------------------------------
 
-PLEDGE_PAGE = ImportPage(
-    title="导入为民办实事",
-    back_url="campaigns:pledges",
-    back_label="为民办实事",
-    template_url="campaigns:pledge-template",
-    intro="按模板每行一件实事；承办组织、事项、收集日期与已登记事项相同的行视为修改，重复导入不会重复添加。",
-    filename="为民办实事.xlsx",
+pledge_import = import_view(
+    ImportPage(
+        title="导入为民办实事",
+        back_url="campaigns:pledges",
+        back_label="为民办实事",
+        template_url="campaigns:pledge-template",
+        intro="按模板每行一件实事；承办组织、事项、收集日期与已登记事项相同的行视为修改，重复导入不会重复添加。",
+    ),
+    lambda request: partial(import_pledges, orgs=_writable_orgs(request), user=request.user),
 )
-
-
-@access(Audience.OFFICERS, writes=True, get_writes=True)
-def pledge_import(request: HttpRequest) -> HttpResponse:
-    runner = partial(import_pledges, orgs=_writable_orgs(request), user=request.user)
-    return import_page(request, PLEDGE_PAGE, runner)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)
@@ -89,24 +85,21 @@ def pledge_export(request: HttpRequest) -> HttpResponse:
 
 # ---- campaign work plans ---------------------------------------------------------------------------
 
-PLAN_PAGE = ImportPage(
-    title="导入专题活动计划",
-    back_url="campaigns:list",
-    back_label="专题活动",
-    template_url="campaigns:plan-template",
-    intro="按模板每行一条计划事项（专题活动须先建立）；专题活动、计划事项与已有计划相同的行视为修改。",
-    filename="专题活动计划.xlsx",
-)
-
 
 def _plan_campaigns(request: HttpRequest) -> list[Campaign]:
     return excel_plans.writable_campaigns(_writable_orgs(request))
 
 
-@access(Audience.OFFICERS, writes=True, get_writes=True)
-def plan_import(request: HttpRequest) -> HttpResponse:
-    runner = partial(excel_plans.import_plan, campaigns=_plan_campaigns(request), user=request.user)
-    return import_page(request, PLAN_PAGE, runner)
+plan_import = import_view(
+    ImportPage(
+        title="导入专题活动计划",
+        back_url="campaigns:list",
+        back_label="专题活动",
+        template_url="campaigns:plan-template",
+        intro="按模板每行一条计划事项（专题活动须先建立）；专题活动、计划事项与已有计划相同的行视为修改。",
+    ),
+    lambda request: partial(excel_plans.import_plan, campaigns=_plan_campaigns(request), user=request.user),
+)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)
@@ -133,20 +126,16 @@ def plan_export(request: HttpRequest) -> HttpResponse:
 
 # ---- research projects -----------------------------------------------------------------------------
 
-PROJECT_PAGE = ImportPage(
-    title="导入调研课题",
-    back_url="campaigns:projects",
-    back_label="调研课题",
-    template_url="campaigns:project-template",
-    intro="按模板每行一个课题；组织、课题与已登记课题相同的行视为修改，并补登新增的成果。",
-    filename="调研课题.xlsx",
+project_import = import_view(
+    ImportPage(
+        title="导入调研课题",
+        back_url="campaigns:projects",
+        back_label="调研课题",
+        template_url="campaigns:project-template",
+        intro="按模板每行一个课题；组织、课题与已登记课题相同的行视为修改，并补登新增的成果。",
+    ),
+    lambda request: partial(excel_plans.import_projects, orgs=_writable_orgs(request), user=request.user),
 )
-
-
-@access(Audience.OFFICERS, writes=True, get_writes=True)
-def project_import(request: HttpRequest) -> HttpResponse:
-    runner = partial(excel_plans.import_projects, orgs=_writable_orgs(request), user=request.user)
-    return import_page(request, PROJECT_PAGE, runner)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)

@@ -1,8 +1,8 @@
 """The pages every ledger's Excel import shows: one form, one report, one template.
 
-A ledger's import view declares its own ``@access`` and hands ``import_page`` what to call with
-the file (its ``import_*`` function) and how to word the page (``ImportPage``); the form, the
-size check before reading, the status codes and the report look the same on every ledger.
+A ledger's import view (``import_view``) says what to call with the file (its ``import_*``
+function) and how to word the page (``ImportPage``); the access rule, the form, the size check
+before reading, the status codes and the report are the same on every ledger.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.shortcuts import render
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.import_report import ImportReport
+from dangjian.core.scope import Audience, access
 
 # run(data, filename=, dry_run=) -> the report of an import: a ledger's import_* function with
 # the user (and what else it needs) bound, e.g. partial(import_honours, user=request.user).
@@ -42,7 +43,6 @@ class ImportPage:
     back_label: str  # 表彰荣誉
     template_url: str  # the template download, as a URL name
     intro: str  # what a row is and what happens to a row already in the ledger
-    filename: str = "导入.xlsx"  # when the browser sends none
 
 
 def import_page(request: HttpRequest, page: ImportPage, run: ImportRunner) -> HttpResponse:
@@ -53,7 +53,7 @@ def import_page(request: HttpRequest, page: ImportPage, run: ImportRunner) -> Ht
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         dry_run = form.cleaned_data["dry_run"]
-        filename = upload.name or page.filename
+        filename = upload.name or f"{page.back_label}.xlsx"
         limit = settings.IMPORT_MAX_BYTES
         if upload.size > limit:
             # Refused before reading: Django has it on disk, not yet in memory.
@@ -73,6 +73,17 @@ def import_page(request: HttpRequest, page: ImportPage, run: ImportRunner) -> Ht
         "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
     }
     return render(request, "core/ledger_import.html", context, status=status)
+
+
+def import_view(page: ImportPage, bind: Callable[[HttpRequest], ImportRunner]) -> Callable[..., HttpResponse]:
+    """A ledger's import page: officers who may write, ``bind(request)`` giving the importer with
+    the user (and the organizations or campaigns it may write to) bound."""
+
+    @access(Audience.OFFICERS, writes=True, get_writes=True)
+    def view(request: HttpRequest) -> HttpResponse:
+        return import_page(request, page, bind(request))
+
+    return view
 
 
 def xlsx_download(data: bytes, name: str, ascii_name: str, *, dated: bool = False) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.urls import URLPattern, path
 
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
-from dangjian.core.ledger_views import ImportPage, import_page
+from dangjian.core.ledger_views import ImportPage, import_view
 from dangjian.core.scope import Audience, access, restrict
 from dangjian.duties.sheetio import SheetSpec, export_workbook, import_sheet, template_workbook
 
@@ -95,19 +95,16 @@ def make_views(
         body = export_workbook(spec, rows.iterator(chunk_size=2000), title=name)
         return attachment(body, XLSX, f"{name}.xlsx", ascii_name="export")
 
-    page = ImportPage(
-        title=f"{spec.name} Excel导入",
-        back_url=back,
-        back_label=spec.name,
-        template_url=f"{namespace}:{spec.slug}-template",
-        intro="按模板填写，每行一条。",
-        filename=f"{spec.name}.xlsx",
+    do_import = import_view(
+        ImportPage(
+            title=f"{spec.name} Excel导入",
+            back_url=back,
+            back_label=spec.name,
+            template_url=f"{namespace}:{spec.slug}-template",
+            intro="按模板填写，每行一条。",
+        ),
+        lambda request: partial(import_sheet, spec, user=request.user, context=context(request.user)),
     )
-
-    @access(Audience.OFFICERS, writes=True, get_writes=True)
-    def do_import(request: HttpRequest) -> HttpResponse:
-        runner = partial(import_sheet, spec, user=request.user, context=context(request.user))
-        return import_page(request, page, runner)
 
     return {"template": template, "export": export, "import": do_import}
 

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import numbers
 from dangjian.core.dates import today
-from dangjian.core.ledger_views import ImportPage, import_page, xlsx_download
+from dangjian.core.ledger_views import ImportPage, xlsx_download
+from dangjian.core.ledger_views import import_view as import_view_for
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.honours import actions, excel
@@ -120,19 +121,16 @@ def template(request: HttpRequest) -> HttpResponse:
     return xlsx_download(excel.template(request.user), "表彰荣誉导入模板", "honours-template")
 
 
-IMPORT_PAGE = ImportPage(
-    title="导入表彰荣誉",
-    back_url="honours:list",
-    back_label="表彰荣誉",
-    template_url="honours:template",
-    intro="按模板每行一项表彰；与台账中已有表彰相同的行不会重复登记。",
-    filename="表彰荣誉.xlsx",
+import_view = import_view_for(
+    ImportPage(
+        title="导入表彰荣誉",
+        back_url="honours:list",
+        back_label="表彰荣誉",
+        template_url="honours:template",
+        intro="按模板每行一项表彰；与台账中已有表彰相同的行不会重复登记。",
+    ),
+    lambda request: partial(excel.import_honours, user=request.user),
 )
-
-
-@access(Audience.OFFICERS, writes=True, get_writes=True)
-def import_view(request: HttpRequest) -> HttpResponse:
-    return import_page(request, IMPORT_PAGE, partial(excel.import_honours, user=request.user))
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)

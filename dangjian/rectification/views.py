@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import numbers
 from dangjian.core.dates import today
-from dangjian.core.ledger_views import ImportPage, import_page, xlsx_download
+from dangjian.core.ledger_views import ImportPage, xlsx_download
+from dangjian.core.ledger_views import import_view as import_view_for
 from dangjian.core.models import AuditLog, Role
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, check_oversee, get_in_scope, get_scope, restrict
@@ -157,19 +158,16 @@ def template(request: HttpRequest) -> HttpResponse:
     return xlsx_download(excel.template(request.user), "整改台账导入模板", "rectification-template")
 
 
-IMPORT_PAGE = ImportPage(
-    title="导入整改台账",
-    back_url="rectification:list",
-    back_label="整改台账",
-    template_url="rectification:template",
-    intro="按模板每行一个问题；与台账中已有问题相同的行不会重复登记。",
-    filename="整改台账.xlsx",
+import_view = import_view_for(
+    ImportPage(
+        title="导入整改台账",
+        back_url="rectification:list",
+        back_label="整改台账",
+        template_url="rectification:template",
+        intro="按模板每行一个问题；与台账中已有问题相同的行不会重复登记。",
+    ),
+    lambda request: partial(excel.import_findings, user=request.user),
 )
-
-
-@access(Audience.OFFICERS, writes=True, get_writes=True)
-def import_view(request: HttpRequest) -> HttpResponse:
-    return import_page(request, IMPORT_PAGE, partial(excel.import_findings, user=request.user))
 
 
 def _finding(request: HttpRequest, pk: int) -> Finding:
