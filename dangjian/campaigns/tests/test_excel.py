@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from dangjian.campaigns.excel import HEADERS
 from dangjian.campaigns.models import ServicePledge
 from dangjian.campaigns.tests.helpers import D, campaign, pledge
 from dangjian.core.models import AuditLog
+from dangjian.testing.sheets import xlsx_upload
 
 
 def _sheet(rows: list[list[object]]) -> io.BytesIO:
-    book = Workbook()
-    ws = book.active
-    ws.append(["2026年为民办实事台账"])  # a title row above the header is read past
-    ws.append(HEADERS)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "实事.xlsx"
-    return out
+    # A title row above the header is read past.
+    return xlsx_upload([["2026年为民办实事台账"], HEADERS, *rows], "实事.xlsx")
 
 
 def _row(**kw: object) -> list[object]:
@@ -150,14 +142,11 @@ def test_the_export_is_scoped_and_neutralises_formulas(bureau, personas, login) 
 def test_the_templates_example_row_is_passed_over(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
     client = login(personas.secretary_of_branch_1)
     response = client.get("/campaigns/pledges/import/template/")
-    template = io.BytesIO(response.content)
-    template.name = "模板.xlsx"
-    book = load_workbook(template)
+    book = load_workbook(io.BytesIO(response.content))
     ws = book["为民办实事"]
     ws.append(_row())
     out = io.BytesIO()
     book.save(out)
-    out.seek(0)
-    out.name = "模板.xlsx"
-    assert client.post("/campaigns/pledges/import/", {"file": out}).status_code == 200
+    upload = xlsx_upload(name="模板.xlsx", body=out.getvalue())
+    assert client.post("/campaigns/pledges/import/", {"file": upload}).status_code == 200
     assert [p.title for p in ServicePledge.objects.all()] == ["帮助社区老人办理医保"]

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from dangjian.activities.models import ActivityType
 from dangjian.campaigns.excel_plans import PLAN_HEADERS, PROJECT_HEADERS
 from dangjian.campaigns.models import PlanItem, ResearchOutput, ResearchProject
 from dangjian.campaigns.tests.helpers import D, campaign, plan_item
 from dangjian.core.models import AuditLog
+from dangjian.testing.sheets import xlsx_upload
 
 
 def _sheet(headers: list[str], rows: list[list[object]]) -> io.BytesIO:
-    book = Workbook()
-    ws = book.active
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "表.xlsx"
-    return out
+    return xlsx_upload([headers, *rows], "表.xlsx")
 
 
 def _upload(body: bytes) -> io.BytesIO:
-    out = io.BytesIO(body)
-    out.name = "导出.xlsx"
-    return out
+    return xlsx_upload(name="导出.xlsx", body=body)
 
 
 def _rows(response) -> list[list[object]]:  # type: ignore[no-untyped-def]
