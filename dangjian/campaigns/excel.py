@@ -70,14 +70,7 @@ UNITS = choice_map(
     BeneficiaryUnit,
     {"人次": BeneficiaryUnit.PEOPLE, "家": BeneficiaryUnit.ENTERPRISES, "企业": BeneficiaryUnit.ENTERPRISES},
 )
-EXAMPLE_MARK = "（示例）"
 DATE_KEYS = ("collected_on", "deadline", "solved_on")
-
-
-def is_example(table: Table, row: Row) -> bool:
-    """The template's example row (its title starts with （示例）), which an import passes over."""
-    # Read as typed: clean_text would make the full-width brackets of （示例） half-width.
-    return sheet.text(table, row, "title").startswith(EXAMPLE_MARK)
 
 
 SHEET = sheet.LedgerSheet(
@@ -86,7 +79,6 @@ SHEET = sheet.LedgerSheet(
     anchor="title",
     named=("承办组织", "事项", "责任人"),
     existing="updated",
-    skip=is_example,
 )
 
 
@@ -192,7 +184,7 @@ def template_workbook(org_names: list[str], campaign_names: list[str]) -> bytes:
             },
             example={
                 "organization": org_names[0] if org_names else "第一党支部",
-                "title": EXAMPLE_MARK + "为辖区老年人上门办理社保资格认证",
+                "title": sheet.EXAMPLE_MARK + "为辖区老年人上门办理社保资格认证",
                 "source": PledgeSource.VISIT.label,
                 "category": PledgeCategory.LIVELIHOOD.label,
                 "collected_by": "张三",

@@ -30,7 +30,7 @@ from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook, template_wo
 from dangjian.core.scope import restrict
 from dangjian.core.sheets import Column, Row, Table
 
-STEPS = "1. 每行一条，从第2行开始填写；第2行是示例，请删除。"
+STEPS = "1. 每行一条，从第2行开始填写；第2行是示例（以“（示例）”开头），导入时跳过，也可删除。"
 ALL_OR_NOTHING = (
     "导入前逐行检查，有任何一处问题，整个文件都不导入，并按“第几行、哪一列”列出问题；可先勾选“试导入”。"
 )
@@ -57,9 +57,9 @@ def writable_campaigns(orgs: Iterable[Any]) -> list[Campaign]:
 
 def plan_template(campaigns: Sequence[Campaign]) -> bytes:
     names = list(dict.fromkeys(c.name for c in campaigns))[:500]
-    types = list(
-        ActivityType.objects.filter(active=True).order_by("order", "id").values_list("name", flat=True)
-    )
+    active = ActivityType.objects.filter(active=True).order_by("order", "id")
+    types = list(active.values_list("name", flat=True))
+    study = active.filter(code="study_session").values_list("name", flat=True).first()
     return template_workbook(
         TemplateSpec(
             title="专题活动计划",
@@ -67,8 +67,8 @@ def plan_template(campaigns: Sequence[Campaign]) -> bytes:
             choices={"campaign": names, "activity_type": types},
             example={
                 "campaign": names[0] if names else "学习贯彻主题教育",
-                "title": "（示例，导入前请删除此行）开展专题学习研讨",
-                "activity_type": types[0] if types else "",
+                "title": sheet.EXAMPLE_MARK + "开展专题学习研讨",
+                "activity_type": study or (types[0] if types else ""),
                 "target_count": 3,
                 "due_by": "2026-06-30",
             },
@@ -190,7 +190,7 @@ def project_template(orgs: Sequence[str], campaigns: Sequence[str]) -> bytes:
             },
             example={
                 "organization": orgs[0] if orgs else "第一党支部",
-                "title": "（示例，导入前请删除此行）优化营商环境专题调研",
+                "title": sheet.EXAMPLE_MARK + "优化营商环境专题调研",
                 "leader": "张三",
                 "team": "李四、王五",
                 "started_on": "2026-03-01",

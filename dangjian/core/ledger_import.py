@@ -24,6 +24,7 @@ from dangjian.core.cells import CellProblem, choice_labels, clean_text, parse_ch
 from dangjian.core.import_report import ImportReport, Problem
 from dangjian.core.sheets import Column, FileProblem, Row, Table, read_table
 
+EXAMPLE_MARK = "（示例）"  # a template's example row starts its anchor cell with this; imports skip it
 # handle(table, row) -> True when the row created a record, False when it met one already there.
 RowHandler = Callable[[Table, Row], bool]
 
@@ -38,6 +39,12 @@ def cell(key: str, parse: Callable[[], Any]) -> Any:
         return parse()
     except CellProblem as exc:
         raise ValidationError({key: str(exc)}) from None
+
+
+def is_example(table: Table, row: Row, key: str) -> bool:
+    """Whether ``row`` is a template's example, left in by the officer: its ``key`` cell starts with
+    （示例）. Read as typed: clean_text would make the full-width brackets half-width."""
+    return text(table, row, key).startswith(EXAMPLE_MARK)
 
 
 def row_problems(
@@ -178,7 +185,8 @@ class LedgerSheet:
     ``anchor`` is the column whose header marks the header row, ``named`` the headers the "no
     header found" message gives as examples; ``existing`` is the report count a row that met a
     record already there goes to ("unchanged" where such a row is left alone, "updated" where it
-    changes the record); ``skip`` passes over rows such as a template's example.
+    changes the record). A row whose anchor cell starts with （示例） is a template's example and is
+    passed over.
     """
 
     columns: Sequence[Column]
@@ -186,7 +194,6 @@ class LedgerSheet:
     anchor: str
     named: Sequence[str] = ()
     existing: str = "unchanged"
-    skip: Callable[[Table, Row], bool] | None = None
     field_columns: Mapping[str, str] = field(default_factory=dict)
 
     def run(self, data: bytes, handle: RowHandler, *, filename: str, dry_run: bool = False) -> ImportReport:
@@ -204,7 +211,7 @@ class LedgerSheet:
         try:
             with transaction.atomic():
                 for row in table.rows:
-                    if self.skip is not None and self.skip(table, row):
+                    if is_example(table, row, self.anchor):
                         continue
                     try:
                         # A savepoint a row: a row that fails half-way leaves nothing behind, and

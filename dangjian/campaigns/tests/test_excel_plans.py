@@ -198,3 +198,18 @@ def test_a_secretarys_project_export_holds_only_their_scope(bureau, personas, lo
     )
     formula_like = [c for c in everyone.active["B"] if c.value == "=二支部课题"]
     assert formula_like and formula_like[0].data_type == "s"  # kept as text, not run as a formula
+
+
+def test_the_project_template_imports_with_its_example_row_left_in(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.secretary_of_branch_1)
+    book = load_workbook(io.BytesIO(client.get("/campaigns/research/import/template/").content))
+    ws = book["调研课题"]
+    assert ws["B2"].value.startswith("（示例）")
+    ws.append(_project_row())
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(
+        "/campaigns/research/import/", {"file": xlsx_upload(name="模板.xlsx", body=out.getvalue())}
+    )
+    assert response.status_code == 200, response.content.decode()[-1500:]
+    assert [p.title for p in ResearchProject.objects.all()] == ["优化营商环境专题调研"]
