@@ -9,33 +9,20 @@ an existing item changes that item, so importing the export again adds nothing t
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangjian.campaigns.actions import do_save_pledge
 from dangjian.campaigns.choices import BeneficiaryUnit, PledgeCategory, PledgeSource, PledgeStatus
 from dangjian.campaigns.models import Campaign, ServicePledge
-from dangjian.core.cells import (
-    CellProblem,
-    choice_labels,
-    choice_map,
-    clean_text,
-    parse_choice,
-    parse_day,
-    parse_name,
-    sentence,
-)
-from dangjian.core.import_report import ImportReport, Problem
-from dangjian.core.sheets import Column, FileProblem, Row, Table, read_table
+from dangjian.core import ledger_import as sheet
+from dangjian.core.cells import choice_labels, choice_map, parse_name
+from dangjian.core.import_report import ImportReport
+from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook
+from dangjian.core.ledger_xlsx import template_workbook as spec_workbook
+from dangjian.core.sheets import Column, Row, Table
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
 
@@ -57,7 +44,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("campaign", "所属专题活动", ("专题活动",), width=20),
 )
 HEADERS = [c.header for c in COLUMNS]
-_BY_KEY = {c.key: c for c in COLUMNS}
+_HEADER = {c.key: c.header for c in COLUMNS}
 SOURCES = choice_map(
     PledgeSource,
     {
@@ -83,40 +70,16 @@ UNITS = choice_map(
     BeneficiaryUnit,
     {"人次": BeneficiaryUnit.PEOPLE, "家": BeneficiaryUnit.ENTERPRISES, "企业": BeneficiaryUnit.ENTERPRISES},
 )
-# Which column an action's error belongs to; errors on other fields name the row only.
-FIELD_COLUMN = {key: key for key in _BY_KEY}
-EXAMPLE_MARK = "（示例）"
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="B22222")
-_OPTIONAL_FILL = PatternFill("solid", fgColor="888888")
+DATE_KEYS = ("collected_on", "deadline", "solved_on")
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _problems(exc: ValidationError, table: Table, row: Row) -> list[Problem]:
-    if not hasattr(exc, "error_dict"):
-        return [Problem(sentence(m), row.number) for m in exc.messages]
-    out = []
-    for name, msgs in exc.message_dict.items():
-        key = FIELD_COLUMN.get(name, "")
-        letter = table.letter(key) if key and table.has(key) else ""
-        header = _BY_KEY[key].header if letter else ""
-        out.extend(Problem(sentence(m), row.number, letter, header) for m in msgs)
-    return out
-
-
-def _cell(field: str, parse: Any) -> Any:
-    try:
-        return parse()
-    except CellProblem as exc:
-        raise ValidationError({field: str(exc)}) from None
-
-
-def _day(table: Table, row: Row, key: str) -> Any:
-    what = _BY_KEY[key].header
-    return _cell(key, lambda: parse_day(table.value(row, key), what, table.number_format(row, key)))
+SHEET = sheet.LedgerSheet(
+    COLUMNS,
+    unit="项",
+    anchor="title",
+    named=("承办组织", "事项", "责任人"),
+    existing="updated",
+)
 
 
 def _member(table: Table, row: Row, key: str, org: Any, members: Any) -> Member | None:
@@ -131,92 +94,44 @@ def _member(table: Table, row: Row, key: str, org: Any, members: Any) -> Member 
     return found[0]
 
 
-def _org(table: Table, row: Row, orgs: dict[str, Any]) -> Any:
-    name = clean_text(table.value(row, "organization")).replace(" ", "")
-    if not name:
-        raise ValidationError({"organization": "承办组织不能为空。"})
-    org = orgs.get(name)
-    if org is None:
-        raise ValidationError({"organization": f"“{name}”不是您可以登记的党组织（请填写全称或简称）。"})
-    return org
+def _choice(
+    table: Table, row: Row, key: str, values: dict[str, str], choices: Any, *, required: bool = False
+) -> str:
+    return sheet.choice(table, row, key, _HEADER[key], values, choices, required=required)
 
 
-def _number(table: Table, row: Row, key: str, *, integer: bool) -> Any:
-    raw = table.value(row, key)
-    text = clean_text(raw).replace(",", "").replace("，", "").replace(" ", "") if raw is not None else ""
-    if text == "":
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError({key: f"“{text}”不是数字。"}) from None
-    if value < 0:
-        raise ValidationError({key: "不能为负数。"})
-    if integer:
-        if value != value.to_integral_value():
-            raise ValidationError({key: f"“{text}”应为整数。"})
-        return int(value)
-    return value.quantize(Decimal("0.01"))
+def org_names(orgs: Iterable[Any]) -> dict[str, Any]:
+    """Organizations by full name and by short name (a sheet may use either)."""
+    by_name: dict[str, Any] = {}
+    for org in orgs:
+        by_name[org.name] = org
+        if org.short_name:
+            by_name.setdefault(org.short_name, org)
+    return by_name
 
 
 def import_pledges(
     data: bytes, *, filename: str, orgs: Iterable[Any], user: Any, dry_run: bool = False, via: str = "import"
 ) -> ImportReport:
     """Import the sheet's rows as 为民办实事 items of ``orgs`` (those the user may write), all or nothing."""
-    report = ImportReport(filename=filename, dry_run=dry_run, unit="项")
-    try:
-        table = read_table(data, COLUMNS, anchor="title", named=["承办组织", "事项", "责任人"])
-    except FileProblem as exc:
-        report.fail(str(exc))
-        return report
-    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
-    if table.ignored:
-        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
-    by_name: dict[str, Any] = {}
-    for org in orgs:
-        by_name[org.name] = org
-        if org.short_name:
-            by_name.setdefault(org.short_name, org)
+    by_name = org_names(orgs)
     members = Member.objects.filter(status__in=ACTIVE_STATUSES)
     campaigns = {c.name: c for c in Campaign.objects.all()}
 
-    def handle(row: Row) -> bool:
-        org = _org(table, row, by_name)
-        title = clean_text(table.value(row, "title"))
-        if not title:
-            raise ValidationError({"title": "事项不能为空。"})
-        source = _cell(
-            "source",
-            lambda: parse_choice(table.value(row, "source"), SOURCES, "来源", choice_labels(PledgeSource)),
-        )
-        category = _cell(
-            "category",
-            lambda: parse_choice(
-                table.value(row, "category"), CATEGORIES, "类别", choice_labels(PledgeCategory)
-            ),
-        )
-        if not source:
-            raise ValidationError({"source": "来源不能为空。"})
-        if not category:
-            raise ValidationError({"category": "类别不能为空。"})
-        status = _cell(
-            "status",
-            lambda: parse_choice(table.value(row, "status"), STATUSES, "状态", choice_labels(PledgeStatus)),
-        )
-        unit = _cell(
-            "beneficiary_unit",
-            lambda: parse_choice(
-                table.value(row, "beneficiary_unit"), UNITS, "受益单位", choice_labels(BeneficiaryUnit)
-            ),
-        )
-        collected_on = _day(table, row, "collected_on")
-        if collected_on is None:
-            raise ValidationError({"collected_on": "收集日期不能为空。"})
+    def handle(table: Table, row: Row) -> bool:
+        org_text = sheet.text(table, row, "organization").replace(" ", "")
+        org = sheet.organization(org_text, by_name, "organization", "承办组织")
+        title = sheet.text(table, row, "title", "事项", required=True)
+        source = _choice(table, row, "source", SOURCES, PledgeSource, required=True)
+        category = _choice(table, row, "category", CATEGORIES, PledgeCategory, required=True)
+        status = _choice(table, row, "status", STATUSES, PledgeStatus)
+        unit = _choice(table, row, "beneficiary_unit", UNITS, BeneficiaryUnit)
+        collected_on = sheet.day(table, row, "collected_on", "收集日期", required=True)
         handler = _member(table, row, "handler", org, members)
         if handler is None:
             raise ValidationError({"handler": "责任人不能为空。"})
         campaign = None
-        campaign_name = clean_text(table.value(row, "campaign"))
+        campaign_name = sheet.text(table, row, "campaign")
         if campaign_name:
             campaign = campaigns.get(campaign_name)
             if campaign is None or not campaign.covers(org):
@@ -236,176 +151,86 @@ def import_pledges(
             collected_by=_member(table, row, "collected_by", org, members),
             collected_on=collected_on,
             handler=handler,
-            deadline=_day(table, row, "deadline"),
+            deadline=sheet.day(table, row, "deadline", "办理时限"),
             status=status or PledgeStatus.OPEN,
-            solved_on=_day(table, row, "solved_on"),
-            beneficiaries=_number(table, row, "beneficiaries", integer=True),
+            solved_on=sheet.day(table, row, "solved_on", "办结日期"),
+            beneficiaries=sheet.number(table, row, "beneficiaries", integer=True),
             beneficiary_unit=unit or BeneficiaryUnit.PEOPLE,
-            amount=_number(table, row, "amount", integer=False),
-            result=clean_text(table.value(row, "result")),
+            amount=sheet.number(table, row, "amount", integer=False),
+            result=sheet.text(table, row, "result"),
         )
         return existing is None
 
-    try:
-        with transaction.atomic():
-            for row in table.rows:
-                if clean_text(table.value(row, "title")).startswith(EXAMPLE_MARK):
-                    continue
-                try:
-                    with transaction.atomic():
-                        created = handle(row)
-                except ValidationError as exc:
-                    for problem in _problems(exc, table, row):
-                        report.add_error(problem)
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    report.updated += 1
-            if report.error_count or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if report.error_count:
-            report.reject()
-    report.imported = report.ok and not dry_run
-    return report
+    return SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 # ---- template and export ---------------------------------------------------------------------------
 
 
-def _header(ws: Any) -> None:
-    for index, col in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index, value=col.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL if col.required else _OPTIONAL_FILL
-        ws.column_dimensions[get_column_letter(index)].width = col.width + 2
-    ws.freeze_panes = "A2"
-
-
-def _letter(key: str) -> str:
-    return get_column_letter([c.key for c in COLUMNS].index(key) + 1)
-
-
 def template_workbook(org_names: list[str], campaign_names: list[str]) -> bytes:
     """The import template: header, an example row (skipped on import), dropdowns for the coded
     columns and the user's organizations, and the instructions."""
-    book = Workbook()
-    ws = book.active
-    ws.title = "为民办实事"
-    _header(ws)
-    example = {
-        "organization": org_names[0] if org_names else "第一党支部",
-        "title": EXAMPLE_MARK + "为辖区老年人上门办理社保资格认证",
-        "source": PledgeSource.VISIT.label,
-        "category": PledgeCategory.LIVELIHOOD.label,
-        "collected_by": "张三",
-        "collected_on": "2026-03-10",
-        "handler": "李四",
-        "deadline": "2026-06-30",
-        "status": PledgeStatus.SOLVED.label,
-        "solved_on": "2026-05-20",
-        "beneficiaries": 126,
-        "beneficiary_unit": BeneficiaryUnit.PEOPLE.label,
-        "amount": "",
-        "result": "组织党员志愿者分三批上门，完成126名行动不便老人的认证。",
-        "campaign": "",
-    }
-    ws.append([example[c.key] for c in COLUMNS])
-    for cell in ws[2]:
-        cell.font = Font(color="808080", italic=True)
-    lists = book.create_sheet("选项")
-    choices = {
-        "source": [str(label) for _v, label in PledgeSource.choices],
-        "category": [str(label) for _v, label in PledgeCategory.choices],
-        "status": [str(label) for _v, label in PledgeStatus.choices],
-        "beneficiary_unit": [str(label) for _v, label in BeneficiaryUnit.choices],
-        "organization": org_names or ["（无可登记的党组织）"],
-        "campaign": campaign_names,
-    }
-    for index, (key, values) in enumerate(choices.items(), start=1):
-        letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=_BY_KEY[key].header)
-        for r, value in enumerate(values, start=2):
-            lists.cell(row=r, column=index, value=value)
-        if not values:
-            continue
-        rule = DataValidation(
-            type="list",
-            formula1=f"=选项!${letter}$2:${letter}${len(values) + 1}",
-            allow_blank=not _BY_KEY[key].required,
-            showErrorMessage=True,
-            errorTitle="请从下拉列表中选择",
-            error=f"{_BY_KEY[key].header}请从下拉列表中选择。",
+    return spec_workbook(
+        TemplateSpec(
+            title="为民办实事",
+            columns=COLUMNS,
+            choices={
+                "source": [str(label) for _v, label in PledgeSource.choices],
+                "category": [str(label) for _v, label in PledgeCategory.choices],
+                "status": [str(label) for _v, label in PledgeStatus.choices],
+                "beneficiary_unit": [str(label) for _v, label in BeneficiaryUnit.choices],
+                "organization": org_names or ["（无可登记的党组织）"],
+                "campaign": campaign_names,
+            },
+            example={
+                "organization": org_names[0] if org_names else "第一党支部",
+                "title": sheet.EXAMPLE_MARK + "为辖区老年人上门办理社保资格认证",
+                "source": PledgeSource.VISIT.label,
+                "category": PledgeCategory.LIVELIHOOD.label,
+                "collected_by": "张三",
+                "collected_on": "2026-03-10",
+                "handler": "李四",
+                "deadline": "2026-06-30",
+                "status": PledgeStatus.SOLVED.label,
+                "solved_on": "2026-05-20",
+                "beneficiaries": 126,
+                "beneficiary_unit": BeneficiaryUnit.PEOPLE.label,
+                "result": "组织党员志愿者分三批上门，完成126名行动不便老人的认证。",
+            },
+            notes=(
+                "为民办实事台账导入模板 · 填写说明",
+                "1. 每行一件实事，从第2行开始填写；第2行是示例（事项以“（示例）”开头），导入时跳过。",
+                "2. 深色表头为必填列。来源、类别、状态、受益单位、承办组织请从下拉列表中选择。",
+                "3. 收集人、责任人填写承办组织（或其下级组织）在册党员的姓名。",
+                "4. 状态为“已办结”或“形成长效机制”的，须填写办结日期和办理结果。",
+                "5. 承办组织、事项、收集日期与已登记事项相同的行，视为修改该事项；同一文件重复导入不会重复添加。",
+                "6. 导入前逐行检查，有任何一处问题，整个文件都不导入，并按“第几行、哪一列”列出问题。",
+            ),
+            date_keys=DATE_KEYS,
         )
-        ws.add_data_validation(rule)
-        rule.add(f"{_letter(key)}2:{_letter(key)}1001")
-    for key in ("collected_on", "deadline", "solved_on"):
-        rule = DataValidation(
-            type="date",
-            operator="greaterThan",
-            formula1="36526",
-            allow_blank=True,
-            showErrorMessage=True,
-            error="请填写日期，如2026-03-10。",
-        )
-        ws.add_data_validation(rule)
-        rule.add(f"{_letter(key)}2:{_letter(key)}1001")
-    lists.sheet_state = "hidden"
-    notes = book.create_sheet("填写说明")
-    notes.append(["为民办实事台账导入模板 · 填写说明"])
-    notes["A1"].font = Font(bold=True, size=14)
-    for line in (
-        "1. 每行一件实事，从第2行开始填写；第2行是示例（事项以“（示例）”开头），导入时跳过。",
-        "2. 红色表头为必填列。来源、类别、状态、受益单位、承办组织请从下拉列表中选择。",
-        "3. 收集人、责任人填写承办组织（或其下级组织）在册党员的姓名。",
-        "4. 状态为“已办结”或“形成长效机制”的，须填写办结日期和办理结果。",
-        "5. 承办组织、事项、收集日期与已登记事项相同的行，视为修改该事项；同一文件重复导入不会重复添加。",
-        "6. 导入前逐行检查，有任何一处问题，整个文件都不导入，并按“第几行、哪一列”列出问题。",
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 100
-    return _save(book)
-
-
-def _safe(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-        return "'" + value
-    return value
+    )
 
 
 def export_pledges(pledges: Iterable[ServicePledge]) -> bytes:
     """The items as .xlsx with the template's columns (importable again)."""
-    book = Workbook()
-    ws = book.active
-    ws.title = "为民办实事"
-    _header(ws)
-    for p in pledges:
-        values = {
-            "organization": p.organization.name,
-            "title": p.title,
-            "source": p.get_source_display(),
-            "category": p.get_category_display(),
-            "collected_by": p.collected_by.name if p.collected_by_id else "",
-            "collected_on": p.collected_on,
-            "handler": p.handler.name,
-            "deadline": p.deadline,
-            "status": p.get_status_display(),
-            "solved_on": p.solved_on,
-            "beneficiaries": p.beneficiaries,
-            "beneficiary_unit": p.get_beneficiary_unit_display(),
-            "amount": p.amount,
-            "result": p.result,
-            "campaign": p.campaign.name if p.campaign_id else "",
-        }
-        ws.append([_safe(values[c.key]) for c in COLUMNS])
-        for key in ("collected_on", "deadline", "solved_on"):
-            ws[f"{_letter(key)}{ws.max_row}"].number_format = "yyyy-mm-dd"
-    return _save(book)
-
-
-def _save(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            p.organization.name,
+            p.title,
+            p.get_source_display(),
+            p.get_category_display(),
+            p.collected_by.name if p.collected_by_id else "",
+            p.collected_on,
+            p.handler.name,
+            p.deadline,
+            p.get_status_display(),
+            p.solved_on,
+            p.beneficiaries,
+            p.get_beneficiary_unit_display(),
+            p.amount,
+            p.result,
+            p.campaign.name if p.campaign_id else "",
+        ]
+        for p in pledges
+    )
+    return export_workbook("为民办实事", HEADERS, rows, [c.width + 2 for c in COLUMNS])

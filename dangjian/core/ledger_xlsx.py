@@ -69,6 +69,8 @@ def template_workbook(spec: TemplateSpec) -> bytes:
             options.cell(row=1, column=n, value=header)
             for r, value in enumerate(values, start=2):
                 options.cell(row=r, column=n, value=value)
+            if not values:
+                continue  # a list of nothing would refuse every value typed in the column
             last = max(len(values), 1) + 1
             rule = DataValidation(
                 type="list",
@@ -95,22 +97,47 @@ def template_workbook(spec: TemplateSpec) -> bytes:
 
 
 def export_workbook(
-    title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int]
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int],
+    *,
+    heading: str = "",
 ) -> bytes:
-    """A plain list as .xlsx: a header row, then the rows, user-typed text neutralised."""
+    """A plain list as .xlsx: a header row, then the rows, user-typed text neutralised.
+
+    With ``heading`` (2026年责任清单) a title row stands above the header; the import reads past it.
+    Written in openpyxl's write-only mode: a province's list runs to tens of thousands of rows,
+    and the normal mode's row bookkeeping grows with the square of that.
+    """
     book = Workbook(write_only=True)
     ws = book.create_sheet(title[:31])
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    ws.append(list(headers))
+    ws.freeze_panes = "A3" if heading else "A2"
+    if heading:
+        cell = WriteOnlyCell(ws, value=heading)
+        cell.font = Font(size=14, bold=True)
+        ws.append([cell])
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        header_cells.append(cell)
+    ws.append(header_cells)
     for row in rows:
         ws.append([_export_value(ws, v) for v in row])
     return save(book)
 
 
 def _export_value(ws: Any, value: Any) -> Any:
-    if isinstance(value, Decimal | int | float | datetime.date) or value is None:
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"  # a date, not a date and midnight
+        return cell
+    if isinstance(value, Decimal | int | float) or value is None:
         return value
     return as_text(WriteOnlyCell(ws, value=str(value)))
 

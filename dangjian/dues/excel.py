@@ -10,18 +10,16 @@ a dry run reports the same and always rolls back.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from dangjian.core.cells import (
-    CellProblem,
     choice_labels,
     choice_map,
     clean_text,
@@ -30,18 +28,16 @@ from dangjian.core.cells import (
     parse_id_number,
     parse_month,
     parse_name,
-    sentence,
 )
-from dangjian.core.import_report import ImportReport, Problem
+from dangjian.core.import_report import ImportReport
+from dangjian.core.ledger_import import LedgerSheet, RowHandler, cell
 from dangjian.core.sheets import (
     ID_NUMBER_ALIASES,
     NAME_ALIASES,
     Column,
-    FileProblem,
     Row,
     Table,
     add_dropdown,
-    read_table,
     workbook_bytes,
 )
 from dangjian.dues.actions import do_record_payment, do_set_base
@@ -90,33 +86,21 @@ CATEGORIES = choice_map(DuesCategory, DUES_CATEGORY_WORDS)
 METHODS = choice_map(PaymentMethod)
 
 
-class _Rollback(Exception):
-    pass
-
-
-def _problems(exc: ValidationError, table: Table, row: Row) -> list[Problem]:
-    if not hasattr(exc, "error_dict"):
-        return [Problem(sentence(m), row.number) for m in exc.messages]
-    out = []
-    for name, messages in exc.message_dict.items():
-        key = FIELD_COLUMN.get(name, "")
-        letter = table.letter(key) if key else ""
-        header = next((c.header for c in (*BASE_SHEET, *PAYMENT_SHEET) if c.key == key), "") if letter else ""
-        out.extend(Problem(sentence(m), row.number, letter, header) for m in messages)
-    return out
-
-
-def _cell(field: str, parse: Callable[[], Any]) -> Any:
-    """Run a cell parser; its problem becomes the action's kind of error, on ``field``."""
-    try:
-        return parse()
-    except CellProblem as exc:
-        raise ValidationError({field: str(exc)}) from None
+def _sheet_of(columns: Sequence[Column]) -> LedgerSheet:
+    # A row that met a base already there changes it; a payment row always adds one.
+    return LedgerSheet(
+        columns,
+        unit="条",
+        anchor="name",
+        named=[c.header for c in columns[:4]],
+        existing="updated",
+        field_columns=FIELD_COLUMN,
+    )
 
 
 def _find_member(table: Table, row: Row, members: Any) -> Member:
     name = parse_name(table.value(row, "name"))
-    id_number = _cell("id_number", lambda: parse_id_number(table.value(row, "id_number")))
+    id_number = cell("id_number", lambda: parse_id_number(table.value(row, "id_number")))
     if id_number:
         found = members.filter(id_number=id_number).first()
         if found is None:
@@ -136,12 +120,12 @@ def _find_member(table: Table, row: Row, members: Any) -> Member:
 
 def _date(raw: Any, default: datetime.date, number_format: str = "General") -> datetime.date:
     """A payment date in any form the roster import reads (2026-11-05, 2026.11.5, 2026年11月5日, a date cell)."""
-    day = _cell("paid_on", lambda: parse_day(raw, "交纳日期", number_format))
+    day = cell("paid_on", lambda: parse_day(raw, "交纳日期", number_format))
     return default if day is None else day
 
 
 def _month(table: Table, row: Row, key: str, default: datetime.date) -> datetime.date:
-    month = _cell(key, lambda: parse_month(table.value(row, key), table.number_format(row, key)))
+    month = cell(key, lambda: parse_month(table.value(row, key), table.number_format(row, key)))
     return default if month is None else month
 
 
@@ -150,45 +134,11 @@ def _amount(raw: Any) -> Any:
     return clean_text(raw).replace(" ", "") if isinstance(raw, str) else raw
 
 
-def _run(
-    upload: Any,
-    columns: Sequence[Column],
-    handle: Callable[[Table, Row], bool],
-    *,
-    dry_run: bool,
-) -> ImportReport:
-    """Read the sheet, hand every row to ``handle`` (True: it created a record, False: updated one)
-    inside one transaction, and roll it all back on any error or in a dry run."""
-    report = ImportReport(filename=getattr(upload, "name", "") or "", dry_run=dry_run, unit="条")
-    try:
-        table = read_table(upload.read(), columns, anchor="name", named=[c.header for c in columns[:4]])
-    except FileProblem as exc:
-        report.fail(str(exc))
-        return report
-    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
-    if table.ignored:
-        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
-    try:
-        with transaction.atomic():
-            for row in table.rows:
-                try:
-                    with transaction.atomic():
-                        created = handle(table, row)
-                except ValidationError as exc:
-                    for problem in _problems(exc, table, row):
-                        report.add_error(problem)
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    report.updated += 1
-            if report.error_count or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if report.error_count:
-            report.reject()
-    report.imported = report.ok and not dry_run
-    return report
+def _run(upload: Any, columns: Sequence[Column], handle: RowHandler, *, dry_run: bool) -> ImportReport:
+    """Every row through ``handle`` in one transaction, all or nothing (``core.ledger_import``)."""
+    return _sheet_of(columns).run(
+        upload.read(), handle, filename=getattr(upload, "name", "") or "", dry_run=dry_run
+    )
 
 
 def import_bases(
@@ -198,7 +148,7 @@ def import_bases(
 
     def handle(table: Table, row: Row) -> bool:
         member = _find_member(table, row, members)
-        category = _cell(
+        category = cell(
             "category",
             lambda: parse_choice(
                 table.value(row, "category"), CATEGORIES, "党费类别", choice_labels(DuesCategory)
@@ -234,7 +184,7 @@ def import_payments(
 
     def handle(table: Table, row: Row) -> bool:
         member = _find_member(table, row, members)
-        method = _cell(
+        method = cell(
             "method",
             lambda: parse_choice(
                 table.value(row, "method"), METHODS, "交纳方式", choice_labels(PaymentMethod)

@@ -4,48 +4,28 @@ all-or-nothing import whose errors name the row and column.
 Each ledger describes its sheet once (``SheetSpec``: the columns, how a row becomes an unsaved
 record); the template, the export and the import all follow that description, so an export
 re-imports. Rows are saved through the ledger's ``do_*`` action inside one transaction: any bad
-row and nothing is written. Exported text starting with = + - @ is prefixed with an apostrophe so
-Excel never runs it as a formula.
+row and nothing is written (``core.ledger_import.run_import``). The workbooks are the shared
+ones (``core.ledger_xlsx``): dropdowns for coded columns, and exported text that Excel would run
+as a formula kept as text.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from dangjian.core.cells import (
-    CellProblem,
-    choice_labels,
-    choice_map,
-    clean_text,
-    parse_choice,
-    parse_day,
-    sentence,
-)
-from dangjian.core.import_report import ImportReport, Problem
-from dangjian.core.sheets import Column, FileProblem, Row, Table, read_table
-
-FORMULA_START = ("=", "+", "-", "@")
-_HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
-_REQUIRED_FILL = PatternFill("solid", fgColor="E6B8B7")
-
-
-def neutralise(value: Any) -> Any:
-    """Text that Excel would read as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from dangjian.core import ledger_import
+from dangjian.core.cells import CellProblem, choice_labels, choice_map, clean_text, parse_choice, parse_day
+from dangjian.core.import_report import ImportReport
+from dangjian.core.ledger_xlsx import TemplateSpec
+from dangjian.core.ledger_xlsx import export_workbook as list_workbook
+from dangjian.core.ledger_xlsx import template_workbook as spec_workbook
+from dangjian.core.sheets import Column, Row, Table
 
 
 @dataclass(frozen=True)
@@ -80,10 +60,6 @@ class SheetSpec:
     example: tuple[Any, ...]
     save: Callable[..., Any]  # save(record, acting_user=, via=)
     unit: str = "条"
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _org_lookup(name: str, orgs: Any) -> Any:
@@ -150,155 +126,71 @@ def parse_cell(field: Field, table: Table, row: Row, context: dict[str, Any]) ->
     return text
 
 
-def _problems(exc: ValidationError, spec: SheetSpec, table: Table, row: Row) -> list[Problem]:
-    if not hasattr(exc, "error_dict"):
-        return [Problem(sentence(m), row.number) for m in exc.messages]
-    headers = {f.key: f.header for f in spec.fields}
-    out = []
-    for name, messages in exc.message_dict.items():
-        letter = table.letter(name) if name in headers else ""
-        out.extend(
-            Problem(sentence(m), row.number, letter, headers[name] if letter else "") for m in messages
-        )
-    return out
-
-
 def import_sheet(
-    spec: SheetSpec, upload: Any, *, user: Any, context: dict[str, Any], dry_run: bool = False
+    spec: SheetSpec,
+    upload: Any,
+    *,
+    user: Any,
+    context: dict[str, Any],
+    dry_run: bool = False,
+    filename: str = "",
 ) -> ImportReport:
-    """Read ``upload`` and save every row through ``spec.save`` in one transaction, or nothing."""
-    report = ImportReport(filename=getattr(upload, "name", "") or "", dry_run=dry_run, unit=spec.unit)
+    """Read ``upload`` (a file, or its bytes) and save every row through ``spec.save`` in one
+    transaction, or nothing."""
     columns = [f.column for f in spec.fields]
-    try:
-        table = read_table(
-            upload.read(), columns, anchor=spec.fields[0].key, named=[c.header for c in columns[:3]]
-        )
-    except FileProblem as exc:
-        report.fail(str(exc))
-        return report
-    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
-    if table.ignored:
-        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
     org_key = next((f.key for f in spec.fields if f.kind == "org"), None)
-    base_context = context
-    try:
-        with transaction.atomic():
-            for row in table.rows:
-                context = {**base_context, "row_org": None}
-                values: dict[str, Any] = {}
-                errors: dict[str, list[str]] = {}
-                # The row's organization first: the people on the row are looked up inside it.
-                ordered = sorted(spec.fields, key=lambda f: f.key != org_key)
-                for field in ordered:
-                    try:
-                        values[field.key] = parse_cell(field, table, row, context)
-                    except CellProblem as exc:
-                        errors.setdefault(field.key, []).append(str(exc))
-                        continue
-                    if field.key == org_key:
-                        context["row_org"] = values[field.key]
-                try:
-                    if errors:
-                        raise ValidationError(errors)
-                    with transaction.atomic():
-                        record = spec.build(values, user)
-                        spec.save(record, acting_user=user, via="import")
-                except ValidationError as exc:
-                    for problem in _problems(exc, spec, table, row):
-                        report.add_error(problem)
-                    continue
-                report.created += 1
-            if report.error_count or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if report.error_count:
-            report.reject()
-    report.imported = report.ok and not dry_run
-    return report
+    # The row's organization first: the people on the row are looked up inside it.
+    ordered = sorted(spec.fields, key=lambda f: f.key != org_key)
 
+    def handle(table: Table, row: Row) -> bool:
+        row_context = {**context, "row_org": None}
+        values: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        for field in ordered:
+            try:
+                values[field.key] = parse_cell(field, table, row, row_context)
+            except CellProblem as exc:
+                errors.setdefault(field.key, []).append(str(exc))
+                continue
+            if field.key == org_key:
+                row_context["row_org"] = values[field.key]
+        if errors:
+            raise ValidationError(errors)
+        spec.save(spec.build(values, user), acting_user=user, via="import")
+        return True
 
-def _header(ws: Any, fields: Sequence[Field], row: int = 1) -> None:
-    for index, field in enumerate(fields, start=1):
-        cell = ws.cell(row=row, column=index, value=field.header)
-        cell.font = Font(bold=True)
-        cell.fill = _REQUIRED_FILL if field.required else _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-        ws.column_dimensions[get_column_letter(index)].width = field.width + 2
-    ws.freeze_panes = f"A{row + 1}"
+    sheet = ledger_import.LedgerSheet(
+        columns, unit=spec.unit, anchor=spec.fields[0].key, named=[c.header for c in columns[:3]]
+    )
+    data = upload if isinstance(upload, bytes) else upload.read()
+    return sheet.run(data, handle, filename=filename or getattr(upload, "name", "") or "", dry_run=dry_run)
 
 
 def template_workbook(spec: SheetSpec, *, org_names: Sequence[str] = ()) -> bytes:
     """An empty sheet with the headers, one example row and drop-downs for coded columns."""
-    book = Workbook()
-    ws = book.active
-    ws.title = spec.name[:31]
-    _header(ws, spec.fields)
-    ws.append([neutralise(v) for v in spec.example])
-    lists = book.create_sheet("选项")
-    list_col = 0
-    for index, field in enumerate(spec.fields, start=1):
-        options: list[str] = []
+    choices: dict[str, list[str]] = {}
+    for field in spec.fields:
         if field.kind == "choice":
-            options = [str(label) for _v, label in field.choices.choices]
-        elif field.kind == "org":
-            options = list(org_names)[:2000]
-        if not options:
-            continue
-        list_col += 1
-        letter = get_column_letter(list_col)
-        lists.cell(row=1, column=list_col, value=field.header)
-        for r, option in enumerate(options, start=2):
-            lists.cell(row=r, column=list_col, value=neutralise(option))
-        validation = DataValidation(
-            type="list",
-            formula1=f"'选项'!${letter}$2:${letter}${len(options) + 1}",
-            allow_blank=not field.required,
-            showErrorMessage=True,
-            errorTitle="请从下拉列表中选择",
-            error=f"{field.header}应从下拉列表中选择。",
+            choices[field.key] = [str(label) for _v, label in field.choices.choices]
+        elif field.kind == "org" and org_names:
+            choices[field.key] = list(org_names)[:2000]
+    return spec_workbook(
+        TemplateSpec(
+            title=spec.name,
+            columns=[f.column for f in spec.fields],
+            choices=choices,
+            example=dict(zip([f.key for f in spec.fields], spec.example, strict=False)),
+            date_keys=[f.key for f in spec.fields if f.kind == "date"],
         )
-        ws.add_data_validation(validation)
-        target = get_column_letter(index)
-        validation.add(f"{target}2:{target}2000")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    )
 
 
 def export_workbook(spec: SheetSpec, records: Any, *, title: str) -> bytes:
-    """The records in the template's columns (so the export re-imports), with a title row above.
-
-    Written in openpyxl's write-only mode: a province's list runs to tens of thousands of rows,
-    and the normal mode's row bookkeeping grows with the square of that.
-    """
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(spec.name[:31])
-    for index, field in enumerate(spec.fields, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = field.width + 2
-    ws.freeze_panes = "A3"
-    heading = WriteOnlyCell(ws, value=title)
-    heading.font = Font(size=14, bold=True)
-    ws.append([heading])
-    header = []
-    for field in spec.fields:
-        cell = WriteOnlyCell(ws, value=field.header)
-        cell.font = Font(bold=True)
-        cell.fill = _REQUIRED_FILL if field.required else _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-        header.append(cell)
-    ws.append(header)
-    for record in records:
-        row = []
-        for value in spec.row(record):
-            value = neutralise(value)
-            if isinstance(value, datetime.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                value = cell
-            row.append(value)
-        ws.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The records in the template's columns (so the export re-imports), with a title row above."""
+    return list_workbook(
+        spec.name,
+        [f.header for f in spec.fields],
+        (spec.row(record) for record in records),
+        [f.width + 2 for f in spec.fields],
+        heading=title,
+    )

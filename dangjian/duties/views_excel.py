@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.urls import URLPattern, path
 
 from dangjian.core.dates import today
 from dangjian.core.downloads import XLSX, attachment
+from dangjian.core.ledger_views import ImportPage, import_view
 from dangjian.core.scope import Audience, access, restrict
 from dangjian.duties.sheetio import SheetSpec, export_workbook, import_sheet, template_workbook
 
@@ -93,34 +95,16 @@ def make_views(
         body = export_workbook(spec, rows.iterator(chunk_size=2000), title=name)
         return attachment(body, XLSX, f"{name}.xlsx", ascii_name="export")
 
-    @access(Audience.OFFICERS, writes=True, get_writes=True)
-    def do_import(request: HttpRequest) -> HttpResponse:
-        report = None
-        if request.method == "POST":
-            upload = request.FILES.get("file")
-            if upload is None:
-                from dangjian.core.import_report import ImportReport
-
-                report = ImportReport(unit=spec.unit)
-                report.fail("请选择要导入的 Excel 文件（.xlsx）。")
-            else:
-                report = import_sheet(
-                    spec,
-                    upload,
-                    user=request.user,
-                    context=context(request.user),
-                    dry_run=bool(request.POST.get("dry_run")),
-                )
-        return render(
-            request,
-            "duties/import.html",
-            {
-                "spec": spec,
-                "report": report,
-                "template_url": f"{namespace}:{spec.slug}-template",
-                "back": back,
-            },
-        )
+    do_import = import_view(
+        ImportPage(
+            title=f"{spec.name} Excel导入",
+            back_url=back,
+            back_label=spec.name,
+            template_url=f"{namespace}:{spec.slug}-template",
+            intro="按模板填写，每行一条。",
+        ),
+        lambda request: partial(import_sheet, spec, user=request.user, context=context(request.user)),
+    )
 
     return {"template": template, "export": export, "import": do_import}
 

@@ -9,21 +9,13 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from dangjian.core.cells import (
-    CellProblem,
-    choice_labels,
-    choice_map,
-    clean_text,
-    parse_choice,
-    parse_day,
-    sentence,
-)
-from dangjian.core.import_report import ImportReport, Problem
+from dangjian.core import ledger_import as sheet
+from dangjian.core.cells import choice_map
+from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook, template_workbook
 from dangjian.core.scope import restrict
-from dangjian.core.sheets import Column, FileProblem, Row, Table, read_table
+from dangjian.core.sheets import Column, Row, Table
 from dangjian.honours import actions
 from dangjian.honours.choices import HonourLevel
 from dangjian.honours.models import Honour
@@ -40,7 +32,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("document_number", "表彰文号", ("文号",), width=18),
     Column("note", "说明", ("备注",), width=24),
 )
-HEADERS = {c.key: c.header for c in COLUMNS}
 LEVELS = choice_map(
     HonourLevel,
     {
@@ -53,6 +44,7 @@ LEVELS = choice_map(
         "本单位": "internal",
     },
 )
+SHEET = sheet.LedgerSheet(COLUMNS, unit="项", anchor="title", named=("荣誉名称", "级别", "授予单位"))
 EXPORT_HEADERS = [
     "序号",
     "荣誉名称",
@@ -64,10 +56,6 @@ EXPORT_HEADERS = [
     "表彰文号",
     "说明",
 ]
-
-
-class _Rollback(Exception):
-    pass
 
 
 def template(user: Any) -> bytes:
@@ -103,71 +91,22 @@ def template(user: Any) -> bytes:
     )
 
 
-def _problems(exc: ValidationError, table: Table, row: Row) -> list[Problem]:
-    if not hasattr(exc, "error_dict"):
-        return [Problem(sentence(m), row.number) for m in exc.messages]
-    out = []
-    for name, messages in exc.message_dict.items():
-        key = name if name in HEADERS else ""
-        letter = table.letter(key) if key else ""
-        out.extend(Problem(sentence(m), row.number, letter, HEADERS[key] if letter else "") for m in messages)
-    return out
-
-
-def _member(text: str, members: Any) -> Member:
-    name, _, where = text.replace("(", "（").replace(")", "）").partition("（")
-    name, where = name.strip(), where.rstrip("）").strip()
-    found = members.filter(name=name)
-    if where:
-        found = found.filter(organization__name=where)
-    matches = list(found.select_related("organization")[:3])
-    if not matches:
-        raise ValidationError({"member": f"“{text}”不在您管理的花名册中。"})
-    if len(matches) > 1:
-        raise ValidationError({"member": f"花名册中有同名党员“{name}”，请写成“{name}（所在党组织）”区分。"})
-    return matches[0]
-
-
-def import_honours(upload: Any, *, user: Any, dry_run: bool = False, via: str = "web") -> ImportReport:
-    report = ImportReport(filename=getattr(upload, "name", "") or "", dry_run=dry_run, unit="项")
-    try:
-        table = read_table(upload.read(), COLUMNS, anchor="title", named=["荣誉名称", "级别", "授予单位"])
-    except FileProblem as exc:
-        report.fail(str(exc))
-        return report
-    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
-    if table.ignored:
-        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
+def import_honours(
+    data: bytes, *, filename: str, user: Any, dry_run: bool = False, via: str = "import"
+) -> ImportReport:
+    """Import the sheet's rows as honours, all or nothing; a row already in the ledger is left alone."""
     orgs = {o.name: o for o in restrict(Organization.objects.active(), user, "change")}
     members = restrict(Member.objects.all(), user)
 
-    def handle(row: Row) -> bool:
-        title = clean_text(table.value(row, "title"))
-        if not title:
-            raise ValidationError({"title": "荣誉名称不能为空。"})
-        try:
-            level = parse_choice(table.value(row, "level"), LEVELS, "级别", choice_labels(HonourLevel))
-        except CellProblem as exc:
-            raise ValidationError({"level": str(exc)}) from None
-        if not level:
-            raise ValidationError({"level": "级别不能为空。"})
-        try:
-            day = parse_day(
-                table.value(row, "awarded_on"), "授予日期", table.number_format(row, "awarded_on")
-            )
-        except CellProblem as exc:
-            raise ValidationError({"awarded_on": str(exc)}) from None
-        if day is None:
-            raise ValidationError({"awarded_on": "授予日期不能为空。"})
-        member_text = clean_text(table.value(row, "member"))
-        org_text = clean_text(table.value(row, "organization"))
-        member = _member(member_text, members) if member_text else None
-        org = None
-        if org_text:
-            org = orgs.get(org_text)
-            if org is None:
-                raise ValidationError({"organization": f"“{org_text}”不是您可以登记的党组织。"})
-        elif member is None:
+    def handle(table: Table, row: Row) -> bool:
+        title = sheet.text(table, row, "title", "荣誉名称", required=True)
+        level = sheet.choice(table, row, "level", "级别", LEVELS, HonourLevel, required=True)
+        day = sheet.day(table, row, "awarded_on", "授予日期", required=True)
+        member_text = sheet.text(table, row, "member")
+        org_text = sheet.text(table, row, "organization")
+        member = sheet.member(member_text, members, "member") if member_text else None
+        org = sheet.organization(org_text, orgs, "organization", "获表彰组织") if org_text else None
+        if org is None and member is None:
             raise ValidationError({"organization": "请填写获表彰党员或获表彰组织。"})
         same = Honour.objects.filter(title=title, awarded_on=day)
         same = same.filter(member=member) if member else same.filter(organization=org, member__isnull=True)
@@ -175,39 +114,19 @@ def import_honours(upload: Any, *, user: Any, dry_run: bool = False, via: str = 
             return False
         actions.do_create_honour(
             acting_user=user,
-            via="import" if via == "web" else via,
+            via=via,
             title=title,
             level=level,
-            grantor=clean_text(table.value(row, "grantor")),
+            grantor=sheet.text(table, row, "grantor"),
             awarded_on=day,
             member=member,
             organization=org,
-            document_number=clean_text(table.value(row, "document_number"))[:60],
-            note=clean_text(table.value(row, "note"))[:200],
+            document_number=sheet.text(table, row, "document_number")[:60],
+            note=sheet.text(table, row, "note")[:200],
         )
         return True
 
-    try:
-        with transaction.atomic():
-            for row in table.rows:
-                try:
-                    with transaction.atomic():
-                        created = handle(row)
-                except ValidationError as exc:
-                    for problem in _problems(exc, table, row):
-                        report.add_error(problem)
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    report.unchanged += 1
-            if report.error_count or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if report.error_count:
-            report.reject()
-    report.imported = report.ok and not dry_run
-    return report
+    return SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 def export(honours: Any) -> bytes:

@@ -108,8 +108,3 @@ class ResultForm(forms.Form):
     votes = forms.IntegerField(label="得票", min_value=0, required=False)
     awarded_on = forms.DateField(label="表彰日期", required=False, widget=DateInput())
     document_number = forms.CharField(label="表彰文号", max_length=60, required=False)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
-    dry_run = forms.BooleanField(label="试导入（只检查，不写入）", required=False)

@@ -3,6 +3,7 @@ by level, honour forms, selections with their rounds and nominees, and Excel in 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import numbers
 from dangjian.core.dates import today
-from dangjian.core.downloads import XLSX, attachment
+from dangjian.core.ledger_views import ImportPage, xlsx_download
+from dangjian.core.ledger_views import import_view as import_view_for
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.honours import actions, excel
 from dangjian.honours.choices import HonourLevel, NomineeResult
-from dangjian.honours.forms import HonourForm, ImportForm, NomineeForm, ResultForm, RoundForm, SelectionForm
+from dangjian.honours.forms import HonourForm, NomineeForm, ResultForm, RoundForm, SelectionForm
 from dangjian.honours.models import Honour, Nominee, Selection
 from dangjian.members.views import _org_choices as org_choices
 from dangjian.orgs.models import Organization
@@ -110,30 +112,25 @@ def honour_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     honours, _chosen = filtered(request)
-    return attachment(excel.export(honours), XLSX, f"表彰荣誉_{today():%Y%m%d}.xlsx", ascii_name="honours")
+    return xlsx_download(excel.export(honours), "表彰荣誉", "honours", dated=True)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)
 @require_GET
 def template(request: HttpRequest) -> HttpResponse:
-    return attachment(
-        excel.template(request.user), XLSX, "表彰荣誉导入模板.xlsx", ascii_name="honours-template"
-    )
+    return xlsx_download(excel.template(request.user), "表彰荣誉导入模板", "honours-template")
 
 
-@access(Audience.OFFICERS, writes=True, get_writes=True)
-def import_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"dry_run": True})
-    report = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        report = excel.import_honours(
-            form.cleaned_data["file"], user=request.user, dry_run=form.cleaned_data["dry_run"]
-        )
-        status = 200 if report.ok else 400
-    elif request.method == "POST":
-        status = 400
-    return render(request, "honours/import.html", {"form": form, "report": report}, status=status)
+import_view = import_view_for(
+    ImportPage(
+        title="导入表彰荣誉",
+        back_url="honours:list",
+        back_label="表彰荣誉",
+        template_url="honours:template",
+        intro="按模板每行一项表彰；与台账中已有表彰相同的行不会重复登记。",
+    ),
+    lambda request: partial(excel.import_honours, user=request.user),
+)
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)

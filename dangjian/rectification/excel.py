@@ -10,25 +10,16 @@ every bad row is named with its column and why. A row identical to one already i
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from dangjian.core.cells import (
-    CellProblem,
-    choice_labels,
-    choice_map,
-    clean_text,
-    parse_choice,
-    parse_day,
-    sentence,
-)
-from dangjian.core.import_report import ImportReport, Problem
+from dangjian.core import ledger_import as sheet
+from dangjian.core.cells import choice_map
+from dangjian.core.import_report import ImportReport
 from dangjian.core.ledger_xlsx import TemplateSpec, export_workbook, template_workbook
 from dangjian.core.scope import restrict
-from dangjian.core.sheets import Column, FileProblem, Row, Table, read_table
+from dangjian.core.sheets import Column, Row, Table
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -48,6 +39,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADERS = {c.key: c.header for c in COLUMNS}
 SOURCES = choice_map(FindingSource, {"巡察反馈": FindingSource.INSPECTION, "自查": FindingSource.SELF})
+SHEET = sheet.LedgerSheet(
+    COLUMNS, unit="个", anchor="description", named=("整改主体", "问题来源", "问题描述")
+)
 EXPORT_HEADERS = [
     "序号",
     "整改主体",
@@ -64,10 +58,6 @@ EXPORT_HEADERS = [
     "验收人",
     "重新整改次数",
 ]
-
-
-class _Rollback(Exception):
-    pass
 
 
 def template(user: Any) -> bytes:
@@ -104,97 +94,28 @@ def template(user: Any) -> bytes:
     )
 
 
-def _cell(field: str, parse: Callable[[], Any]) -> Any:
-    try:
-        return parse()
-    except CellProblem as exc:
-        raise ValidationError({field: str(exc)}) from None
-
-
-def _problems(exc: ValidationError, table: Table, row: Row) -> list[Problem]:
-    if not hasattr(exc, "error_dict"):
-        return [Problem(sentence(m), row.number) for m in exc.messages]
-    out = []
-    for name, messages in exc.message_dict.items():
-        key = name if name in HEADERS else ""
-        letter = table.letter(key) if key else ""
-        out.extend(Problem(sentence(m), row.number, letter, HEADERS[key] if letter else "") for m in messages)
-    return out
-
-
-def _date(table: Table, row: Row, key: str) -> datetime.date:
-    day = _cell(key, lambda: parse_day(table.value(row, key), HEADERS[key], table.number_format(row, key)))
-    if day is None:
-        raise ValidationError({key: f"{HEADERS[key]}不能为空。"})
-    return day
-
-
-def _organization(text: str, orgs: dict[str, Organization]) -> Organization:
-    if not text:
-        raise ValidationError({"organization": "整改主体不能为空。"})
-    org = orgs.get(text)
-    if org is None:
-        raise ValidationError({"organization": f"“{text}”不是您可以登记的党组织。"})
-    return org
-
-
-def _responsible(text: str, members: Any, org: Organization) -> Member:
-    if not text:
-        raise ValidationError({"responsible": "责任人不能为空。"})
-    name, _, where = text.replace("(", "（").replace(")", "）").partition("（")
-    name, where = name.strip(), where.rstrip("）").strip()
-    found = members.filter(name=name)
-    if where:
-        found = found.filter(organization__name=where)
-    matches = list(found.select_related("organization")[:10])
-    if len(matches) > 1:
-        inside = [m for m in matches if m.organization.path.startswith(org.path)]
-        matches = inside if inside else matches
-    if not matches:
-        raise ValidationError({"responsible": f"“{text}”不在您管理的花名册中。"})
-    if len(matches) > 1:
-        raise ValidationError(
-            {"responsible": f"花名册中有{len(matches)}名党员叫“{name}”，请写成“{name}（所在党组织）”区分。"}
-        )
-    return matches[0]
-
-
-def import_findings(upload: Any, *, user: Any, dry_run: bool = False, via: str = "web") -> ImportReport:
-    report = ImportReport(filename=getattr(upload, "name", "") or "", dry_run=dry_run, unit="个")
-    try:
-        table = read_table(
-            upload.read(), COLUMNS, anchor="description", named=["整改主体", "问题来源", "问题描述"]
-        )
-    except FileProblem as exc:
-        report.fail(str(exc))
-        return report
-    report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
-    if table.ignored:
-        report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
+def import_findings(
+    data: bytes, *, filename: str, user: Any, dry_run: bool = False, via: str = "import"
+) -> ImportReport:
+    """Import the sheet's rows as findings with their measures, all or nothing."""
     orgs = {o.name: o for o in restrict(Organization.objects.active(), user, "change")}
     members = restrict(Member.objects.filter(status__in=ACTIVE_STATUSES), user)
     inspections = restrict(Inspection.objects.all(), user)
 
-    def handle(row: Row) -> bool:
-        org = _organization(clean_text(table.value(row, "organization")), orgs)
-        source = _cell(
-            "source",
-            lambda: parse_choice(
-                table.value(row, "source"), SOURCES, "问题来源", choice_labels(FindingSource)
-            ),
+    def handle(table: Table, row: Row) -> bool:
+        org = sheet.organization(
+            sheet.text(table, row, "organization"), orgs, "organization", HEADERS["organization"]
         )
-        if not source:
-            raise ValidationError({"source": "问题来源不能为空。"})
-        found_on = _date(table, row, "found_on")
-        description = clean_text(table.value(row, "description"))
-        if not description:
-            raise ValidationError({"description": "问题描述不能为空。"})
+        source = sheet.choice(table, row, "source", "问题来源", SOURCES, FindingSource, required=True)
+        found_on = sheet.day(table, row, "found_on", HEADERS["found_on"], required=True)
+        description = sheet.text(table, row, "description", HEADERS["description"], required=True)
         if Finding.objects.filter(organization=org, found_on=found_on, description=description).exists():
             return False
-        responsible = _responsible(clean_text(table.value(row, "responsible")), members, org)
-        deadline = _date(table, row, "deadline")
+        responsible_text = sheet.text(table, row, "responsible", HEADERS["responsible"], required=True)
+        responsible = sheet.member(responsible_text, members, "responsible", within=org)
+        deadline = sheet.day(table, row, "deadline", HEADERS["deadline"], required=True)
         inspection = None
-        title = clean_text(table.value(row, "inspection"))
+        title = sheet.text(table, row, "inspection")
         if title:
             inspection = inspections.filter(title=title).order_by("-started_on").first()
             if inspection is None:
@@ -203,7 +124,7 @@ def import_findings(upload: Any, *, user: Any, dry_run: bool = False, via: str =
         lines = [ln.strip() for ln in str(raw or "").splitlines() if ln.strip()]
         actions.do_create_finding(
             acting_user=user,
-            via="import" if via == "web" else via,
+            via=via,
             measures=lines,
             organization=org,
             source=source,
@@ -215,27 +136,7 @@ def import_findings(upload: Any, *, user: Any, dry_run: bool = False, via: str =
         )
         return True
 
-    try:
-        with transaction.atomic():
-            for row in table.rows:
-                try:
-                    with transaction.atomic():
-                        created = handle(row)
-                except ValidationError as exc:
-                    for problem in _problems(exc, table, row):
-                        report.add_error(problem)
-                    continue
-                if created:
-                    report.created += 1
-                else:
-                    report.unchanged += 1
-            if report.error_count or dry_run:
-                raise _Rollback
-    except _Rollback:
-        if report.error_count:
-            report.reject()
-    report.imported = report.ok and not dry_run
-    return report
+    return SHEET.run(data, handle, filename=filename, dry_run=dry_run)
 
 
 def export(findings: Any) -> bytes:

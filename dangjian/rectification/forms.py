@@ -140,8 +140,3 @@ class InspectionForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = writable_orgs(user)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
-    dry_run = forms.BooleanField(label="试导入（只检查，不写入）", required=False)

@@ -3,6 +3,7 @@ measures, closing and reopening, inspections, and the Excel template, import and
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import numbers
 from dangjian.core.dates import today
-from dangjian.core.downloads import XLSX, attachment
+from dangjian.core.ledger_views import ImportPage, xlsx_download
+from dangjian.core.ledger_views import import_view as import_view_for
 from dangjian.core.models import AuditLog, Role
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, check_oversee, get_in_scope, get_scope, restrict
@@ -27,7 +29,6 @@ from dangjian.rectification.choices import FindingSource, FindingStatus
 from dangjian.rectification.forms import (
     CloseForm,
     FindingForm,
-    ImportForm,
     InspectionForm,
     MeasureDoneForm,
     MeasureForm,
@@ -148,32 +149,25 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     findings, _chosen = filtered(request)
-    return attachment(
-        excel.export(findings), XLSX, f"整改台账_{today():%Y%m%d}.xlsx", ascii_name="rectification"
-    )
+    return xlsx_download(excel.export(findings), "整改台账", "rectification", dated=True)
 
 
 @access(Audience.OFFICERS, get_writes=True, download=True)
 @require_GET
 def template(request: HttpRequest) -> HttpResponse:
-    return attachment(
-        excel.template(request.user), XLSX, "整改台账导入模板.xlsx", ascii_name="rectification-template"
-    )
+    return xlsx_download(excel.template(request.user), "整改台账导入模板", "rectification-template")
 
 
-@access(Audience.OFFICERS, writes=True, get_writes=True)
-def import_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"dry_run": True})
-    report = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        report = excel.import_findings(
-            form.cleaned_data["file"], user=request.user, dry_run=form.cleaned_data["dry_run"]
-        )
-        status = 200 if report.ok else 400
-    elif request.method == "POST":
-        status = 400
-    return render(request, "rectification/import.html", {"form": form, "report": report}, status=status)
+import_view = import_view_for(
+    ImportPage(
+        title="导入整改台账",
+        back_url="rectification:list",
+        back_label="整改台账",
+        template_url="rectification:template",
+        intro="按模板每行一个问题；与台账中已有问题相同的行不会重复登记。",
+    ),
+    lambda request: partial(excel.import_findings, user=request.user),
+)
 
 
 def _finding(request: HttpRequest, pk: int) -> Finding:

@@ -237,7 +237,8 @@ def test_export_reimports_and_neutralises_formulas(bureau, personas) -> None:  #
     _item(bureau.branch_1, bureau.member_1, task="=HYPERLINK(1)", deadline=D(2026, 5, 1))
     body = export_workbook(ITEMS, ResponsibilityItem.objects.all(), title="2026年责任清单")
     sheet = load_workbook(io.BytesIO(body)).active
-    assert sheet["D3"].value == "'=HYPERLINK(1)"
+    # Kept as text (not run as a formula) and unchanged, so it re-imports as it was.
+    assert (sheet["D3"].value, sheet["D3"].data_type) == ("=HYPERLINK(1)", "s")
     assert [c.value for c in sheet[2]] == [f.header for f in ITEMS.fields]
 
 

@@ -9,12 +9,13 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from dangjian import metrics
 from dangjian.core.period import Period
 from dangjian.honours import actions
 from dangjian.honours.models import Honour
+from dangjian.testing.sheets import xlsx_upload
 
 D = datetime.date
 
@@ -28,17 +29,6 @@ def _honour(personas, **fields):  # type: ignore[no-untyped-def]
     }
     data.update(fields)
     return actions.do_create_honour(acting_user=personas.admin, **data)
-
-
-def _xlsx(rows):  # type: ignore[no-untyped-def]
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "表彰.xlsx"
-    return out
 
 
 def test_member_honour_belongs_to_the_member_s_organization(bureau, personas):
@@ -196,7 +186,7 @@ def test_import_all_or_nothing_and_export(bureau, personas, login):
         ["优秀共产党员", "市级", "市委", "2026-06-28", "赵一明", "", ""],
         ["先进", "宇宙级", "市委", "2026-06-28", "", "第一党支部", ""],
     ]
-    response = client.post(reverse("honours:import"), {"file": _xlsx(bad)})
+    response = client.post(reverse("honours:import"), {"file": xlsx_upload(bad)})
     assert response.status_code == 400 and Honour.objects.count() == 0
     assert "第3行 B列（级别）" in response.content.decode()
     good = [
@@ -204,10 +194,10 @@ def test_import_all_or_nothing_and_export(bureau, personas, login):
         ["优秀共产党员", "市级", "市委", "2026-06-28", "赵一明", "", "江委〔2026〕5号"],
         ["先进党支部", "本机关", "机关党委", "2026-07-01", "", "第一党支部", ""],
     ]
-    first = client.post(reverse("honours:import"), {"file": _xlsx(good)})
+    first = client.post(reverse("honours:import"), {"file": xlsx_upload(good)})
     assert first.status_code == 200
     assert Honour.objects.count() == 2
-    assert client.post(reverse("honours:import"), {"file": _xlsx(good)}).status_code == 200
+    assert client.post(reverse("honours:import"), {"file": xlsx_upload(good)}).status_code == 200
     assert Honour.objects.count() == 2
     _honour(personas, organization=bureau.branch_1, title="+HYPERLINK(1)")
     book = load_workbook(io.BytesIO(client.get(reverse("honours:export")).content))

@@ -6,7 +6,7 @@ import datetime
 import io
 
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from dangjian.activities.models import Activity, ActivityType
 from dangjian.core.agenda import due_items
@@ -14,19 +14,9 @@ from dangjian.core.dates import today
 from dangjian.members.models import Member
 from dangjian.rectification import actions
 from dangjian.rectification.models import Finding
+from dangjian.testing.sheets import xlsx_upload
 
 D = datetime.date
-
-
-def _xlsx(rows: list[list[object]]) -> io.BytesIO:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "整改台账.xlsx"
-    return out
 
 
 HEADER = ["整改主体", "问题来源", "发现日期", "问题描述", "责任人", "整改时限", "整改措施"]
@@ -154,7 +144,7 @@ def test_import_all_or_nothing_names_each_bad_row(bureau, personas, login):
         ["第一党支部", "听说的", "2026-03-01", "问题丙", "钱二华", "2026-06-30", ""],
         ["第一党支部", "自查自纠", "2026-03-01", "问题丁", "钱二华", "2026-02-01", ""],
     ]
-    response = client.post(reverse("rectification:import"), {"file": _xlsx(rows)})
+    response = client.post(reverse("rectification:import"), {"file": xlsx_upload(rows)})
     page = response.content.decode()
     assert response.status_code == 400
     assert Finding.objects.count() == 0
@@ -169,12 +159,12 @@ def test_import_creates_findings_with_measures_and_skips_duplicates(bureau, pers
         HEADER,
         ["第一党支部", "自查自纠", "2026-03-01", "问题甲", "钱二华", "2026-06-30", "措施一\n措施二"],
     ]
-    dry = client.post(reverse("rectification:import"), {"file": _xlsx(rows), "dry_run": "on"})
+    dry = client.post(reverse("rectification:import"), {"file": xlsx_upload(rows), "dry_run": "on"})
     assert dry.status_code == 200 and Finding.objects.count() == 0
-    assert client.post(reverse("rectification:import"), {"file": _xlsx(rows)}).status_code == 200
+    assert client.post(reverse("rectification:import"), {"file": xlsx_upload(rows)}).status_code == 200
     finding = Finding.objects.get()
     assert [m.text for m in finding.measures.all()] == ["措施一", "措施二"]
-    again = client.post(reverse("rectification:import"), {"file": _xlsx(rows)})
+    again = client.post(reverse("rectification:import"), {"file": xlsx_upload(rows)})
     assert again.status_code == 200 and Finding.objects.count() == 1
 
 
