@@ -252,6 +252,30 @@ register("integrity.rules", integrity_figures.rules_issued)
 register("integrity.public_expense", integrity_figures.public_expense)
 register_family(
     Family(
+        "integrity.public_expense.",
+        lambda: ["integrity.public_expense.previous", "integrity.public_expense.decrease"],
+        compute=integrity_figures.public_expense_before,
+        name="public expense before",
+    )
+)
+register_family(
+    Family(
+        "integrity.officers",
+        lambda: list(integrity_figures.OFFICER_KEYS),
+        compute=integrity_figures.officers,
+        name="integrity officers",
+    )
+)
+register_family(
+    Family(
+        "inspections.",
+        lambda: list(integrity_figures.INSPECTION_KEYS),
+        compute=integrity_figures.inspection_counts,
+        name="inspections",
+    )
+)
+register_family(
+    Family(
         "integrity.talks", lambda: list(integrity_figures.TALK_KEYS), compute=integrity_figures.talk_counts
     )
 )
@@ -285,3 +309,4 @@ register_family(Family("topics.", lambda: [], one=extra.topics))
 register_family(Family("overlap.", lambda: [], one=extra.overlap))
 register_family(Family("person.", lambda: [], one=extra.person))
 register_family(Family("reach.", lambda: [], one=extra.reach))
+register_family(Family("places.", lambda: [], one=extra.places))

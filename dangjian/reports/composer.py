@@ -24,11 +24,14 @@ Placeholders inside a sentence:
   {congress}                  the congress and plenums in force at the period's end
   {person} {role}             the report's subject person and post (述职报告)
   {campaign} {goal}           the campaign's name and goal formula (学习教育总结)
+  {plan} {plan_on} {mobilized_on}  its work plan's title, the plan's and mobilisation's days
+  {thiscampaign.PART}         the campaign's own figure "campaign.<id>.PART" (build.py maps it)
   {KEY}                       a figure with its unit: "6次"
   {~KEY}                      approximated as custom prefers: "20余人次" (the exact value stays in
                               the evidence)
   {#KEY}                      the bare number, no unit
   {names:KEY}                 the named records behind a figure: “主题一”“主题二”等
+  {list:KEY} {docs:KEY}       the same names unquoted, joined with 、 / as documents 《甲》《乙》
   {series:NAME}               the series' non-zero entries joined with 、: "党员大会6次、支部委员会5次"
 
 A sentence whose figures are all zero or unknown (or whose rate is below its threshold in
@@ -61,6 +64,8 @@ from dangjian.reports.numbering import (
 PLACEHOLDER = re.compile(r"\{([~#]?)([a-z_][a-z0-9_.:]*)\}")
 # Placeholders filled with words rather than figures (an empty word drops its sentence).
 WORD_KEYS = {"person", "role", "campaign", "goal", "next", "span"}
+# The campaign's work plan, the day it was issued and the mobilisation meeting's day (学习教育总结).
+WORD_KEYS |= {"plan", "plan_on", "mobilized_on"}
 NAMES_SHOWN = 3
 
 
@@ -154,8 +159,22 @@ def names_text(figure: FigureLike) -> str:
     names = [n for n in getattr(figure, "names", ()) if n]
     if not names:
         return ""
-    # The template says "等" after the names when it wants to: never "等等".
-    return "".join(f"“{n}”" for n in names[:NAMES_SHOWN])
+    # The template says "等" after the names when it wants to: never "等等". Quotes inside a
+    # quoted name become single quotes (“开展‘我为群众办实事’主题党日”).
+    return "".join(f"“{_inner_quotes(n)}”" for n in names[:NAMES_SHOWN])
+
+
+def _inner_quotes(name: str) -> str:
+    return name.replace("“", "‘").replace("”", "’")
+
+
+def listed_text(figure: FigureLike, style: str) -> str:
+    """``{list:KEY}``: the names joined with 、 unquoted (places, results stated as facts);
+    ``{docs:KEY}``: as document titles in 《》."""
+    names = [n for n in getattr(figure, "names", ()) if n]
+    if style == "docs":
+        return "".join(f"《{n.strip('《》')}》" for n in names[:NAMES_SHOWN])
+    return "、".join(names[:NAMES_SHOWN])
 
 
 def fill_words(text: str, ctx: Context) -> str:
@@ -229,11 +248,13 @@ def render_sentence(
                 parts.append(Run(label))
                 parts.append(Run(figure_text(figure), "figure", figure_key))  # type: ignore[arg-type]
             runs.extend(parts)
-        elif key.startswith("names:"):
-            figure_key = key.split(":", 1)[1]
+        elif key.startswith(("names:", "list:", "docs:")):
+            style, figure_key = key.split(":", 1)
             mentioned += 1
             figure = ctx.figures.get(figure_key)
-            text = names_text(figure) if figure is not None else ""
+            text = ""
+            if figure is not None:
+                text = names_text(figure) if style == "names" else listed_text(figure, style)
             if not text:
                 bare_zero = True
                 continue

@@ -205,3 +205,24 @@ def reach(code: str, org: Any, period: Period, user: Any = None) -> Figure:
         )
     )
     return Figure(f"reach.{code}", "覆盖党组织", len(ids), "个", "orgs.organization", ids)
+
+
+def places(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "places.<type>": held activities of a type (their primary type), with the places they
+    were held at as the named records (the sites of 现场教学)."""
+    rows = list(
+        held_activities(org, period, user)
+        .filter(activity_type__code=code)
+        .order_by("held_on", "pk")
+        .values_list("pk", "place")
+    )
+    names = tuple(dict.fromkeys(place for _pk, place in rows if place))
+    return Figure(
+        f"places.{code}",
+        "活动地点",
+        len(rows),
+        "次",
+        "activities.activity",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
