@@ -88,8 +88,9 @@ def _day_words(day: Any) -> str:
 
 
 def campaign_words(campaign_id: int) -> dict[str, str]:
-    """What a study-campaign summary says of its campaign in words: the work plan's title, the
-    day it was issued and the day of the mobilisation meeting (empty when not on record)."""
+    """What a study-campaign summary says of its campaign in words: the leading group's head,
+    the work plan's title, the day it was issued and the day of the mobilisation meeting (empty
+    when not on record)."""
     from dangjian.campaigns.models import Campaign
 
     campaign = Campaign.objects.select_related("mobilization").filter(pk=campaign_id).first()
@@ -97,7 +98,14 @@ def campaign_words(campaign_id: int) -> dict[str, str]:
         return {}
     mobilization = campaign.mobilization
     held = getattr(mobilization, "held_on", None) if mobilization is not None else None
+    head = (
+        campaign.team.filter(team="leading_group", role="组长")
+        .select_related("member")
+        .order_by("pk")
+        .first()
+    )
     return {
+        "group_head": head.member.name if head is not None else "",
         "plan": campaign.plan_title.strip("《》"),
         "plan_on": _day_words(campaign.plan_adopted_on) if campaign.plan_title else "",
         "mobilized_on": _day_words(held),

@@ -25,6 +25,7 @@ Placeholders inside a sentence:
   {person} {role}             the report's subject person and post (述职报告)
   {campaign} {goal}           the campaign's name and goal formula (学习教育总结)
   {plan} {plan_on} {mobilized_on}  its work plan's title, the plan's and mobilisation's days
+  {group_head}                the name of its leading group's 组长
   {thiscampaign.PART}         the campaign's own figure "campaign.<id>.PART" (build.py maps it)
   {KEY}                       a figure with its unit: "6次"
   {~KEY}                      approximated as custom prefers: "20余人次" (the exact value stays in
@@ -65,7 +66,7 @@ PLACEHOLDER = re.compile(r"\{([~#]?)([a-z_][a-z0-9_.:]*)\}")
 # Placeholders filled with words rather than figures (an empty word drops its sentence).
 WORD_KEYS = {"person", "role", "campaign", "goal", "next", "span"}
 # The campaign's work plan, the day it was issued and the mobilisation meeting's day (学习教育总结).
-WORD_KEYS |= {"plan", "plan_on", "mobilized_on"}
+WORD_KEYS |= {"plan", "plan_on", "mobilized_on", "group_head"}
 NAMES_SHOWN = 3
 
 
