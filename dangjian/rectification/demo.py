@@ -283,6 +283,32 @@ def build(ctx: Any) -> None:
                 inspection=check,
             )
 
+    # The 机关纪委 checks the branches' dues each autumn (a task on the 机关党委's list): last
+    # year's check found one problem, since closed.
+    dues_start = datetime.date(year - 1, 10, 9)
+    dues_check = actions.do_create_inspection(
+        acting_user=None,
+        via="demo",
+        organization=ctx.organ_committee,
+        kind="supervision",
+        title=f"{year - 1}年党费收缴使用管理专项检查",
+        conducted_by="机关纪委",
+        started_on=dues_start,
+        ended_on=dues_start + A(15),
+        report_number=f"机纪检〔{year - 1}〕2号",
+    )
+    add(
+        ctx.branches[-2],
+        "supervision",
+        dues_start + A(16),
+        "个别党支部党费收缴登记不及时，缴纳凭证保管不规范",
+        ["建立党费收缴月度登记台账", "统一凭证归档要求"],
+        days=60,
+        state="closed",
+        index=0,
+        inspection=dues_check,
+    )
+
     # Problems each campaign of the last two years turned up in its 查摆 (their source is the
     # campaign): last year's closed, this year's one closed and one in progress.
     from dangjian.campaigns.models import Campaign

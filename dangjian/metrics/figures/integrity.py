@@ -155,7 +155,12 @@ def public_expense_before(org: Any, period: Period, user: Any = None) -> dict[st
     }
 
 
-OFFICER_KEYS = ("integrity.officers", "integrity.officers.branches")
+OFFICER_KEYS = (
+    "integrity.officers",
+    "integrity.officers.branches",
+    "integrity.officers.commissioners",
+    "integrity.officers.liaisons",
+)
 
 
 def officers(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
@@ -178,9 +183,11 @@ def officers(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
             organization_id__in=branches.values("pk"),
         )
         .order_by("organization__path")
-        .values_list("pk", "organization_id", "organization__name")
+        .values_list("pk", "organization_id", "organization__name", "kind")
     )
-    staffed = sorted({o for _pk, o, _n in posts})
+    commissioners = sorted(p[0] for p in posts if p[3] == "discipline_commissioner")
+    liaisons = sorted(p[0] for p in posts if p[3] == "discipline_liaison")
+    staffed = sorted({p[1] for p in posts})
     return {
         "integrity.officers": Figure(
             "integrity.officers",
@@ -197,7 +204,18 @@ def officers(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
             "个",
             "orgs.organization",
             staffed,
-            names=tuple(dict.fromkeys(n for _pk, _o, n in posts)),
+            names=tuple(dict.fromkeys(p[2] for p in posts)),
+        ),
+        "integrity.officers.commissioners": Figure(
+            "integrity.officers.commissioners",
+            "纪检委员",
+            len(commissioners),
+            "名",
+            "members.post",
+            commissioners,
+        ),
+        "integrity.officers.liaisons": Figure(
+            "integrity.officers.liaisons", "纪检联络员", len(liaisons), "名", "members.post", liaisons
         ),
     }
 

@@ -8,6 +8,7 @@ Every figure returns its value and the records behind it, as every figure does.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q
@@ -220,6 +221,53 @@ def places(code: str, org: Any, period: Period, user: Any = None) -> Figure:
     return Figure(
         f"places.{code}",
         "活动地点",
+        len(rows),
+        "次",
+        "activities.activity",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
+
+
+def themes(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "themes.<type>": held activities counted as a type, also when another type is their own
+    (a theme day spent on warning education), with their topics as the named records."""
+    rows = list(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code=code)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+        .distinct()
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    ids = sorted({pk for pk, _ in rows})
+    return Figure(f"themes.{code}", "活动主题", len(ids), "次", "activities.activity", ids, names=names)
+
+
+# Topics that show an activity studied the party's discipline regulations (issue 11: the integrity
+# report counts the study of 党纪法规 apart from study in general).
+REGULATION_WORDS = ("条例", "党章党规", "准则", "八项规定", "党纪")
+
+
+def regulation_study(org: Any, period: Period, user: Any = None) -> Figure:
+    """Held activities of the subtree whose topic names a discipline regulation, with the topics."""
+    words = Q()
+    for word in REGULATION_WORDS:
+        words |= Q(topic__contains=word)
+    rows = list(
+        held_activities(org, period, user).filter(words).order_by("held_on", "pk").values_list("pk", "topic")
+    )
+    # a 党小组's study reads "第二党小组学习学习…": the regulation is what a report names
+    names = tuple(
+        dict.fromkeys(
+            re.sub(r"^第.{1,3}党小组学习", "", _short_topic(topic)).replace("学习学习", "学习")
+            for _pk, topic in rows
+            if topic
+        )
+    )
+    return Figure(
+        "regulations.study",
+        "党纪法规专题学习",
         len(rows),
         "次",
         "activities.activity",
