@@ -253,7 +253,7 @@ register("integrity.public_expense", integrity_figures.public_expense)
 register_family(
     Family(
         "integrity.public_expense.",
-        lambda: ["integrity.public_expense.previous", "integrity.public_expense.decrease"],
+        lambda: list(integrity_figures.EXPENSE_KEYS),
         compute=integrity_figures.public_expense_before,
         name="public expense before",
     )
@@ -312,3 +312,5 @@ register_family(Family("reach.", lambda: [], one=extra.reach))
 register_family(Family("places.", lambda: [], one=extra.places))
 register_family(Family("themes.", lambda: [], one=extra.themes))
 register("regulations.study", extra.regulation_study)
+register("cases.study", extra.case_study)
+register("lectures.discipline", extra.discipline_lectures)

@@ -117,6 +117,18 @@ def public_expense(org: Any, period: Period, user: Any = None) -> Figure:
     )
 
 
+EXPENSE_PARTS = {
+    "travel_abroad": "因公出国（境）费",
+    "vehicles": "公务用车购置及运行费",
+    "reception": "公务接待费",
+}
+EXPENSE_KEYS = (
+    "integrity.public_expense.previous",
+    "integrity.public_expense.decrease",
+    *(f"integrity.public_expense.{part}" for part in EXPENSE_PARTS),
+)
+
+
 def public_expense_before(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
     """ "integrity.public_expense.previous": the 三公经费 entered for the year before the
     period's first year; ".decrease": how much the period's single year is below it (0 when it
@@ -135,7 +147,28 @@ def public_expense_before(org: Any, period: Period, user: Any = None) -> dict[st
     current = sum((t for _pk, t in now), Decimal("0.00"))
     fell = before and now and current < previous
     model = "integrity.publicexpense"
+    # the period's years by the three parts, as entered (a report says "其中公务接待费…")
+    parts = list(
+        scoped(
+            PublicExpense.objects.filter(
+                organization_id__in=org_ids(org), year__gte=period.start.year, year__lte=period.end.year
+            ),
+            user,
+        ).values_list("pk", *EXPENSE_PARTS)
+    )
+    by_part = {
+        f"integrity.public_expense.{part}": Figure(
+            f"integrity.public_expense.{part}",
+            f"{label}（财务人员录入）",
+            sum((row[n + 1] for row in parts), Decimal("0.00")),
+            "万元",
+            model,
+            sorted(row[0] for row in parts),
+        )
+        for n, (part, label) in enumerate(EXPENSE_PARTS.items())
+    }
     return {
+        **by_part,
         "integrity.public_expense.previous": Figure(
             "integrity.public_expense.previous",
             "上年三公经费（财务人员录入）",

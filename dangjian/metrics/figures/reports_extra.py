@@ -246,7 +246,7 @@ def themes(code: str, org: Any, period: Period, user: Any = None) -> Figure:
 
 # Topics that show an activity studied the party's discipline regulations (issue 11: the integrity
 # report counts the study of 党纪法规 apart from study in general).
-REGULATION_WORDS = ("条例", "党章党规", "准则", "八项规定", "党纪")
+REGULATION_WORDS = ("纪律处分条例", "问责条例", "监督条例", "党章党规", "准则", "八项规定", "党纪")
 
 
 def regulation_study(org: Any, period: Period, user: Any = None) -> Figure:
@@ -254,8 +254,13 @@ def regulation_study(org: Any, period: Period, user: Any = None) -> Figure:
     words = Q()
     for word in REGULATION_WORDS:
         words |= Q(topic__contains=word)
+    # a campaign's mobilisation meeting names the regulation in its title but studies nothing
     rows = list(
-        held_activities(org, period, user).filter(words).order_by("held_on", "pk").values_list("pk", "topic")
+        held_activities(org, period, user)
+        .filter(words)
+        .exclude(activity_type__code="mobilization_meeting")
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
     )
     # a 党小组's study reads "第二党小组学习学习…": the regulation is what a report names
     names = tuple(
@@ -273,4 +278,53 @@ def regulation_study(org: Any, period: Period, user: Any = None) -> Figure:
         "activities.activity",
         sorted(pk for pk, _ in rows),
         names=names,
+    )
+
+
+CASE_WORDS = ("案例", "案件", "通报")
+
+
+def case_study(org: Any, period: Period, user: Any = None) -> Figure:
+    """ "cases.study": held activities counted as warning education whose topic is a case
+    (典型案例, 案件通报): a part of the warning-education count, not in addition to it."""
+    words = Q()
+    for word in CASE_WORDS:
+        words |= Q(topic__contains=word)
+    rows = list(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code="warning_education")
+        .filter(words)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+        .distinct()
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    ids = sorted({pk for pk, _ in rows})
+    return Figure(
+        "cases.study", "以典型案例为内容的警示教育", len(ids), "次", "activities.activity", ids, names=names
+    )
+
+
+# Lectures an integrity report counts as discipline education, by their title.
+LECTURE_DISCIPLINE_WORDS = ("纪律", "从严治党", "廉", "规矩", "作风")
+
+
+def discipline_lectures(org: Any, period: Period, user: Any = None) -> Figure:
+    """ "lectures.discipline": held 党课 (credited as such) whose title is on discipline, clean
+    government or strict self-governance, with the titles."""
+    words = Q()
+    for word in LECTURE_DISCIPLINE_WORDS:
+        words |= Q(topic__contains=word)
+    rows = list(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code="party_lecture")
+        .filter(words)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+        .distinct()
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    ids = sorted({pk for pk, _ in rows})
+    return Figure(
+        "lectures.discipline", "纪律教育专题党课", len(ids), "次", "activities.activity", ids, names=names
     )
