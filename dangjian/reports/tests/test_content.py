@@ -110,8 +110,19 @@ def test_weak_talk_coverage_is_a_problem_not_an_achievement() -> None:
     assert "54.3%" in problems
 
 
-@pytest.mark.xfail(reason="issue 11 point 5: drafts are 700–2,600 characters; targets not reached yet")
-@pytest.mark.parametrize("code", BUILTIN_CODES)
+# Genres whose full-year drafts do not reach their length yet (issue 11 point 5).
+SHORT = {"work_summary", "accountability_report"}
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param(code, marks=pytest.mark.xfail(reason="issue 11 point 5: target not reached yet"))
+        if code in SHORT
+        else code
+        for code in BUILTIN_CODES
+    ],
+)
 def test_full_year_drafts_reach_their_length(demo, code) -> None:  # type: ignore[no-untyped-def]
     for org in demo.values():
         assert length(draft(code, org, "2025")) >= MINIMUM[code], (code, org.name)
