@@ -3,6 +3,7 @@ rules issued, and the 三公经费 the finance officer entered (labelled as ente
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -237,7 +238,8 @@ def officers(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
             "个",
             "orgs.organization",
             staffed,
-            names=tuple(dict.fromkeys(p[2] for p in posts)),
+            # the branch's short name, without the offices it groups ("机关第一党支部")
+            names=tuple(dict.fromkeys(re.sub(r"（.*?）", "", p[2]) for p in posts)),
         ),
         "integrity.officers.commissioners": Figure(
             "integrity.officers.commissioners",
