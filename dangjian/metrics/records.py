@@ -105,6 +105,8 @@ def campaign_words(campaign_id: int) -> dict[str, str]:
         .first()
     )
     return {
+        # what the summary calls the campaign in its sentences: a 专项整治 is not a 学习教育
+        "drive": "专项整治" if campaign.kind == "rectification" else "学习教育",
         "group_head": head.member.name if head is not None else "",
         "plan": campaign.plan_title.strip("《》"),
         "plan_on": _day_words(campaign.plan_adopted_on) if campaign.plan_title else "",

@@ -178,7 +178,8 @@ def build(
     plain = [k for k in keys if not k.startswith(("next.", "person.", THIS_CAMPAIGN))]
     figures: dict[str, Figure] = dict(metrics.compute(plain, org, period, user=user))
     figures.update(_next_figures(keys, org, period, user))
-    words: dict[str, str] = {"next": next_words(period)}
+    # "学习教育" unless the campaign on record is a 专项整治 (campaign_words says so)
+    words: dict[str, str] = {"next": next_words(period), "drive": "学习教育"}
     if any(k.startswith("person.") for k in keys) or "{person}" in str(body):
         subject = subject_person(org, period, person)
         if subject is not None:

@@ -26,6 +26,7 @@ Placeholders inside a sentence:
   {campaign} {goal}           the campaign's name and goal formula (学习教育总结)
   {plan} {plan_on} {mobilized_on}  its work plan's title, the plan's and mobilisation's days
   {group_head}                the name of its leading group's 组长
+  {drive}                     what the sentences call it: 学习教育, or 专项整治 for a rectification drive
   {thiscampaign.PART}         the campaign's own figure "campaign.<id>.PART" (build.py maps it)
   {KEY}                       a figure with its unit: "6次"
   {~KEY}                      approximated as custom prefers: "20余人次" (the exact value stays in
@@ -66,7 +67,7 @@ PLACEHOLDER = re.compile(r"\{([~#]?)([a-z_][a-z0-9_.:]*)\}")
 # Placeholders filled with words rather than figures (an empty word drops its sentence).
 WORD_KEYS = {"person", "role", "campaign", "goal", "next", "span"}
 # The campaign's work plan, the day it was issued and the mobilisation meeting's day (学习教育总结).
-WORD_KEYS |= {"plan", "plan_on", "mobilized_on", "group_head"}
+WORD_KEYS |= {"plan", "plan_on", "mobilized_on", "group_head", "drive"}
 NAMES_SHOWN = 3
 
 
@@ -297,7 +298,8 @@ def prompt(text: str) -> Run:
 def has_data_placeholder(text: str) -> bool:
     """Whether a sentence names a figure or a word that may be missing (not only org/period)."""
     for _mode, key in PLACEHOLDER.findall(text):
-        if key not in ("org", "period", "year", "end", "congress", "span", "next"):
+        # {drive} always has a word (学习教育 by default): it is wording, not data
+        if key not in ("org", "period", "year", "end", "congress", "span", "next", "drive"):
             return True
     return False
 
