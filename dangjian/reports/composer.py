@@ -119,6 +119,8 @@ class Context:
     def word(self, key: str) -> str:
         if key == "span":
             return self.span or self.period_words
+        if key == "drive":
+            return self.words.get("drive") or "学习教育"
         return self.words.get(key, "")
 
 
@@ -334,7 +336,7 @@ def compose(template: Mapping[str, Any], ctx: Context) -> Document:
 
     for part_index, part in enumerate(template.get("parts", []), start=1):
         heading = ctx.pick(part.get("heading", []), f"part{part_index}")
-        document.heading(1, heading, heading_number(1, part_index))
+        document.heading(1, fill_words(heading, ctx), heading_number(1, part_index))
         source = part.get("source")
         if source in ("problems", "next_steps"):
             for paragraph in _listed_part(part, source, ctx, series, kinds):
