@@ -123,6 +123,11 @@ PLEDGES = [
     ),
     ("缩短政府采购资金支付时限", PledgeCategory.ENTERPRISE, BeneficiaryUnit.ENTERPRISES, (40, 200), None),
 ]
+# Each campaign takes members to a red site (现场教学): (days after the start, place, topic).
+SITE_VISITS = [
+    (32, "江临市革命历史纪念馆", "重温入党初心"),
+    (61, "临江县廉政教育基地", "接受警示教育"),
+]
 RESULTS = {
     PledgeStatus.SOLVED: "已按计划办结，群众反映良好。",
     PledgeStatus.MECHANISM: "已办结，并出台工作规程形成长效机制。",
@@ -218,9 +223,36 @@ class _Builder:
                     due_by=D(year, *due),
                 )
             self._team(campaign)
+            visits = self._site_visits(campaign)
             self._link(campaign, mobilization, [(code, n) for _t, code, n, _d in items], current=current)
+            campaign.activities.add(*visits)
             if current:
                 self.gaps["campaign_without_plan_document"] = campaign.pk
+
+    def _site_visits(self, campaign: Campaign) -> list[Activity]:
+        """Two branches' site visits in the campaign's months, with their members present."""
+        from dangjian.activities.choices import AttendanceStatus
+        from dangjian.activities.models import Attendance
+
+        made = []
+        for n, (after, place, topic) in enumerate(SITE_VISITS):
+            day = campaign.started_on + datetime.timedelta(days=after)
+            if campaign.ended_on and day > campaign.ended_on:
+                continue
+            branch = self.ctx.branches[(campaign.started_on.year + n) % len(self.ctx.branches)]
+            visit = self._held(branch, "site_visit", day, f"赴{place}开展现场教学，{topic}")
+            if visit is None:
+                continue
+            visit.place = place
+            visit.save(update_fields=["place"])
+            Attendance.objects.bulk_create(
+                [
+                    Attendance(activity=visit, member=m, status=AttendanceStatus.PRESENT)
+                    for m in self.by_org.get(branch.pk, [])
+                ]
+            )
+            made.append(visit)
+        return made
 
     def _team(self, campaign: Campaign) -> None:
         leaders = self.leaders

@@ -33,6 +33,19 @@ RULES = [
     ("关于进一步加强作风建设的若干规定", RuleKind.STYLE, 9, 1),
 ]
 EXPENSES = {0: ("0.00", "14.20", "2.85"), 1: ("6.40", "13.75", "2.30")}
+# The 机关党委 issues rules of its own for the branches' supervision (year offset, title, kind,
+# month, day).
+ORGAN_RULES = [
+    (-2, "机关党委落实全面从严治党监督责任清单", RuleKind.INTEGRITY, 4, 10),
+    (-1, "党支部纪检委员履职工作规范", RuleKind.INTEGRITY, 3, 28),
+    (-1, "机关党员干部节假日廉洁提醒制度", RuleKind.STYLE, 9, 15),
+    (0, "机关党委廉政风险点排查防控办法", RuleKind.INTEGRITY, 4, 22),
+]
+# Each year's integrity meetings: the 党组's bureau-wide one and the 机关党委's follow-up.
+MEETINGS = [
+    ("leading_group", 2, 18, "全面从严治党暨党风廉政建设工作会议"),
+    ("organ_committee", 3, 12, "机关党风廉政建设工作推进会"),
+]
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -92,6 +105,30 @@ def build(ctx: Any) -> None:
         admonished = Member.objects.filter(organization=ctx.branches[1]).order_by("-id").first()
         if admonished is not None:
             talks.append((ctx.branches[1], "admonishment_talk", last, head.member, admonished, "诫勉谈话"))
+    # The 机关党委's deputy secretary talks with each branch's 纪检委员 every April (a reminder of
+    # the duty they hold), recorded as integrity talks of the 机关党委.
+    organ_deputy = ctx.extra.get("organ_deputy_secretary")
+    if ctx.organ_committee is not None and organ_deputy is not None and "integrity_talk" in types:
+        officers = list(
+            Post.objects.current(today)
+            .filter(organization__in=ctx.branches, kind=PostKind.DISCIPLINE)
+            .select_related("member")
+            .order_by("organization__path")
+        )
+        for year in years:
+            for n, post in enumerate(officers):
+                day = datetime.date(year, 4, 8 + n)
+                if day < today and post.member != organ_deputy:
+                    talks.append(
+                        (
+                            ctx.organ_committee,
+                            "integrity_talk",
+                            day,
+                            organ_deputy,
+                            post.member,
+                            "纪检委员履职廉政谈话",
+                        )
+                    )
     made = Activity.objects.bulk_create(
         [
             Activity(
@@ -128,6 +165,19 @@ def build(ctx: Any) -> None:
                 document_number=f"财党组发〔{issued.year}〕{n + 3}号",
             )
         )
+    if ctx.organ_committee is not None:
+        for n, (offset, title, kind, month, day) in enumerate(ORGAN_RULES):
+            issued = datetime.date(today.year + offset, month, day)
+            if issued < today:
+                rules.append(
+                    UnitRule(
+                        organization=ctx.organ_committee,
+                        title=title,
+                        kind=kind,
+                        issued_on=issued,
+                        document_number=f"财机党发〔{issued.year}〕{n + 5}号",
+                    )
+                )
     rules = UnitRule.objects.bulk_create(rules)
     revised = UnitRule.objects.create(
         organization=ctx.leading_group,
@@ -140,6 +190,33 @@ def build(ctx: Any) -> None:
         revises=rules[2],
     )
     audit.record_bulk_create(rules, verb="演示数据")
+
+    meeting_type = ActivityType.objects.filter(code="integrity_meeting").first()
+    if meeting_type is not None:
+        meetings = []
+        for year in years:
+            for where, month, day, topic in MEETINGS:
+                org = getattr(ctx, where, None)
+                held = datetime.date(year, month, day)
+                if org is None or held >= today:
+                    continue
+                meetings.append(
+                    Activity(
+                        organization=org,
+                        activity_type=meeting_type,
+                        status=ActivityStatus.VERIFIED,
+                        topic=f"{year}年{topic}",
+                        planned_at=_at(held),
+                        held_at=_at(held),
+                        held_on=held,
+                        place="机关四楼会议室",
+                    )
+                )
+        meetings = Activity.objects.bulk_create(meetings)
+        ActivityCredit.objects.bulk_create(
+            [ActivityCredit(activity=x, activity_type=meeting_type, is_primary=True) for x in meetings]
+        )
+        audit.record_bulk_create(meetings, verb="演示数据")
 
     expenses = []
     unit = ctx.organ_committee or ctx.leading_group

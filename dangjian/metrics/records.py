@@ -67,5 +67,48 @@ def campaign_of(org: Any, period: Period, user: Any = None) -> tuple[str, str, i
         qs = restrict(qs, user)
     found = sorted(qs, key=lambda c: (org_ids.index(c.organization_id), -c.started_on.toordinal()))
     if not found:
+        # A 党组 reports on the campaign its 机关党委 ran for the whole bureau: the campaign of
+        # the subtree nearest to ``org`` (shallowest path), the latest first.
+        below = Campaign.objects.filter(
+            organization__path__startswith=org.path, started_on__lte=period.end
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+        if user is not None:
+            below = restrict(below, user)
+        found = sorted(
+            below.select_related("organization"),
+            key=lambda c: (c.organization.path.count("/"), -c.started_on.toordinal()),
+        )
+    if not found:
         return None
     return found[0].name, found[0].goal_formula, found[0].pk
+
+
+def _day_words(day: Any) -> str:
+    return f"{day.month}月{day.day}日" if day else ""
+
+
+def campaign_words(campaign_id: int) -> dict[str, str]:
+    """What a study-campaign summary says of its campaign in words: the leading group's head,
+    the work plan's title, the day it was issued and the day of the mobilisation meeting (empty
+    when not on record)."""
+    from dangjian.campaigns.models import Campaign
+
+    campaign = Campaign.objects.select_related("mobilization").filter(pk=campaign_id).first()
+    if campaign is None:
+        return {}
+    mobilization = campaign.mobilization
+    held = getattr(mobilization, "held_on", None) if mobilization is not None else None
+    head = (
+        campaign.team.filter(team="leading_group", role="组长")
+        .select_related("member")
+        .order_by("pk")
+        .first()
+    )
+    return {
+        # what the summary calls the campaign in its sentences: a 专项整治 is not a 学习教育
+        "drive": "专项整治" if campaign.kind == "rectification" else "学习教育",
+        "group_head": head.member.name if head is not None else "",
+        "plan": campaign.plan_title.strip("《》"),
+        "plan_on": _day_words(campaign.plan_adopted_on) if campaign.plan_title else "",
+        "mobilized_on": _day_words(held),
+    }

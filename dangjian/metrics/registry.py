@@ -252,6 +252,30 @@ register("integrity.rules", integrity_figures.rules_issued)
 register("integrity.public_expense", integrity_figures.public_expense)
 register_family(
     Family(
+        "integrity.public_expense.",
+        lambda: list(integrity_figures.EXPENSE_KEYS),
+        compute=integrity_figures.public_expense_before,
+        name="public expense before",
+    )
+)
+register_family(
+    Family(
+        "integrity.officers",
+        lambda: list(integrity_figures.OFFICER_KEYS),
+        compute=integrity_figures.officers,
+        name="integrity officers",
+    )
+)
+register_family(
+    Family(
+        "inspections.",
+        lambda: list(integrity_figures.INSPECTION_KEYS),
+        compute=integrity_figures.inspection_counts,
+        name="inspections",
+    )
+)
+register_family(
+    Family(
         "integrity.talks", lambda: list(integrity_figures.TALK_KEYS), compute=integrity_figures.talk_counts
     )
 )
@@ -296,3 +320,8 @@ register("named.pledges", drafting.named_pledges)
 register("rituals.count", drafting.rituals)
 register("rituals.participants", drafting.ritual_participants)
 register_family(Family("leading_group.", lambda: [], one=drafting.leading_group_above))
+register_family(Family("places.", lambda: [], one=extra.places))
+register_family(Family("themes.", lambda: [], one=extra.themes))
+register("regulations.study", extra.regulation_study)
+register("cases.study", extra.case_study)
+register("lectures.discipline", extra.discipline_lectures)

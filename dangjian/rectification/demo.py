@@ -35,6 +35,34 @@ INSPECTION = [
     ("基层党组织书记抓党建述职评议考核结果运用不够", ["考核结果纳入年度考核"]),
     ("部分党员组织关系转接不及时", ["全面排查组织关系", "建立转接提醒"]),
 ]
+# A special-fund check of the leading group each of the last two years (a finance bureau checks
+# its own subsidy funds): its findings go through the ledger like any other.
+FUND_CHECKS = [
+    (
+        -1,
+        "惠民惠农财政补贴资金专项检查",
+        "局财会监督科",
+        "2380.00",
+        [
+            ("个别补贴资金发放台账与花名册信息不一致", ["逐户核对发放信息", "建立发放台账月度核对机制"]),
+            ("补贴资金拨付进度滞后于序时进度", ["制定拨付进度表", "每月通报拨付进度"]),
+        ],
+    ),
+    (
+        0,
+        "就业补助资金使用情况专项检查",
+        "局财会监督科",
+        "1640.00",
+        [
+            ("部分培训补贴申报材料审核不严", ["完善审核要点清单", "对已拨付项目开展复核"]),
+            ("资金绩效目标设置不够细化", ["细化绩效目标", "开展绩效运行监控"]),
+        ],
+    ),
+]
+CAMPAIGN_FINDINGS = [
+    ("会议多、文件多，基层报表重复填报", ["合并同类报表", "建立报表准入制度"]),
+    ("个别干部服务企业主动性不强，办事流程解释不清", ["编印办事指南", "开展窗口服务培训"]),
+]
 AUDIT = [
     ("部分公务接待审批手续不全", ["规范公务接待审批单", "开展一次自查"]),
     ("固定资产账实不符", ["开展资产清查", "完善资产台账"]),
@@ -223,6 +251,86 @@ def build(ctx: Any) -> None:
             inspection=audit,
         )
 
+    for offset, title, by, amount, rows in FUND_CHECKS:
+        check_start = datetime.date(year + offset, 5, 12)
+        if check_start >= today:
+            continue
+        check = actions.do_create_inspection(
+            acting_user=None,
+            via="demo",
+            organization=ctx.leading_group,
+            kind="fund_check",
+            title=f"{year + offset}年{title}",
+            conducted_by=by,
+            started_on=check_start,
+            ended_on=check_start + A(20),
+            report_number=f"财监〔{year + offset}〕{7 - offset}号",
+            amount_checked=amount,
+        )
+        for k, (text, measures) in enumerate(rows):
+            # last year's both closed; this year's second still in progress within its deadline
+            state = "closed" if offset < 0 or k == 0 else "half"
+            days = 90 if state == "closed" else (today - check_start).days + 40
+            add(
+                ctx.leading_group,
+                "fund_check",
+                check_start + A(25),
+                text,
+                measures,
+                days=days,
+                state=state,
+                index=k,
+                inspection=check,
+            )
+
+    # The 机关纪委 checks the branches' dues each autumn (a task on the 机关党委's list): last
+    # year's check found one problem, since closed.
+    dues_start = datetime.date(year - 1, 10, 9)
+    dues_check = actions.do_create_inspection(
+        acting_user=None,
+        via="demo",
+        organization=ctx.organ_committee,
+        kind="supervision",
+        title=f"{year - 1}年党费收缴使用管理专项检查",
+        conducted_by="机关纪委",
+        started_on=dues_start,
+        ended_on=dues_start + A(15),
+        report_number=f"机纪检〔{year - 1}〕2号",
+    )
+    add(
+        ctx.branches[-2],
+        "supervision",
+        dues_start + A(16),
+        "个别党支部党费收缴登记不及时，缴纳凭证保管不规范",
+        ["建立党费收缴月度登记台账", "统一凭证归档要求"],
+        days=60,
+        state="closed",
+        index=0,
+        inspection=dues_check,
+    )
+
+    # Problems each campaign of the last two years turned up in its 查摆 (their source is the
+    # campaign): last year's closed, this year's one closed and one in progress.
+    from dangjian.campaigns.models import Campaign
+
+    for campaign in Campaign.objects.filter(started_on__year__gte=year - 1).order_by("started_on"):
+        for k, (text, measures) in enumerate(CAMPAIGN_FINDINGS):
+            found_on = campaign.started_on + A(40 + 10 * k)
+            if found_on >= today:
+                continue
+            state = "closed" if campaign.started_on.year < year or k == 0 else "half"
+            add(
+                ctx.branches[(k + 2) % len(ctx.branches)],
+                "campaign",
+                found_on,
+                text,
+                measures,
+                days=90 if state == "closed" else (today - found_on).days + 30,
+                state=state,
+                index=k,
+                campaign=campaign,
+            )
+
     # This year's self-inspection: one overdue, one in progress, one just registered.
     for k, (text, measures) in enumerate(SELF):
         found_on = add_months(today, -(5 - 2 * k))
@@ -241,5 +349,5 @@ def build(ctx: Any) -> None:
         )
     ctx.log(
         f"  整改台账：{made['found']} 个问题（销号 {made['closed']} 个，重新整改 {made['reopened']} 个，"
-        f"超期 {made['overdue']} 个），2 次巡察审计"
+        f"超期 {made['overdue']} 个），巡察审计和专项资金检查"
     )

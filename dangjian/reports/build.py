@@ -13,7 +13,7 @@ from dangjian import metrics
 from dangjian.core.dates import today
 from dangjian.core.period import Period
 from dangjian.metrics.figures import Figure
-from dangjian.metrics.records import campaign_of, highlight_activities, subject_person
+from dangjian.metrics.records import campaign_of, campaign_words, highlight_activities, subject_person
 from dangjian.reports import rules
 from dangjian.reports.composer import PLACEHOLDER, WORD_KEYS, Context, Inputs, compose
 from dangjian.reports.document import Document
@@ -34,10 +34,8 @@ def template_keys(body: Mapping[str, Any]) -> list[str]:
             for _mode, key in PLACEHOLDER.findall(node):
                 if key.startswith("series:"):
                     found.extend(figure_key for _label, figure_key in series.get(key[7:], []))
-                elif key.startswith("names:"):
-                    found.append(key[6:])
-                elif key.startswith("list:"):
-                    found.append(key[5:])
+                elif key.startswith(("names:", "list:", "docs:")):
+                    found.append(key.split(":", 1)[1])
                 elif key not in CONTEXT_KEYS:
                     found.append(key)
         elif isinstance(node, list):
@@ -124,6 +122,22 @@ def _person_figures(
     return {k: dataclasses.replace(found[f"person.{person_id}.{k[7:]}"], key=k) for k in wanted}
 
 
+THIS_CAMPAIGN = "thiscampaign."
+
+
+def _campaign_figures(
+    keys: list[str], campaign_id: int | None, org: Any, period: Period, user: Any
+) -> dict[str, Figure]:
+    """The running campaign's own figures, keyed as the template names them
+    ("thiscampaign.solved" is "campaign.<id>.solved"); none when no campaign is on record."""
+    wanted = [k for k in keys if k.startswith(THIS_CAMPAIGN)]
+    if not wanted or campaign_id is None:
+        return {}
+    real = {k: f"campaign.{campaign_id}.{k.removeprefix(THIS_CAMPAIGN)}" for k in wanted}
+    found = metrics.compute(list(real.values()), org, period, user=user)
+    return {k: dataclasses.replace(found[real[k]], key=k) for k in wanted}
+
+
 @dataclass
 class Built:
     """A composed draft with the figures it was made from (key → Figure)."""
@@ -161,10 +175,11 @@ def build(
 
     ``person`` is the subject of a 述职报告 (a Member); by default the secretary of ``org``."""
     keys = [*template_keys(body), *rules.rule_keys()]
-    plain = [k for k in keys if not k.startswith(("next.", "person."))]
+    plain = [k for k in keys if not k.startswith(("next.", "person.", THIS_CAMPAIGN))]
     figures: dict[str, Figure] = dict(metrics.compute(plain, org, period, user=user))
     figures.update(_next_figures(keys, org, period, user))
-    words: dict[str, str] = {"next": next_words(period)}
+    # "学习教育" unless the campaign on record is a 专项整治 (campaign_words says so)
+    words: dict[str, str] = {"next": next_words(period), "drive": "学习教育"}
     if any(k.startswith("person.") for k in keys) or "{person}" in str(body):
         subject = subject_person(org, period, person)
         if subject is not None:
@@ -173,6 +188,8 @@ def build(
     campaign = campaign_of(org, period, user)
     if campaign is not None:
         words["campaign"], words["goal"] = campaign[0], campaign[1]
+        words.update(campaign_words(campaign[2]))
+    figures.update(_campaign_figures(keys, campaign[2] if campaign else None, org, period, user))
     inputs = inputs or Inputs()
     if not inputs.highlights:
         for activity_id, title, text in highlight_activities(org, period, user=user):

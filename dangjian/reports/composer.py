@@ -24,13 +24,16 @@ Placeholders inside a sentence:
   {congress}                  the congress and plenums in force at the period's end
   {person} {role}             the report's subject person and post (述职报告)
   {campaign} {goal}           the campaign's name and goal formula (学习教育总结)
+  {plan} {plan_on} {mobilized_on}  its work plan's title, the plan's and mobilisation's days
+  {group_head}                the name of its leading group's 组长
+  {drive}                     what the sentences call it: 学习教育, or 专项整治 for a rectification drive
+  {thiscampaign.PART}         the campaign's own figure "campaign.<id>.PART" (build.py maps it)
   {KEY}                       a figure with its unit: "6次"
   {~KEY}                      approximated as custom prefers: "20余人次" (the exact value stays in
                               the evidence)
   {#KEY}                      the bare number, no unit
   {names:KEY}                 the named records behind a figure: “主题一”“主题二”等
-  {list:KEY}                  the same names unquoted, joined with 、 (organizations: 机关第一党支部、
-                              机关第五党支部), for names a report never puts in quotes
+  {list:KEY} {docs:KEY}       the same names unquoted, joined with 、 / as documents 《甲》《乙》
   {series:NAME}               the series' non-zero entries joined with 、: "党员大会6次、支部委员会5次"
 
 A sentence whose figures are all zero or unknown (or whose rate is below its threshold in
@@ -63,6 +66,8 @@ from dangjian.reports.numbering import (
 PLACEHOLDER = re.compile(r"\{([~#]?)([a-z_][a-z0-9_.:]*)\}")
 # Placeholders filled with words rather than figures (an empty word drops its sentence).
 WORD_KEYS = {"person", "role", "campaign", "goal", "next", "span"}
+# The campaign's work plan, the day it was issued and the mobilisation meeting's day (学习教育总结).
+WORD_KEYS |= {"plan", "plan_on", "mobilized_on", "group_head", "drive"}
 NAMES_SHOWN = 3
 LIST_SHOWN = 4  # an unquoted list (a leader's liaison branches) is said in full when short
 
@@ -115,6 +120,8 @@ class Context:
     def word(self, key: str) -> str:
         if key == "span":
             return self.span or self.period_words
+        if key == "drive":
+            return self.words.get("drive") or "学习教育"
         return self.words.get(key, "")
 
 
@@ -157,8 +164,25 @@ def names_text(figure: FigureLike) -> str:
     names = [n for n in getattr(figure, "names", ()) if n]
     if not names:
         return ""
-    # The template says "等" after the names when it wants to: never "等等".
-    return "".join(f"“{n}”" for n in names[:NAMES_SHOWN])
+    # The template says "等" after the names when it wants to: never "等等". Quotes inside a
+    # quoted name become single quotes (“开展‘我为群众办实事’主题党日”).
+    return "".join(f"“{_inner_quotes(n)}”" for n in names[:NAMES_SHOWN])
+
+
+def _inner_quotes(name: str) -> str:
+    return name.replace("“", "‘").replace("”", "’")
+
+
+def listed_text(figure: FigureLike, style: str) -> str:
+    """``{list:KEY}``: the names joined with 、 unquoted (places, results stated as facts);
+    ``{docs:KEY}``: as document titles in 《》."""
+    names = [n for n in getattr(figure, "names", ()) if n]
+    # More than fit: the first ones and 等, never a cut list that reads as complete (the figure's
+    # evidence keeps them all).
+    more = "等" if len(names) > LIST_SHOWN else ""
+    if style == "docs":
+        return "".join(f"《{n.strip('《》')}》" for n in names[:LIST_SHOWN]) + more
+    return "、".join(names[:LIST_SHOWN]) + more
 
 
 def fill_words(text: str, ctx: Context) -> str:
@@ -232,23 +256,13 @@ def render_sentence(
                 parts.append(Run(label))
                 parts.append(Run(figure_text(figure), "figure", figure_key))  # type: ignore[arg-type]
             runs.extend(parts)
-        elif key.startswith("list:"):
-            figure_key = key.split(":", 1)[1]
+        elif key.startswith(("names:", "list:", "docs:")):
+            style, figure_key = key.split(":", 1)
             mentioned += 1
             figure = ctx.figures.get(figure_key)
-            names = [n for n in getattr(figure, "names", ()) if n]
-            if not names:
-                bare_zero = True
-                continue
-            nonzero += 1
-            # More than fit: the first ones and 等 (the figure's evidence keeps them all).
-            shown = "、".join(names[:LIST_SHOWN]) + ("等" if len(names) > LIST_SHOWN else "")
-            runs.append(Run(shown, "figure", figure_key))
-        elif key.startswith("names:"):
-            figure_key = key.split(":", 1)[1]
-            mentioned += 1
-            figure = ctx.figures.get(figure_key)
-            text = names_text(figure) if figure is not None else ""
+            text = ""
+            if figure is not None:
+                text = names_text(figure) if style == "names" else listed_text(figure, style)
             if not text:
                 bare_zero = True
                 continue
@@ -290,7 +304,8 @@ def prompt(text: str) -> Run:
 def has_data_placeholder(text: str) -> bool:
     """Whether a sentence names a figure or a word that may be missing (not only org/period)."""
     for _mode, key in PLACEHOLDER.findall(text):
-        if key not in ("org", "period", "year", "end", "congress", "span", "next"):
+        # {drive} always has a word (学习教育 by default): it is wording, not data
+        if key not in ("org", "period", "year", "end", "congress", "span", "next", "drive"):
             return True
     return False
 
@@ -325,7 +340,7 @@ def compose(template: Mapping[str, Any], ctx: Context) -> Document:
 
     for part_index, part in enumerate(template.get("parts", []), start=1):
         heading = ctx.pick(part.get("heading", []), f"part{part_index}")
-        document.heading(1, heading, heading_number(1, part_index))
+        document.heading(1, fill_words(heading, ctx), heading_number(1, part_index))
         source = part.get("source")
         if source in ("problems", "next_steps"):
             for paragraph in _listed_part(part, source, ctx, series, kinds):

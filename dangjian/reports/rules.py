@@ -33,6 +33,8 @@ THRESHOLDS: dict[str, Threshold] = {
         # Dues are paid monthly (党费规定 Art 12): anything below full collection is a gap.
         Threshold("dues.rate", Decimal("100"), "《关于中国共产党党费收缴、使用和管理的规定》第十二条"),
         Threshold("makeup.completion", Decimal("90"), "本单位规定（缺席党员应及时补学）"),
+        # A campaign's plan done below nine in ten is not written up as an achievement (成效).
+        Threshold("thiscampaign.plan_rate", Decimal("90"), "专项活动实施方案（计划事项应按期完成）"),
     )
 }
 

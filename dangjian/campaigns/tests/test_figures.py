@@ -240,3 +240,39 @@ def test_campaign_activities_by_organization_below(world, bureau) -> None:  # ty
     found = registry.compute(keys, c.organization, span)
     assert found[keys[0]].evidence_ids == sorted(a[k].pk for k in ("a1", "a3", "a8", "a9"))
     assert found[keys[1]].evidence_ids == sorted(a[k].pk for k in ("a2", "a6"))
+
+
+def test_campaign_teams_plan_items_and_items_met_recount(world, bureau) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.campaigns.models import PlanItem, TeamMember
+
+    c = world["c"]
+    TeamMember.objects.create(campaign=c, team="leading_group", member=bureau.member_1, role="组长")
+    TeamMember.objects.create(campaign=c, team="leading_group", member=bureau.member_of_branch_2)
+    TeamMember.objects.create(campaign=c, team="working_team", member=bureau.member_1)
+    span = Period.between(c.started_on, c.ended_on)
+    parts = ("leading_group", "working_team", "plan_items", "items_met", "items_short")
+    values, found = _values([f"campaign.{c.pk}.{p}" for p in parts], c.organization, span)
+    # by hand: the team rows by their team; the plan's items; typed items held up to their target
+    rows = list(TeamMember.objects.filter(campaign=c))
+    assert values[f"campaign.{c.pk}.leading_group"] == sum(1 for r in rows if r.team == "leading_group")
+    assert values[f"campaign.{c.pk}.working_team"] == sum(1 for r in rows if r.team == "working_team")
+    items = list(PlanItem.objects.filter(campaign=c))
+    assert values[f"campaign.{c.pk}.plan_items"] == len(items)
+    assert set(found[f"campaign.{c.pk}.plan_items"].names) == {i.title for i in items}
+    study, lecture, theme, _untyped = world["items"]
+    # study 4 of 3 and lecture 2 of 2 are met; theme day 1 of 2 is short; the untyped item is neither
+    assert found[f"campaign.{c.pk}.items_met"].evidence_ids == sorted([study.pk, lecture.pk])
+    assert found[f"campaign.{c.pk}.items_short"].evidence_ids == [theme.pk]
+    assert found[f"campaign.{c.pk}.items_short"].names == (theme.title,)
+
+
+def test_pledge_and_research_figures_name_their_records(world, bureau) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.campaigns.models import ServicePledge
+
+    _values_, found = _values(
+        ["pledges.solved", "research.projects", "research.outputs"], bureau.leading_group, Period.year(2026)
+    )
+    solved = ServicePledge.objects.filter(pk__in=found["pledges.solved"].evidence_ids)
+    assert set(found["pledges.solved"].names) == {p.title for p in solved}
+    assert set(found["research.projects"].names) == {"课题一", "课题二"}
+    assert found["research.outputs"].names == ("报告",)

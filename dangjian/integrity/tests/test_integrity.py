@@ -189,3 +189,127 @@ def test_an_integrity_talk_is_recorded_as_its_own_kind_and_counted(bureau, perso
 def test_a_read_only_role_is_not_offered_the_talk_form(personas, login) -> None:  # type: ignore[no-untyped-def]
     assert "登记谈话" not in login(personas.discipline).get(reverse("integrity:talks")).content.decode()
     assert "登记谈话" in login(personas.agency_officer).get(reverse("integrity:talks")).content.decode()
+
+
+def test_inspections_by_kind_and_money_recount(bureau) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.rectification.models import Inspection
+
+    def make(org, kind, day, amount=None):  # type: ignore[no-untyped-def]
+        return Inspection.objects.create(
+            organization=org,
+            kind=kind,
+            title=f"{kind}{day}",
+            conducted_by="检查组",
+            started_on=day,
+            amount_checked=amount,
+        )
+
+    make(bureau.leading_group, "audit", D(2025, 3, 1), Decimal("100.50"))
+    make(bureau.branch_1, "fund_check", D(2025, 6, 1), Decimal("20"))
+    make(bureau.branch_2, "fund_check", D(2025, 7, 1))
+    make(bureau.branch_1, "inspection", D(2024, 7, 1), Decimal("999"))  # another year
+    found = metrics.compute(
+        ["inspections.count", "inspections.audit", "inspections.fund_check", "inspections.amount"],
+        bureau.leading_group,
+        Period.year(2025),
+    )
+    walk = [i for i in Inspection.objects.all() if i.started_on.year == 2025]
+    assert found["inspections.count"].evidence_ids == sorted(i.pk for i in walk)
+    assert found["inspections.fund_check"].value == sum(1 for i in walk if i.kind == "fund_check")
+    assert found["inspections.audit"].names == ("audit2025-03-01",)
+    assert found["inspections.amount"].value == sum(i.amount_checked or 0 for i in walk)
+    # a branch counts its own only
+    assert (
+        metrics.compute(["inspections.count"], bureau.branch_2, Period.year(2025))["inspections.count"].value
+        == 1
+    )
+
+
+def test_officers_by_kind_and_branches_recount(bureau) -> None:  # type: ignore[no-untyped-def]
+    Post.objects.create(
+        organization=bureau.branch_1,
+        kind="discipline_commissioner",
+        member=bureau.member_1,
+        started_on=D(2024, 1, 1),
+    )
+    Post.objects.create(
+        organization=bureau.branch_2,
+        kind="discipline_liaison",
+        member=bureau.member_of_branch_2,
+        started_on=D(2024, 1, 1),
+        ended_on=D(2025, 3, 1),  # left before the year's end
+    )
+    keys = list(metrics.registry.keys())
+    assert "integrity.officers.commissioners" in keys
+    found = metrics.compute(
+        [
+            "integrity.officers",
+            "integrity.officers.branches",
+            "integrity.officers.commissioners",
+            "integrity.officers.liaisons",
+        ],
+        bureau.leading_group,
+        Period.year(2025),
+    )
+    current = [
+        p
+        for p in Post.objects.filter(kind__in=("discipline_commissioner", "discipline_liaison"))
+        if p.started_on <= D(2025, 12, 31) and (p.ended_on is None or p.ended_on > D(2025, 12, 31))
+    ]
+    assert found["integrity.officers"].evidence_ids == sorted(p.pk for p in current)
+    assert found["integrity.officers.branches"].evidence_ids == sorted({p.organization_id for p in current})
+    assert found["integrity.officers.commissioners"].value == 1
+    assert found["integrity.officers.liaisons"].value == 0
+
+
+def test_public_expense_parts_previous_year_and_decrease_recount(bureau) -> None:  # type: ignore[no-untyped-def]
+    rows = {
+        2024: PublicExpense.objects.create(
+            organization=bureau.organ_committee,
+            year=2024,
+            travel_abroad=Decimal("5"),
+            vehicles=Decimal("10"),
+            reception=Decimal("3"),
+            source_document="2024年度部门决算公开表",
+        ),
+        2025: PublicExpense.objects.create(
+            organization=bureau.organ_committee,
+            year=2025,
+            travel_abroad=Decimal("0"),
+            vehicles=Decimal("9.5"),
+            reception=Decimal("2.5"),
+            source_document="2025年度部门决算公开表",
+        ),
+    }
+    keys = [
+        "integrity.public_expense",
+        "integrity.public_expense.previous",
+        "integrity.public_expense.decrease",
+        "integrity.public_expense.vehicles",
+        "integrity.public_expense.reception",
+        "integrity.public_expense.travel_abroad",
+    ]
+    found = metrics.compute(keys, bureau.leading_group, Period.year(2025))
+    now, before = rows[2025], rows[2024]
+    assert found["integrity.public_expense"].names == ("2025年度部门决算公开表",)
+    assert found["integrity.public_expense.previous"].value == before.total
+    assert found["integrity.public_expense.decrease"].value == before.total - now.total
+    assert found["integrity.public_expense.vehicles"].value == now.vehicles
+    assert found["integrity.public_expense.reception"].value == now.reception
+    # a rise is never a decrease
+    later = metrics.compute(["integrity.public_expense.decrease"], bureau.leading_group, Period.year(2024))
+    assert later["integrity.public_expense.decrease"].value == 0
+
+
+def test_rules_name_their_titles(bureau) -> None:  # type: ignore[no-untyped-def]
+    UnitRule.objects.create(
+        organization=bureau.leading_group, title="甲制度", kind="integrity", issued_on=D(2025, 2, 1)
+    )
+    UnitRule.objects.create(
+        organization=bureau.leading_group, title="乙制度", kind="style", issued_on=D(2025, 5, 1)
+    )
+    UnitRule.objects.create(
+        organization=bureau.leading_group, title="丙制度", kind="style", issued_on=D(2024, 5, 1)
+    )
+    found = metrics.compute(["integrity.rules"], bureau.leading_group, Period.year(2025))["integrity.rules"]
+    assert (found.value, found.names) == (2, ("甲制度", "乙制度"))

@@ -64,6 +64,13 @@ CAMPAIGN_PARTS = (
     "pledges",
     "projects",
     "outputs",
+    # added for the study-campaign summary: its teams apart, its plan items by name, and which
+    # items reached their planned count by the period's end
+    "leading_group",
+    "working_team",
+    "plan_items",
+    "items_met",
+    "items_short",
 )
 
 
@@ -258,8 +265,11 @@ def _pledge_figures(
         key = f"{prefix}{part}"
         if part in counted:
             label, rows = counted[part]
-            ids = _ids(rows())
-            figures[key] = Figure(key, label, len(ids), "项", "campaigns.servicepledge", ids)
+            # the items' titles too, so a report can name the matters done (earliest first)
+            found = list(rows().order_by("collected_on", "pk").values_list("pk", "title"))
+            ids = sorted({pk for pk, _t in found})
+            names = tuple(dict.fromkeys(t for _pk, t in found))
+            figures[key] = Figure(key, label, len(ids), "项", "campaigns.servicepledge", ids, names=names)
         elif part.startswith("beneficiaries."):
             unit = BeneficiaryUnit(part.removeprefix("beneficiaries."))
             mine = solved.filter(beneficiary_unit=unit, beneficiaries__isnull=False)
@@ -319,7 +329,11 @@ def research_figures(org: Any, period: Period, user: Any = None) -> dict[str, Fi
     out = {}
     for key, (label, qs, unit, model) in rows.items():
         ids = _ids(qs)
-        out[key] = Figure(key, label, len(ids), unit, model, ids)
+        names: tuple[str, ...] = ()
+        if model != "activities.activity":
+            # projects and outputs by title, so a report names them ("形成《……》等调研成果")
+            names = tuple(dict.fromkeys(qs.order_by("pk").values_list("title", flat=True)))
+        out[key] = Figure(key, label, len(ids), unit, model, ids, names=names)
     return out
 
 
@@ -367,6 +381,10 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
     if part == "team":
         ids = sorted(campaign.team.values_list("pk", flat=True)) if campaign else []
         return Figure(key, "领导小组和工作专班成员", len(ids), "人", "campaigns.teammember", ids)
+    if part in ("leading_group", "working_team"):
+        ids = sorted(campaign.team.filter(team=part).values_list("pk", flat=True)) if campaign else []
+        label = "领导小组成员" if part == "leading_group" else "工作专班成员"
+        return Figure(key, label, len(ids), "人", "campaigns.teammember", ids)
     items = list(PlanItem.objects.filter(campaign_id=cid))
     if part.startswith("item."):
         wanted = [i for i in items if str(i.pk) == part.removeprefix("item.") and i.activity_type_id]
@@ -374,6 +392,32 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
         ids = per_item.get(wanted[0].pk, []) if wanted else []
         target = wanted[0].target_count if wanted else 0
         return Figure(key, "已开展", len(ids), "次", "activities.activity", ids, (len(ids), target))
+    if part == "plan_items":
+        # The plan's items by title, so a summary can say what the plan asked for.
+        return Figure(
+            key,
+            "实施方案计划事项",
+            len(items),
+            "项",
+            "campaigns.planitem",
+            sorted(i.pk for i in items),
+            names=tuple(i.title for i in items),
+        )
+    if part in ("items_met", "items_short"):
+        typed = [i for i in items if i.activity_type_id]
+        per_item = _memo("items", cid, org, period, user, lambda: _held_per_item(items, org, period, user))
+        met = part == "items_met"
+        mine = [i for i in typed if (len(per_item[i.pk]) >= i.target_count) == met]
+        label = "达到计划次数的计划事项" if met else "未达到计划次数的计划事项"
+        return Figure(
+            key,
+            label,
+            len(mine),
+            "项",
+            "campaigns.planitem",
+            sorted(i.pk for i in mine),
+            names=tuple(i.title for i in mine),
+        )
     if part in ("planned", "held_against_plan", "plan_rate"):
         typed = [i for i in items if i.activity_type_id]
         per_item = _memo("items", cid, org, period, user, lambda: _held_per_item(items, org, period, user))
@@ -392,14 +436,20 @@ def campaign_one(suffix: str, org: Any, period: Period, user: Any = None) -> Fig
             ResearchProject.objects.filter(campaign_id=cid, organization_id__in=subtree_ids(org)), user
         )
         if part == "projects":
-            ids = _ids(projects)
-            return Figure(key, "调研课题", len(ids), "个", "campaigns.researchproject", ids)
-        ids = _ids(
+            rows = list(projects.order_by("started_on", "pk").values_list("pk", "title"))
+            ids = sorted(pk for pk, _t in rows)
+            names = tuple(t for _pk, t in rows)
+            return Figure(key, "调研课题", len(ids), "个", "campaigns.researchproject", ids, names=names)
+        rows = list(
             ResearchOutput.objects.filter(
                 project__in=projects.values("pk"), issued_on__gte=period.start, issued_on__lte=period.end
             )
+            .order_by("issued_on", "pk")
+            .values_list("pk", "title")
         )
-        return Figure(key, "调研成果", len(ids), "篇", "campaigns.researchoutput", ids)
+        ids = sorted(pk for pk, _t in rows)
+        names = tuple(t for _pk, t in rows)
+        return Figure(key, "调研成果", len(ids), "篇", "campaigns.researchoutput", ids, names=names)
     pledges = _pledges(org, user, cid)
     if part == "pledges":
         ids = _ids(pledges)

@@ -8,6 +8,7 @@ report can name who entered them and from which document.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -174,7 +175,22 @@ TASK_KEYS = (
     "duties.key_tasks.person_days",
     "duties.key_tasks.amount",
     "duties.results",
+    "duties.results.sources",
 )
+
+
+def _result_words(name: str, value: Any, unit: str) -> str:
+    """An entered result as a report states it: "政府采购节约资金1260.5万元", a ranking as
+    "全市绩效考评排名第3名"."""
+    if unit == "名" and name.endswith("排名"):
+        return f"{name}第{_number(value)}名"
+    return f"{name}{_number(value)}{unit}"
+
+
+def _number(value: Any) -> str:
+    """An entered value as typed: "6.8", "1260.5", "3" (no trailing zeros of the decimal field)."""
+    text = f"{Decimal(value).normalize():f}"
+    return text
 
 
 def key_task_figures(org: Any, period: Period, user: Any = None) -> dict[str, Figure]:
@@ -190,6 +206,7 @@ def key_task_figures(org: Any, period: Period, user: Any = None) -> dict[str, Fi
     ).order_by()
     rows = list(tasks.values_list("pk", "people", "person_days", "amount"))
     ids = sorted(pk for pk, *_ in rows)
+    task_names = tuple(dict.fromkeys(tasks.order_by("started_on", "pk").values_list("name", flat=True)))
     results = scoped(
         BusinessResult.objects.filter(
             organization_id__in=org_ids(org), period_end__gte=period.start, period_end__lte=period.end
@@ -197,8 +214,11 @@ def key_task_figures(org: Any, period: Period, user: Any = None) -> dict[str, Fi
         user,
     ).order_by()
     m = "duties.keytask"
+    result_rows = list(results.order_by("period_end", "name").values_list("name", "value", "unit"))
     return {
-        "duties.key_tasks": Figure("duties.key_tasks", "中心工作（录入）", len(ids), "项", m, ids),
+        "duties.key_tasks": Figure(
+            "duties.key_tasks", "中心工作（录入）", len(ids), "项", m, ids, names=task_names
+        ),
         "duties.key_tasks.people": Figure(
             "duties.key_tasks.people", "中心工作参与人数（录入）", sum(r[1] for r in rows), "人次", m, ids
         ),
@@ -218,8 +238,23 @@ def key_task_figures(org: Any, period: Period, user: Any = None) -> dict[str, Fi
             m,
             sorted(pk for pk, _p, _d, amount in rows if amount is not None),
         ),
-        "duties.results": _count(
-            "duties.results", "业务成果（经办人录入）", results, "条", "duties.businessresult"
+        "duties.results": dataclasses.replace(
+            _count("duties.results", "业务成果（经办人录入）", results, "条", "duties.businessresult"),
+            # each result as entered: "政府采购节约资金1260.5万元"
+            names=tuple(_result_words(name, value, unit) for name, value, unit in result_rows),
+        ),
+        # The documents the results were entered from, with who entered them: a report cites the
+        # source of a figure it did not compute.
+        "duties.results.sources": dataclasses.replace(
+            _count("duties.results.sources", "业务成果来源文件", results, "条", "duties.businessresult"),
+            names=tuple(
+                dict.fromkeys(
+                    source
+                    for source in results.order_by("period_end", "name").values_list(
+                        "source_document", flat=True
+                    )
+                )
+            ),
         ),
     }
 

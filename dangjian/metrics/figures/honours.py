@@ -39,6 +39,10 @@ def honour_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figur
     titles = tuple(
         dict.fromkeys(scoped(qs, user).order_by("level", "-awarded_on").values_list("title", flat=True)[:5])
     )
+    # the titles to members and to organizations apart ("党员获得“优秀共产党员”等表彰")
+    by_whom = list(scoped(qs, user).order_by("level", "-awarded_on").values_list("title", "member_id"))
+    member_titles = tuple(dict.fromkeys(t for t, m in by_whom if m))[:5]
+    org_titles = tuple(dict.fromkeys(t for t, m in by_whom if not m))[:5]
     everything = sorted(pk for pk, _level, _member in rows)
     members = sorted(pk for pk, _level, member in rows if member)
     orgs = sorted(pk for pk, _level, member in rows if not member)
@@ -46,8 +50,12 @@ def honour_counts(org: Any, period: Period, user: Any = None) -> dict[str, Figur
         "honours.count": Figure(
             "honours.count", "获得表彰", len(everything), "项", MODEL, everything, names=titles
         ),
-        "honours.members": Figure("honours.members", "党员获得表彰", len(members), "人次", MODEL, members),
-        "honours.orgs": Figure("honours.orgs", "党组织获得表彰", len(orgs), "项", MODEL, orgs),
+        "honours.members": Figure(
+            "honours.members", "党员获得表彰", len(members), "人次", MODEL, members, names=member_titles
+        ),
+        "honours.orgs": Figure(
+            "honours.orgs", "党组织获得表彰", len(orgs), "项", MODEL, orgs, names=org_titles
+        ),
     }
     for code, label in _levels():
         ids = sorted(pk for pk, level, _member in rows if level == code)

@@ -8,6 +8,7 @@ Every figure returns its value and the records behind it, as every figure does.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q
@@ -209,3 +210,125 @@ def reach(code: str, org: Any, period: Period, user: Any = None) -> Figure:
         )
     )
     return Figure(f"reach.{code}", "覆盖党组织", len(ids), "个", "orgs.organization", ids)
+
+
+def places(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "places.<type>": held activities of a type (their primary type), with the places they
+    were held at as the named records (the sites of 现场教学)."""
+    rows = list(
+        held_activities(org, period, user)
+        .filter(activity_type__code=code)
+        .order_by("held_on", "pk")
+        .values_list("pk", "place")
+    )
+    names = tuple(dict.fromkeys(place for _pk, place in rows if place))
+    return Figure(
+        f"places.{code}",
+        "活动地点",
+        len(rows),
+        "次",
+        "activities.activity",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
+
+
+def themes(code: str, org: Any, period: Period, user: Any = None) -> Figure:
+    """ "themes.<type>": held activities counted as a type, also when another type is their own
+    (a theme day spent on warning education), with their topics as the named records."""
+    rows = list(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code=code)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+        .distinct()
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    ids = sorted({pk for pk, _ in rows})
+    return Figure(f"themes.{code}", "活动主题", len(ids), "次", "activities.activity", ids, names=names)
+
+
+# Topics that show an activity studied the party's discipline regulations (issue 11: the integrity
+# report counts the study of 党纪法规 apart from study in general).
+REGULATION_WORDS = ("纪律处分条例", "问责条例", "监督条例", "党章党规", "准则", "八项规定", "党纪")
+
+
+def regulation_study(org: Any, period: Period, user: Any = None) -> Figure:
+    """Held activities of the subtree whose topic names a discipline regulation, with the topics."""
+    words = Q()
+    for word in REGULATION_WORDS:
+        words |= Q(topic__contains=word)
+    # a campaign's mobilisation meeting names the regulation in its title but studies nothing
+    rows = list(
+        held_activities(org, period, user)
+        .filter(words)
+        .exclude(activity_type__code="mobilization_meeting")
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+    )
+    # a 党小组's study reads "第二党小组学习学习…": the regulation is what a report names
+    names = tuple(
+        dict.fromkeys(
+            re.sub(r"^第.{1,3}党小组学习", "", _short_topic(topic)).replace("学习学习", "学习")
+            for _pk, topic in rows
+            if topic
+        )
+    )
+    return Figure(
+        "regulations.study",
+        "党纪法规专题学习",
+        len(rows),
+        "次",
+        "activities.activity",
+        sorted(pk for pk, _ in rows),
+        names=names,
+    )
+
+
+CASE_WORDS = ("案例", "案件", "通报")
+
+
+def case_study(org: Any, period: Period, user: Any = None) -> Figure:
+    """ "cases.study": held activities counted as warning education whose topic is a case
+    (典型案例, 案件通报): a part of the warning-education count, not in addition to it."""
+    words = Q()
+    for word in CASE_WORDS:
+        words |= Q(topic__contains=word)
+    rows = list(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code="warning_education")
+        .filter(words)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+        .distinct()
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    ids = sorted({pk for pk, _ in rows})
+    return Figure(
+        "cases.study", "以典型案例为内容的警示教育", len(ids), "次", "activities.activity", ids, names=names
+    )
+
+
+# Lectures an integrity report counts as discipline education, by their title.
+LECTURE_DISCIPLINE_WORDS = ("纪律", "从严治党", "廉", "规矩", "作风")
+
+
+def discipline_lectures(org: Any, period: Period, user: Any = None) -> Figure:
+    """ "lectures.discipline": held 党课 (credited as such) whose title is on discipline, clean
+    government or strict self-governance, with the titles."""
+    words = Q()
+    for word in LECTURE_DISCIPLINE_WORDS:
+        words |= Q(topic__contains=word)
+    rows = list(
+        held_activities(org, period, user)
+        .filter(credits__activity_type__code="party_lecture")
+        .filter(words)
+        .order_by("held_on", "pk")
+        .values_list("pk", "topic")
+        .distinct()
+    )
+    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    ids = sorted({pk for pk, _ in rows})
+    return Figure(
+        "lectures.discipline", "纪律教育专题党课", len(ids), "次", "activities.activity", ids, names=names
+    )

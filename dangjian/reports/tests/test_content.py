@@ -110,27 +110,7 @@ def test_weak_talk_coverage_is_a_problem_not_an_achievement() -> None:
     assert "54.3%" in problems
 
 
-# Genres still short of their length (issue 11 point 5): each is an expected failure on its own,
-# so a genre that reaches its target shows up as XPASS (strict) until it leaves this set.
-SHORT = {
-    "study_campaign_summary",
-    "integrity_report",
-    "model_organ_briefing",
-}
-
-
-@pytest.mark.parametrize(
-    "code",
-    [
-        pytest.param(
-            code,
-            marks=pytest.mark.xfail(
-                code in SHORT, reason="issue 11 point 5: not at its target length yet", strict=True
-            ),
-        )
-        for code in BUILTIN_CODES
-    ],
-)
+@pytest.mark.parametrize("code", BUILTIN_CODES)
 def test_full_year_drafts_reach_their_length(demo, code) -> None:  # type: ignore[no-untyped-def]
     for org in demo.values():
         assert length(draft(code, org, "2025")) >= MINIMUM[code], (code, org.name)
