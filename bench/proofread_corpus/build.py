@@ -294,7 +294,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirrors", default="/work/.mirror", type=Path)
     args = ap.parse_args()
-    docs = laws(args.mirrors) + reports(args.mirrors) + news(args.mirrors) + news2026(args.mirrors) + cctv(args.mirrors)
+    docs = (
+        laws(args.mirrors)
+        + reports(args.mirrors)
+        + news(args.mirrors)
+        + news2026(args.mirrors)
+        + cctv(args.mirrors)
+    )
     split(docs)
     (OUT / "docs").mkdir(parents=True, exist_ok=True)
     for old in (OUT / "docs").glob("*.txt"):
