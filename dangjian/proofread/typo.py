@@ -256,6 +256,7 @@ def find_typos(text: str) -> list[Raw]:
     out: list[Raw] = []
     taken: set[int] = set()
     for base, block in _blocks(text):
+        names = name_positions(block)
         # the exact misspelling list first, then the generators in order of precision; a later
         # candidate overlapping an earlier one is dropped
         gens = [_misspellings(block, lex), _particles(block, model), _variant_hits(block, lex, model)]
@@ -272,6 +273,9 @@ def find_typos(text: str) -> list[Raw]:
                 s, e = s + base, e + base
                 # a "slip" the whole document repeats is its wording
                 if gi >= 3 and repeated_in_document(text, s, e):
+                    continue
+                # a "slip" inside a name is its spelling
+                if gi >= 2 and any(i - base in names for i in range(s, e)):
                     continue
                 if not any(i in taken for i in range(s, e)):
                     out.append((s, e, *rest))  # type: ignore[arg-type]
@@ -305,6 +309,64 @@ _SURNAMES = set(
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
     "殷孟诸葛欧阳司马上官樊匡魏聂柴祝阎洪滕岳骆尚谷邢裴翟乔戚喻庞卜凌单甘蔺"
 )
+
+
+# Slots where names stand, for learning names (build/build_names.py): a title or reporting verb
+# after a person's name, a title before one, a suffix after a place's name.
+_SLOT_AFTER = re.compile(
+    r"(?=(?:同志|总书记|副书记|书记|主任|省长|市长|县长|区长|州长|镇长|乡长|副部长|部长|厅长|局长|副主席|主席|"
+    r"副总理|总理|委员长|副总统|总统|首相|外长|大使|院士|教授|表示|指出|强调|介绍|会见|会晤|出席|主持|一行))"
+)
+_SLOT_BEFORE = re.compile(r"(?:总统|总理|首相|外长|部长|大使|主席|书记|记者|秘书长|国务卿|省长|市长|县长)")
+_SLOT_PLACE = re.compile(r"(?=(?:[省市县区州盟旗镇乡村]|街道))")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def name_candidates(text: str) -> Iterator[str]:
+    """Strings of 2–4 Chinese characters standing in a name's slot (see _SLOT_*)."""
+    for rx in (_SLOT_AFTER, _SLOT_PLACE):
+        for m in rx.finditer(text):
+            p = m.start()
+            for k in (2, 3, 4):
+                g = text[max(0, p - k) : p]
+                if len(g) == k and all("\u4e00" <= c <= "\u9fff" for c in g):
+                    yield g
+    for m in _SLOT_BEFORE.finditer(text):
+        p = m.end()
+        for k in (2, 3, 4):
+            g = text[p : p + k]
+            if len(g) == k and all("\u4e00" <= c <= "\u9fff" for c in g):
+                yield g
+
+
+@cache
+def _names() -> ahocorasick.Automaton | None:
+    """The names learnt from the development corpus (data/names.txt), as one automaton."""
+    from .lexicon import DATA, _read_lines
+
+    if not (DATA / "names.txt").exists():
+        return None
+    auto = ahocorasick.Automaton()
+    for line in _read_lines("names.txt"):
+        name = line.split("\t", 1)[0]
+        auto.add_word(name, len(name))
+    auto.make_automaton()
+    return auto
+
+
+def name_positions(text: str) -> set[int]:
+    """Positions inside a person's or a place's name: a learnt name (data/names.txt) and the
+    runs joined by a middle dot (吾哈斯·苏来曼, 让-皮埃尔·拉法兰)."""
+    out: set[int] = set()
+    auto = _names()
+    if auto is not None:
+        for end, k in auto.iter(text):
+            out.update(range(end - k + 1, end + 1))
+    if "·" in text:
+        for m in _CJK_RUN.finditer(text):
+            if text[m.end() : m.end() + 1] == "·" or text[m.start() - 1 : m.start()] == "·":
+                out.update(range(m.start(), m.end()))
+    return out
 
 
 def repeated_in_document(text: str, s: int, e: int) -> bool:
