@@ -33,6 +33,8 @@ CORPUS = ROOT / "var" / "proofread-corpus"
 MIN_SLOT = 3
 MIN_DOCS = 2
 MIN_SHARE = 0.3
+# a name occurring at least this share of its times inside a longer learnt name is its fragment
+FRAGMENT = 0.7
 _FUNCTION = set("的了和与及是在对把被将从向以于为之其这那个们也都就又还而且但并或等他她它我你说称要已")
 
 
@@ -70,6 +72,15 @@ def main() -> None:
         for g in {g for _end, g in auto.iter(text)}:
             docs_with[g] += 1
     names = {g: (slot[g], total[g]) for g in cands if slot[g] >= MIN_SHARE * docs_with[g]}
+    # a fragment of a longer name that occurs almost only inside it (近平 of 习近平, 务院 of 国务院)
+    # adds nothing and would shield ordinary text around it
+    longer: defaultdict[str, int] = defaultdict(int)
+    for h, (_a, n) in names.items():
+        for i in range(len(h)):
+            for j in range(i + 2, len(h) + 1):
+                if j - i < len(h):
+                    longer[h[i:j]] = max(longer[h[i:j]], n)
+    names = {g: v for g, v in names.items() if longer[g] < FRAGMENT * v[1]}
     lines = [
         "# Person and place names learnt from the development corpus (news and reports): strings\n",
         "# that recur beside a title, a reporting verb or a place suffix. Built by\n",
