@@ -562,9 +562,10 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         if not (_is_cjk(a) and _is_cjk(b)):
             continue
         # the pair official prose has (almost) never seen, or a common pair (人政 of 个人政治)
-        # that neither neighbour has ever been seen with: 级人政府 lost the 民 of 人民政府
+        # that one of its neighbours has never been seen with: 级人政府 lost the 民 of 人民政府,
+        # 人民表大会 the 代 of 代表 (人民表 is common in news: 人民表示)
         if text[i : i + 2] in common and (
-            i == 0 or i + 2 >= len(text) or tri(text[i - 1 : i + 2]) or tri(text[i : i + 3])
+            i == 0 or i + 2 >= len(text) or tri(text[i - 1 : i + 2]) and tri(text[i : i + 3])
         ):
             continue
         gap = gaps[a + b]
@@ -614,6 +615,8 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         e = end + 1
         if w in vocabulary:
             continue  # 四史, 党建: the reports' own vocabulary is meant
+        if text.count(w) >= 2:
+            continue  # 违犯宪法 … 违犯党纪: a word the writer uses again is the word meant
         left, right = text[s - 1 : s], text[e : e + 1]
         # official prose has the word with its neighbours far less often than a homophone with
         # both of them: only then is the language model asked
