@@ -54,6 +54,8 @@ LM_GAIN_DOUBLED = 5.0
 # a doubled character whose trigram with a neighbour the model has seen this often is meant
 DOUBLED_ATTESTED = 3
 LM_GAIN_PARTICLE = 5.0
+# a particle's alternative wins on the trigram after it alone when seen this many times more
+PARTICLE_RIGHT_RATIO = 10
 LM_GAIN_DROPPED = 10.0
 # a word restored by a dropped character must be at least this frequent (jieba count ≈ 20)
 COMPLETED_WORD_LOGP = -15.0
@@ -664,11 +666,11 @@ def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
             if (
                 tri(a + y + b) > (2 * own + 2 if y != "得" else 50 * own + 50)
                 and (not c or tri(y + b + c) >= tri(x + b + c))
-                # 地 as a word's first character (健全的方粮食 → 地方粮食): the trigram after it
-                # decides, the one before cannot tell
-                or y == "地"
+                # the trigram before is unseen for every particle (管用得长效, 想地事): the one
+                # after decides; so for 地 as a word's first character (健全的方粮食 → 地方粮食)
+                or y != "得"
                 and c
-                and tri(y + b + c) > 20 * tri(x + b + c) + 20
+                and tri(y + b + c) > PARTICLE_RIGHT_RATIO * tri(x + b + c) + PARTICLE_RIGHT_RATIO
                 and tri(a + y + b) >= own
             )
         ]
