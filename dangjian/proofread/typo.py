@@ -619,8 +619,6 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         e = end + 1
         if w in vocabulary:
             continue  # 四史, 党建: the reports' own vocabulary is meant
-        if text.count(w) >= 2:
-            continue  # 违犯宪法 … 违犯党纪: a word the writer uses again is the word meant
         lp = load().logp
         if (
             lp.get(text[s - 1 : s + 1], -99.0) > NEIGHBOUR_LOGP
@@ -638,8 +636,8 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             for v in alts
             if max(tri(left + v), tri(v + right)) >= max(REALWORD_SUPPORT, REALWORD_RATIO * own)
         ]
-        if not alts:
-            continue
+        if not alts or text.count(w) >= 2:
+            continue  # (违犯宪法 … 违犯党纪: a word the writer uses again is the word meant)
         best = max(alts, key=lambda v: lm_gain(model, text, s, e, v))
         gain = lm_gain(model, text, s, e, best)
         if gain >= LM_GAIN_REALWORD and not looks_like_name(text, s, e):
