@@ -24,6 +24,14 @@ Round 2 (issue 12): round 1's held-out part was read when its false alarms were 
 is development material now, split "dev-old-heldout".  The held-out part ("heldout") is the
 news2026 source, all of it: 新闻联播 texts of June 2026, a period none of the other sources
 reach; it is judged by hand only after tuning stopped.
+
+Round 3 (issue 12): the cctv source (yuekcc/cctv_news, 新闻联播 of 2022-01-01 to 2026-08-21,
+12.5 M characters) joins dev-train, so that the model and the mined vocabulary know news prose;
+its copy of round 2's held-out dates (2026-06-11 to 07-01) is left out altogether.  Its days
+2026-07-18 to 07-28 (and 08-01, opened while the format was read) are "dev-news", tuning
+material; 2026-07-29 to 08-21 are the round-3 held-out part "heldout3", judged by hand once,
+after the last tuning commit.  Round 2's "heldout" is kept as it was, for comparison (it was
+read once, when judged, and not tuned on).
 """
 
 from __future__ import annotations
