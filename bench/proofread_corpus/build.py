@@ -24,6 +24,14 @@ Round 2 (issue 12): round 1's held-out part was read when its false alarms were 
 is development material now, split "dev-old-heldout".  The held-out part ("heldout") is the
 news2026 source, all of it: 新闻联播 texts of June 2026, a period none of the other sources
 reach; it is judged by hand only after tuning stopped.
+
+Round 3 (issue 12): the cctv source (yuekcc/cctv_news, 新闻联播 of 2022-01-01 to 2026-08-21,
+12.5 M characters) joins dev-train, so that the model and the mined vocabulary know news prose;
+its copy of round 2's held-out dates (2026-06-11 to 07-01) is left out altogether.  Its days
+2026-07-18 to 07-28 (and 08-01, opened while the format was read) are "dev-news", tuning
+material; 2026-07-29 to 08-21 are the round-3 held-out part "heldout3", judged by hand once,
+after the last tuning commit.  Round 2's "heldout" is kept as it was, for comparison (it was
+read once, when judged, and not tuned on).
 """
 
 from __future__ import annotations
@@ -66,7 +74,23 @@ SOURCES = {
         "what": "新闻联播 full texts of 2026-06-11 to 2026-07-01 as published on 央视网 (round 2's "
         "held-out part: a later period than every other source, never used to build or tune anything)",
     },
+    "cctv": {
+        "repo": "yuekcc/cctv_news",
+        "commit": "f3f077685dd5be6c1dbfe4a65b69d3045d36594f",
+        "what": "新闻联播 full texts of 2022-01-01 to 2026-08-21 as published on 央视网, one Markdown "
+        "file per day (round 3: news and report prose for the model; its last three weeks are the "
+        "round-3 held-out part)",
+    },
 }
+# round 3 (issue 12): the cctv source by broadcast date.  Its copy of round 2's held-out dates is
+# left out altogether (the same texts as news2026, so they must not reach the model); the last
+# days are round 3's held-out part ("heldout3"), a later period than anything trained or tuned
+# on; a week before them is development material for tuning on recent news ("dev-news").
+CCTV_SKIP = ("20260611", "20260701")
+CCTV_HELDOUT = ("20260729", "20260821")
+CCTV_DEV = ("20260718", "20260728")
+# one day of the held-out period was opened while the source's format was read: development
+CCTV_SEEN = ("20260801",)
 # characters per genre: held-out first, then dev-eval
 QUOTA = {"heldout": 70_000, "dev-eval": 50_000}
 # the State constitution is named in the issue: it is always held out
@@ -202,6 +226,48 @@ def news2026(base: Path) -> list[dict]:
     return docs
 
 
+_MD_LINK = re.compile(r"\[查看原文\]\([^)]*\)")
+
+
+def cctv(base: Path) -> list[dict]:
+    src = SOURCES["cctv"]
+    mirror = mirror_of(base, src["repo"])
+    paths = [p for p in ls(mirror, src["commit"]) if re.fullmatch(r"news/\d{8}\.md", p)]
+    dates = {p: p[5:13] for p in paths}
+    paths = [p for p in paths if not CCTV_SKIP[0] <= dates[p] <= CCTV_SKIP[1]]
+    texts = read_many(mirror, src["commit"], paths)
+    docs = []
+    for p in paths:
+        day = dates[p]
+        if day in CCTV_SEEN:
+            part = "dev-news"
+        elif CCTV_HELDOUT[0] <= day <= CCTV_HELDOUT[1]:
+            part = "heldout3"
+        elif CCTV_DEV[0] <= day <= CCTV_DEV[1]:
+            part = "dev-news"
+        else:
+            part = "dev-train"
+        md = texts[p]
+        detail = md.split("## 详细新闻", 1)[1] if "## 详细新闻" in md else ""
+        for n, art in enumerate(detail.split("\n### ")[1:]):
+            title, _, body = art.partition("\n")
+            body = _MD_LINK.sub("", _COMMENT.sub("", body)).replace("**", "")
+            lines = [line.strip() for line in body.splitlines() if line.strip()]
+            text = "\n".join(lines)
+            if len(text) < 40:
+                continue
+            docs.append(
+                {
+                    "genre": "cctv",
+                    "path": f"{p}#{n}",
+                    "group": "cctv:" + day,
+                    "text": title.strip() + "\n" + text + "\n",
+                    "split": part,
+                }
+            )
+    return docs
+
+
 def split(docs: list[dict]) -> None:
     by_genre: dict[str, dict[str, list[dict]]] = {}
     for d in docs:
@@ -236,7 +302,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirrors", default="/work/.mirror", type=Path)
     args = ap.parse_args()
-    docs = laws(args.mirrors) + reports(args.mirrors) + news(args.mirrors) + news2026(args.mirrors)
+    docs = (
+        laws(args.mirrors)
+        + reports(args.mirrors)
+        + news(args.mirrors)
+        + news2026(args.mirrors)
+        + cctv(args.mirrors)
+    )
     split(docs)
     (OUT / "docs").mkdir(parents=True, exist_ok=True)
     for old in (OUT / "docs").glob("*.txt"):

@@ -66,7 +66,11 @@ def findings(split: str, engine: str = "current"):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="heldout", choices=("dev-eval", "dev-old-heldout", "heldout"))
+    ap.add_argument(
+        "--split",
+        default="heldout",
+        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3"),
+    )
     ap.add_argument("--pending", action="store_true", help="print unjudged findings as TSV rows")
     ap.add_argument("--severity", default="error", choices=("error", "all"))
     ap.add_argument("--engine", help="checkout whose dangjian.proofread to run (default: this one)")

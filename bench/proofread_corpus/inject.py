@@ -180,7 +180,11 @@ def run(split: str, n: int, seed: int, show: bool) -> dict[str, tuple[int, int]]
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="dev-eval", choices=("dev-eval", "dev-old-heldout", "heldout"))
+    ap.add_argument(
+        "--split",
+        default="dev-eval",
+        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3"),
+    )
     ap.add_argument("-n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--misses", action="store_true")

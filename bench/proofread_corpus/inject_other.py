@@ -130,7 +130,11 @@ def main() -> None:
     from dangjian.proofread import check
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="heldout", choices=("dev-eval", "dev-old-heldout", "heldout"))
+    ap.add_argument(
+        "--split",
+        default="heldout",
+        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3"),
+    )
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("-n", type=int, default=200)
     args = ap.parse_args()

@@ -31,7 +31,7 @@ from dangjian.proofread.lm import BOS, EOS, MODEL, normalise
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "var" / "proofread-corpus"
-WEIGHT = {"laws": 1, "reports": 3, "news": 3}
+WEIGHT = {"laws": 1, "reports": 3, "news": 3, "cctv": 1}
 MIN_TRIGRAM = 2
 # jieba words at least this frequent lend their inner n-grams to the model
 MIN_WORD_FREQ = 5

@@ -55,43 +55,72 @@ def _entropy(c: Counter) -> float:
     return -sum(n / total * math.log(n / total) for n in c.values())
 
 
+def _count(runs: list[tuple[str, str]]) -> dict[int, Counter[str]]:
+    """Counts of every 1–6 character string seen ≥ MIN_COUNT times, order by order.
+
+    A string is counted only when both of its one-shorter parts were frequent (Apriori pruning):
+    a frequent string has frequent parts, so nothing that matters is lost, and the counters stay
+    a few million entries instead of the tens of millions that 13 M characters of news produce.
+    """
+    counts: dict[int, Counter[str]] = {1: Counter()}
+    for _doc, run in runs:
+        counts[1].update(run)
+    for k in range(2, 7):
+        prev = {g for g, n in counts[k - 1].items() if n >= MIN_COUNT}
+        ck: Counter[str] = Counter()
+        for _doc, run in runs:
+            for i in range(len(run) - k + 1):
+                g = run[i : i + k]
+                if g[:-1] in prev and g[1:] in prev:
+                    ck[g] += 1
+        counts[k] = ck
+    return counts
+
+
 def main() -> None:
     t = time.perf_counter()
     manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
-    counts: Counter[str] = Counter()
-    docs: defaultdict[str, set[str]] = defaultdict(set)
-    left: defaultdict[str, Counter] = defaultdict(Counter)
-    right: defaultdict[str, Counter] = defaultdict(Counter)
-    chars = 0
+    runs: list[tuple[str, str]] = []
     for d in manifest:
         if d["split"] != "dev-train" or d["genre"] == "laws":
             continue
         text = (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8")
-        for m in _RUN.finditer(text):
-            run = m.group()
-            chars += len(run)
-            padded = "^" + run + "$"
-            for k in range(1, 7):
-                for i in range(1, len(padded) - k):
-                    g = padded[i : i + k]
-                    counts[g] += 1
-                    if k >= 2:
-                        docs[g].add(d["id"])
-                        left[g][padded[i - 1]] += 1
-                        right[g][padded[i + k]] += 1
-    total = sum(v for k, v in counts.items() if len(k) == 1)
+        runs += [(d["id"], m.group()) for m in _RUN.finditer(text)]
+    chars = sum(len(r) for _d, r in runs)
+    by_order = _count(runs)
+    counts: Counter[str] = Counter()
+    for ck in by_order.values():
+        counts.update(ck)
+    total = sum(by_order[1].values())
     jieba = set()
     with _jieba_dict().open(encoding="utf-8") as fh:
         for line in fh:
             jieba.add(line.split(" ", 1)[0])
-    terms: dict[str, int] = {}
+    cands: dict[str, int] = {}
     for g, n in counts.items():
-        if len(g) < 2 or n < MIN_COUNT or len(docs[g]) < MIN_DOCS or g in jieba:
+        if len(g) < 2 or n < MIN_COUNT or g in jieba:
             continue
         if g[0] in _FUNCTION or g[-1] in _FUNCTION:
             continue
         pmi = min(math.log(n * total / (counts[g[:i]] * counts[g[i:]])) for i in range(1, len(g)))
-        if pmi < MIN_PMI:
+        if pmi >= MIN_PMI:
+            cands[g] = n
+    # documents and neighbours, for the candidates only (a second pass)
+    docs: defaultdict[str, set[str]] = defaultdict(set)
+    left: defaultdict[str, Counter] = defaultdict(Counter)
+    right: defaultdict[str, Counter] = defaultdict(Counter)
+    for doc, run in runs:
+        padded = "^" + run + "$"
+        for k in range(2, 7):
+            for i in range(1, len(padded) - k):
+                g = padded[i : i + k]
+                if g in cands:
+                    docs[g].add(doc)
+                    left[g][padded[i - 1]] += 1
+                    right[g][padded[i + k]] += 1
+    terms: dict[str, int] = {}
+    for g, n in cands.items():
+        if len(docs[g]) < MIN_DOCS:
             continue
         if _entropy(left[g]) < MIN_ENTROPY or _entropy(right[g]) < MIN_ENTROPY:
             continue
