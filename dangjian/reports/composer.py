@@ -263,6 +263,8 @@ def render_sentence(
             text = ""
             if figure is not None:
                 text = names_text(figure) if style == "names" else listed_text(figure, style)
+            if template.startswith("等", match.end()):
+                text = text.removesuffix("等")  # the sentence says 等 itself ("…等文件")
             if not text:
                 bare_zero = True
                 continue
