@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import decimal
+import json
 import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -91,6 +92,14 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, dict | list):
+        # A JSON field (a report genre's body) stays a structure, so the log page can say what it
+        # is instead of printing Python's repr of it.
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            return str(value)
         return value
     return str(value)
 

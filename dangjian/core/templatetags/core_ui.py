@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
@@ -123,6 +124,13 @@ def audit_rows(entry: Any) -> list[dict[str, Any]]:
             # The log stores raw values: show 是/否 and choice labels, not True/False or codes.
             if isinstance(v, bool):
                 return "是" if v else "否"
+            if isinstance(v, dict | list):
+                # A whole structure (a report genre's body) dumped as Python text is unreadable
+                # and thousands of characters long: a short list reads as a list, the rest as its
+                # size (the record itself shows the content).
+                if isinstance(v, list) and all(isinstance(x, str | int | float) for x in v):
+                    return "、".join(str(x) for x in v) or "（空）"
+                return f"（结构化内容，{len(json.dumps(v, ensure_ascii=False))}个字符）"
             labels = choices.get(key) or choices.get(VALUE_CHOICES_OF.get(key, ""), {})
             return labels.get(v, v) if isinstance(v, str | int) else v
 
