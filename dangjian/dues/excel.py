@@ -72,6 +72,7 @@ PAYMENT_SHEET: tuple[Column, ...] = (
     Column("receipt_number", "收据号", ("收据编号", "票据号"), required=True),
     _NOTE,
 )
+SHEETS = {"bases": BASE_SHEET, "payments": PAYMENT_SHEET}
 BASE_COLUMNS = [c.header for c in BASE_SHEET]
 PAYMENT_COLUMNS = [c.header for c in PAYMENT_SHEET]
 # Which column an action's error belongs to, for "第3行 D列（交纳基数）"; others name the row.
@@ -94,14 +95,15 @@ class _Rollback(Exception):
     pass
 
 
-def _problems(exc: ValidationError, table: Table, row: Row) -> list[Problem]:
+def _problems(exc: ValidationError, table: Table, row: Row, columns: Sequence[Column]) -> list[Problem]:
     if not hasattr(exc, "error_dict"):
         return [Problem(sentence(m), row.number) for m in exc.messages]
     out = []
     for name, messages in exc.message_dict.items():
         key = FIELD_COLUMN.get(name, "")
         letter = table.letter(key) if key else ""
-        header = next((c.header for c in (*BASE_SHEET, *PAYMENT_SHEET) if c.key == key), "") if letter else ""
+        # The header of this sheet's column: "amount" is 交纳基数 on one list and 金额 on the other.
+        header = next((c.header for c in columns if c.key == key), "") if letter else ""
         out.extend(Problem(sentence(m), row.number, letter, header) for m in messages)
     return out
 
@@ -150,24 +152,29 @@ def _amount(raw: Any) -> Any:
     return clean_text(raw).replace(" ", "") if isinstance(raw, str) else raw
 
 
-def _run(
-    upload: Any,
-    columns: Sequence[Column],
-    handle: Callable[[Table, Row], bool],
-    *,
-    dry_run: bool,
-) -> ImportReport:
-    """Read the sheet, hand every row to ``handle`` (True: it created a record, False: updated one)
-    inside one transaction, and roll it all back on any error or in a dry run."""
-    report = ImportReport(filename=getattr(upload, "name", "") or "", dry_run=dry_run, unit="条")
+def read_sheet(data: bytes, kind: str, *, filename: str, dry_run: bool) -> tuple[ImportReport, Table | None]:
+    """Read a base (``kind="bases"``) or payment list: its report so far, and its rows (None: unreadable).
+
+    Reading writes nothing, so the job does it before it opens its write transaction.
+    """
+    columns = SHEETS[kind]
+    report = ImportReport(filename=filename, dry_run=dry_run, unit="条")
     try:
-        table = read_table(upload.read(), columns, anchor="name", named=[c.header for c in columns[:4]])
+        table = read_table(data, columns, anchor="name", named=[c.header for c in columns[:4]])
     except FileProblem as exc:
         report.fail(str(exc))
-        return report
+        return report, None
     report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
     if table.ignored:
         report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
+    return report, table
+
+
+def write_rows(
+    report: ImportReport, table: Table, handle: Callable[[Table, Row], bool], *, kind: str, dry_run: bool
+) -> ImportReport:
+    """Hand every row to ``handle`` (True: it created a record, False: updated one) inside one
+    transaction, and roll it all back on any error or in a dry run."""
     try:
         with transaction.atomic():
             for row in table.rows:
@@ -175,7 +182,7 @@ def _run(
                     with transaction.atomic():
                         created = handle(table, row)
                 except ValidationError as exc:
-                    for problem in _problems(exc, table, row):
+                    for problem in _problems(exc, table, row, SHEETS[kind]):
                         report.add_error(problem)
                     continue
                 if created:
@@ -191,10 +198,17 @@ def _run(
     return report
 
 
-def import_bases(
-    upload: Any, *, members: Any, default_month: datetime.date, acting_user: Any, dry_run: bool = False
-) -> ImportReport:
-    """The January list of new bases: one DuesBase per row, all or nothing."""
+def _run(upload: Any, kind: str, handle: Callable[[Table, Row], bool], *, dry_run: bool) -> ImportReport:
+    """Read the sheet and write its rows, all or nothing (the CLI and tests; the web page uses a job)."""
+    data = upload if isinstance(upload, bytes) else upload.read()
+    report, table = read_sheet(data, kind, filename=getattr(upload, "name", "") or "", dry_run=dry_run)
+    return report if table is None else write_rows(report, table, handle, kind=kind, dry_run=dry_run)
+
+
+def base_rows(
+    *, members: Any, default_month: datetime.date, acting_user: Any
+) -> Callable[[Table, Row], bool]:
+    """How a row of the January base list is written: one DuesBase for a member in ``members``."""
 
     def handle(table: Table, row: Row) -> bool:
         member = _find_member(table, row, members)
@@ -218,19 +232,13 @@ def import_bases(
         )
         return created
 
-    return _run(upload, BASE_SHEET, handle, dry_run=dry_run)
+    return handle
 
 
-def import_payments(
-    upload: Any,
-    *,
-    members: Any,
-    month: datetime.date,
-    acting_user: Any,
-    dry_run: bool = False,
-    on: datetime.date,
-) -> ImportReport:
-    """A month's payment list: one payment per row, spread over months, all or nothing."""
+def payment_rows(
+    *, members: Any, month: datetime.date, acting_user: Any, on: datetime.date
+) -> Callable[[Table, Row], bool]:
+    """How a row of a month's payment list is written: one payment, spread over months."""
 
     def handle(table: Table, row: Row) -> bool:
         member = _find_member(table, row, members)
@@ -253,7 +261,29 @@ def import_payments(
         )
         return True
 
-    return _run(upload, PAYMENT_SHEET, handle, dry_run=dry_run)
+    return handle
+
+
+def import_bases(
+    upload: Any, *, members: Any, default_month: datetime.date, acting_user: Any, dry_run: bool = False
+) -> ImportReport:
+    """The January list of new bases: one DuesBase per row, all or nothing."""
+    handle = base_rows(members=members, default_month=default_month, acting_user=acting_user)
+    return _run(upload, "bases", handle, dry_run=dry_run)
+
+
+def import_payments(
+    upload: Any,
+    *,
+    members: Any,
+    month: datetime.date,
+    acting_user: Any,
+    dry_run: bool = False,
+    on: datetime.date,
+) -> ImportReport:
+    """A month's payment list: one payment per row, spread over months, all or nothing."""
+    handle = payment_rows(members=members, month=month, acting_user=acting_user, on=on)
+    return _run(upload, "payments", handle, dry_run=dry_run)
 
 
 # ---- exports -------------------------------------------------------------------------------
