@@ -432,7 +432,10 @@ def _enqueue_import(
 @access(Audience.OFFICERS, writes=True, post_only=True)
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """确认导入: import the file a clean dry run checked, kept on the server with that dry run's job."""
-    job = jobs.get_job(request.user, request.POST.get("job") or "")
+    if not request.POST.get("job"):
+        messages.error(request, "没有指定要确认的试导入，请先上传文件试导入。")
+        return redirect("dues:import", kind="payments")
+    job = jobs.get_job(request.user, request.POST.get("job"))
     if job.owner_id != request.user.pk or job.kind != jobs_dues.IMPORT_KIND:
         raise Http404(NOT_FOUND)
     args = job.arguments
