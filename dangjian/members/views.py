@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dangjian.core.derived import rendered_part
 from dangjian.core.personal import personal as shown_personal
 from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
 from dangjian.members import actions, extensions
@@ -69,24 +70,29 @@ def member_list(request: HttpRequest) -> HttpResponse:
         restrict(Member.objects.select_related("organization", "cell"), request.user), params, request.user
     )
     org, status, ordered = found.org, found.status, found.ordered
-    page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
     scope = get_scope(request.user)
-    orgs, orgs_trimmed = ([], False) if scope.only_self else _org_choices(request.user, org)
-    context = {
-        "page": page,
-        "org": org,
-        "orgs": orgs,
-        "orgs_trimmed": orgs_trimmed,
-        "status": status,
-        "statuses": MemberStatus.choices,
-        "educations": Education.choices,
-        "genders": Gender.choices,
-        "age_bands": [(code, label) for code, label, _low, _high in AGE_BANDS],
-        "status_badge": STATUS_BADGE,
-        "filtered": any(params.get(k) for k in FILTER_KEYS),
-        "can_write": scope.can_write,
-    }
-    return render(request, "members/list.html", context)
+
+    def body_context() -> dict[str, Any]:
+        page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
+        orgs, orgs_trimmed = ([], False) if scope.only_self else _org_choices(request.user, org)
+        return {
+            "page": page,
+            "org": org,
+            "orgs": orgs,
+            "orgs_trimmed": orgs_trimmed,
+            "status": status,
+            "statuses": MemberStatus.choices,
+            "educations": Education.choices,
+            "genders": Gender.choices,
+            "age_bands": [(code, label) for code, label, _low, _high in AGE_BANDS],
+            "status_badge": STATUS_BADGE,
+            "filtered": any(params.get(k) for k in FILTER_KEYS),
+        }
+
+    # The filters, rows and pager are the page's CPU and depend only on the scope, the query,
+    # the day (ages) and the ledger: rendered once per ledger version, the shell each time.
+    body = rendered_part("members.list", request, "members/_list_body.html", body_context)
+    return render(request, "members/list.html", {"body": body, "org": org, "can_write": scope.can_write})
 
 
 @access(Audience.MEMBERS, target="members.Member")
