@@ -90,18 +90,12 @@ def group(items: list[DueItem], per_kind: int = TODO_PER_KIND) -> list[DueGroup]
 def todo_panel(request: Any) -> Any:
     """The home page's 待办事项: every source's items for this user, most urgent first."""
     from dangjian.core.dates import today
-    from dangjian.core.derived import derived
     from dangjian.core.home import Panel
     from dangjian.core.scope import Reach, get_scope
 
-    scope = get_scope(request.user)
-    if scope.reach == Reach.NONE:
+    if get_scope(request.user).reach == Reach.NONE:
         return None
-    # Every source's queries (~15 ms for an officer) on each home page view, for a list that
-    # changes only with the ledger: kept per user (a source may read the user's own drafts, not
-    # only their scope) until any audited record changes.
-    user = request.user
-    items = derived("core.todo", scope, (user.pk,), lambda: due_items(user, today()))
+    items = due_items(request.user, today())
     return Panel(
         order=5,
         template="core/panel_todo.html",

@@ -66,15 +66,21 @@ def derived(name: str, scope: Any, parts: Hashable, compute: Callable[[], T], *,
 
 
 def rendered_part(
-    name: str, request: HttpRequest, template: str, context: Callable[[], dict[str, Any]]
+    name: str,
+    request: HttpRequest,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    parts: Hashable = (),
 ) -> SafeString:
     """``template`` rendered with ``context()``, once per scope, page address, day and ledger version.
 
     For the body of a list page read again and again (花名册, 组织生活 …): building the rows and
     rendering them is most of the page's CPU, and the result depends only on who reads it (the
     scope), what they asked for (the path and query string), the day and the ledger. The part
-    must hold nothing else: no CSRF token, no nonce, no per-user state beyond the scope, no
-    messages; the page's shell around it (menus, messages, tokens) is rendered every time.
+    must hold nothing else: no CSRF token, no nonce, no messages, no per-user state beyond the
+    scope unless ``parts`` names it (e.g. the user's id); the page's shell around it (menus,
+    messages, tokens) is rendered every time.
     """
     from django.template.loader import render_to_string
 
@@ -84,7 +90,7 @@ def rendered_part(
     return derived(
         name,
         get_scope(request.user),
-        (request.path, query),
+        (request.path, query, parts),
         lambda: render_to_string(template, context(), request),
         rendered=True,
     )
