@@ -98,6 +98,23 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @access(Audience.MEMBERS, target="members.Member")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization", "cell"), request.user, pk=pk)
+    scope = get_scope(request.user)
+    # What is shown (masked or not) depends on the scope and the member only, so the rendered
+    # body is kept per scope, page and ledger version; the shell around it is rendered each time.
+    body = rendered_part(
+        "members.detail", request, "members/_detail_body.html", lambda: _detail_context(request, member)
+    )
+    context = {
+        "member": member,
+        "status_badge": STATUS_BADGE.get(member.status, ""),
+        "can_write": scope.can_write,
+        "org_path": [*member.organization.ancestors(), member.organization],
+        "body": body,
+    }
+    return render(request, "members/detail.html", context)
+
+
+def _detail_context(request: HttpRequest, member: Member) -> dict[str, Any]:
     personal = can_see_personal_data(request.user, member)
     scope = get_scope(request.user)
     posts = list(
@@ -113,7 +130,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for post in posts:
         # A member of branch 1 may sit on the organ committee, which its secretary cannot open.
         post.org_visible = post.organization_id in visible_orgs
-    context = {
+    return {
         "member": member,
         "shown": shown_personal(member, show=personal),
         "personal": personal,
@@ -125,7 +142,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "org_path": [*member.organization.ancestors(), member.organization],
         "kept_elsewhere": extensions.shown(member),
     }
-    return render(request, "members/detail.html", context)
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, query={"org": "orgs.Organization"})
