@@ -231,10 +231,11 @@ def get_scope(user: Any) -> Scope:
 
 
 def _role(user: Any) -> Any:
-    """The user's role (None without one), with its organization and member in the same query.
+    """The user's role (None without one), with its organization in the same query.
 
-    Every page needs all three (the scope; the header's name when the account has none of its
-    own): read through the reverse accessor they were three queries on each request.
+    Every page needs both for the scope: read through the reverse accessor they were two
+    queries on each request. (Not the member too: reading that table here would make every
+    page, the "system busy" answer included, wait on a write to the roster.)
     """
     from dangjian.core.models import Role
 
@@ -243,7 +244,7 @@ def _role(user: Any) -> Any:
         return relation.get_cached_value(user)
     if user.pk is None:
         return None
-    role = Role.objects.select_related("organization", "member").filter(user_id=user.pk).first()
+    role = Role.objects.select_related("organization").filter(user_id=user.pk).first()
     relation.set_cached_value(user, role)
     return role
 
