@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook
@@ -160,7 +161,13 @@ def read_sheet(data: bytes, kind: str, *, filename: str, dry_run: bool) -> tuple
     columns = SHEETS[kind]
     report = ImportReport(filename=filename, dry_run=dry_run, unit="条")
     try:
-        table = read_table(data, columns, anchor="name", named=[c.header for c in columns[:4]])
+        table = read_table(
+            data,
+            columns,
+            anchor="name",
+            named=[c.header for c in columns[:4]],
+            max_rows=settings.DUES_IMPORT_MAX_ROWS,
+        )
     except FileProblem as exc:
         report.fail(str(exc))
         return report, None

@@ -191,3 +191,14 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(bureau, personas, lo
 def test_an_unknown_kind_is_not_found(bureau, personas, login, kind):
     response = login(personas.secretary_of_branch_1).get(reverse("dues:import", args=[kind]))
     assert response.status_code == (404 if kind == "nonsense" else 405)
+
+
+def test_a_list_longer_than_the_dues_row_limit_is_refused_in_chinese(
+    bases, bureau, personas, login, settings
+):
+    settings.DUES_IMPORT_MAX_ROWS = 1
+    client = login(personas.secretary_of_branch_1)
+    upload(client, xlsx(GOOD), dry_run=False)
+    job = Job.objects.get()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "有 2 行数据，超过了一次导入 1 行的上限" in page and not DuesPayment.objects.exists()
