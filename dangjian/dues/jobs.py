@@ -61,7 +61,7 @@ def _import_context(job: Job) -> dict[str, Any]:
     report = ImportReport.from_dict(job.result)
     # A clean dry run offers 确认导入 of the very file it checked, kept with the job.
     confirm = job.pk if report.dry_run and report.ok and report.written and job.input_path.exists() else None
-    return {"report": report, "confirm_job": confirm, "import_kind": job.arguments.get("kind", "")}
+    return {"report": report, "confirm_job": confirm}
 
 
 @job_kind(
@@ -99,8 +99,10 @@ def import_job(run: JobRun) -> None:
         run.input_bytes(), kind, filename=args.get("filename", ""), dry_run=dry_run
     )
     if table is not None:
+        # No row counts from here on: they would be written inside the import's transaction,
+        # where nobody else sees them until the end.
         verb = "检查" if dry_run else "检查并写入"
-        run.progress(0, report.rows, f"已读取 {report.rows:,} 行，正在逐行{verb}……")
+        run.progress(stage=f"已读取 {report.rows:,} 行，正在逐行{verb}……")
     if dry_run:
         # Keep the checked file: 确认导入 imports exactly it, without a second upload.
         run.keep_input = True
