@@ -191,6 +191,10 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 IMPORT_MAX_BYTES = env_int("DANGJIAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 IMPORT_MAX_UNPACKED_BYTES = env_int("DANGJIAN_IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("DANGJIAN_IMPORT_MAX_ROWS", 20000)
+# Dues lists send every row through the payment/base form's action (~8 ms of CPU a row) in one
+# write transaction, during which SQLite lets no job heartbeat through: kept well inside
+# JOB_STALE_SECONDS, so a big list is never declared dead while it is still writing.
+DUES_IMPORT_MAX_ROWS = env_int("DANGJIAN_DUES_IMPORT_MAX_ROWS", 3000)
 # The longest period a page computes (compliance over 180 years took 12 s): longer asks are refused.
 PERIOD_MAX_YEARS = env_int("DANGJIAN_PERIOD_MAX_YEARS", 10)
 # Days a calendar-subscription (.ics) address works; a user can revoke theirs at any time.

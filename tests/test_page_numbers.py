@@ -26,8 +26,19 @@ def persona(role: str) -> Any:
     return get_user_model().objects.get(username=role)
 
 
+class FreshClient(Client):
+    """Builds every page afresh: a page's body kept from an earlier test (core.derived, per
+    ledger version) would leave the response without the context these tests read."""
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        from dangjian.core import derived
+
+        derived.clear()
+        return super().get(*args, **kwargs)
+
+
 def client_for(user: Any) -> Client:
-    client = Client()
+    client = FreshClient()
     client.force_login(user)
     return client
 

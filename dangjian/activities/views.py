@@ -40,6 +40,7 @@ from dangjian.activities.models import Activity, ActivityType, Attachment, Atten
 from dangjian.activities.panels import detail_panels
 from dangjian.core import audit
 from dangjian.core.dates import add_months, today
+from dangjian.core.derived import rendered_part
 from dangjian.core.models import AuditLog
 from dangjian.core.period import Period, period_param
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, require_write, restrict
@@ -88,6 +89,15 @@ def _date_in(start: datetime.date, end: datetime.date) -> Q:
 
 @access(Audience.MEMBERS, query={"org": "orgs.Organization"})
 def activity_list(request: HttpRequest) -> HttpResponse:
+    # The list (filters, rows, pager) is the page's CPU; it depends only on the scope, the query
+    # and the ledger, so it is rendered once per ledger version and the shell around it each time.
+    body = rendered_part(
+        "activities.list", request, "activities/_activity_list_body.html", lambda: _list_context(request)
+    )
+    return render(request, "activities/activity_list.html", {"body": body})
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
     qs = _activities(request.user).prefetch_related("also_counts_as")
     orgs = restrict(Organization.objects.exclude(kind=OrgKind.CELL), request.user)
     f = {k: request.GET.get(k, "").strip() for k in ("org", "type", "status", "period", "q")}
@@ -105,19 +115,15 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(topic__contains=f["q"])
     page = Paginator(qs.today_first(), 50).get_page(request.GET.get("page"))
     scope = get_scope(request.user)
-    return render(
-        request,
-        "activities/activity_list.html",
-        {
-            "page": page,
-            "filters": f,
-            "period_error": period_error,
-            "orgs": orgs.order_by("path"),
-            "types": ActivityType.objects.all(),
-            "statuses": ActivityStatus.choices,
-            "can_write": scope.can_write,
-        },
-    )
+    return {
+        "page": page,
+        "filters": f,
+        "period_error": period_error,
+        "orgs": orgs.order_by("path"),
+        "types": ActivityType.objects.all(),
+        "statuses": ActivityStatus.choices,
+        "can_write": scope.can_write,
+    }
 
 
 @access(Audience.MEMBERS, target="activities.Activity")

@@ -18,7 +18,7 @@ from dangjian.compliance.figures import warning_figures
 from dangjian.compliance.models import Rule
 from dangjian.compliance.warnings import collect, gather, safe_reverse, scope_roots
 from dangjian.core.dates import today
-from dangjian.core.derived import derived
+from dangjian.core.derived import derived, rendered_part
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.period import Period, period_param
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
@@ -133,33 +133,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         counts = {key.removeprefix("warnings."): fig.value for key, fig in warning_figures(found).items()}
         return matrix, found, counts, _sections(matrix, safe_reverse("compliance:cell"), org.pk)
 
-    # Every officer of the organization opens the same matrix until someone records something.
-    matrix, found, counts, sections = derived(
-        "compliance.dashboard", get_scope(request.user), (org.pk, period), derive
+    def body_context() -> dict[str, Any]:
+        # Every officer of the organization opens the same matrix until someone records something.
+        matrix, found, counts, sections = derived(
+            "compliance.dashboard", get_scope(request.user), (org.pk, period), derive
+        )
+        summary = matrix.summary()
+        judged = summary[CellStatus.DONE] + summary[CellStatus.MISSING]
+        return {
+            "org": org,
+            "period": period,
+            "errors": errors,
+            "matrix": matrix,
+            "sections": sections,
+            "summary": summary,
+            # Floor to one decimal: 262 of 263 must not read as "100%".
+            "rate": math.floor(1000 * summary[CellStatus.DONE] / judged) / 10 if judged else None,
+            "legend": LEGEND,
+            "org_choices": [
+                (o, "\u3000" * o.depth)
+                for o in restrict(Organization.objects.all(), request.user).in_tree_order()
+            ],
+            "period_choices": _period_choices(on),
+            "org_warnings": [w for w in found if w.category == "org" and w.level == "danger"][:30],
+            "member_warnings": [w for w in found if w.category != "org"],
+            "warning_counts": counts,
+            "cell_url": safe_reverse("compliance:cell"),
+        }
+
+    # Rendering the matrix and the warning lists was most of the page's CPU once the figures
+    # were kept: the rendered body is kept too, per scope, query and ledger version.
+    body = rendered_part(
+        "compliance.dashboard.page", request, "compliance/_dashboard_body.html", body_context
     )
-    summary = matrix.summary()
-    judged = summary[CellStatus.DONE] + summary[CellStatus.MISSING]
-    context = {
-        "org": org,
-        "period": period,
-        "errors": errors,
-        "matrix": matrix,
-        "sections": sections,
-        "summary": summary,
-        # Floor to one decimal: 262 of 263 must not read as "100%".
-        "rate": math.floor(1000 * summary[CellStatus.DONE] / judged) / 10 if judged else None,
-        "legend": LEGEND,
-        "org_choices": [
-            (o, "\u3000" * o.depth)
-            for o in restrict(Organization.objects.all(), request.user).in_tree_order()
-        ],
-        "period_choices": _period_choices(on),
-        "org_warnings": [w for w in found if w.category == "org" and w.level == "danger"][:30],
-        "member_warnings": [w for w in found if w.category != "org"],
-        "warning_counts": counts,
-        "cell_url": safe_reverse("compliance:cell"),
-    }
-    return render(request, "compliance/dashboard.html", context)
+    return render(request, "compliance/dashboard.html", {"org": org, "period": period, "body": body})
 
 
 def _period_choices(on: datetime.date) -> list[Period]:

@@ -327,6 +327,8 @@ class JobRun:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.finished = False
+        # A dry run sets this: its checked upload stays (until JOB_KEEP_DAYS) for 确认导入.
+        self.keep_input = False
         self._last_write = 0.0
 
     @property
@@ -451,7 +453,7 @@ def execute(job_id: int, attempt: int) -> None:
         except Exception:
             logger.exception("job %s (%s) attempt %s failed", job_id, job.kind, attempt)
             run.fail(INTERNAL_ERROR)
-    if run.finished and job.input_name:
+    if run.finished and job.input_name and not run.keep_input:
         # The upload holds personal data: once the work is committed, it has served its purpose.
         job.input_path.unlink(missing_ok=True)
 

@@ -195,18 +195,34 @@ class LedgerSheet:
     named: Sequence[str] = ()
     existing: str = "unchanged"
     field_columns: Mapping[str, str] = field(default_factory=dict)
+    max_rows: int | None = None  # None: the shared IMPORT_MAX_ROWS
 
     def run(self, data: bytes, handle: RowHandler, *, filename: str, dry_run: bool = False) -> ImportReport:
         """Read ``data`` and run ``handle`` on every row in one transaction: all rows, or nothing."""
+        report, table = self.read(data, filename=filename, dry_run=dry_run)
+        return report if table is None else self.write(report, table, handle, dry_run=dry_run)
+
+    def read(self, data: bytes, *, filename: str, dry_run: bool = False) -> tuple[ImportReport, Table | None]:
+        """The sheet's report so far and its rows (None: the file could not be read).
+
+        Reading writes nothing, so a background job reads before it opens its write transaction.
+        """
         report = ImportReport(filename=filename, dry_run=dry_run, unit=self.unit)
         try:
-            table = read_table(data, self.columns, anchor=self.anchor, named=self.named)
+            table = read_table(
+                data, self.columns, anchor=self.anchor, named=self.named, max_rows=self.max_rows
+            )
         except FileProblem as exc:
             report.fail(str(exc))
-            return report
+            return report, None
         report.sheet, report.header_row, report.rows = table.sheet, table.header_row, len(table.rows)
         if table.ignored:
             report.notes.append(f"以下列未读取：{'、'.join(table.ignored)}。")
+        return report, table
+
+    def write(self, report: ImportReport, table: Table, handle: RowHandler, *, dry_run: bool) -> ImportReport:
+        """Run ``handle`` on every row of ``table`` in one transaction, rolled back on any error or
+        in a dry run; the counts and problems go to ``report``."""
         headers = {c.key: c.header for c in self.columns}
         try:
             with transaction.atomic():

@@ -141,13 +141,19 @@ def find_header(
 
 
 def read_table(
-    data: bytes, columns: Sequence[Column], *, anchor: str = "name", named: Sequence[str] = ()
+    data: bytes,
+    columns: Sequence[Column],
+    *,
+    anchor: str = "name",
+    named: Sequence[str] = (),
+    max_rows: int | None = None,
 ) -> Table:
     """The first sheet of ``data`` with a header naming ``columns``, and its non-empty rows.
 
     Raises ``FileProblem`` when the file is not a readable .xlsx, is too big, has no such header
     within its first rows, lacks a required column or has no rows under the header. ``named``
-    are the headers the "no header found" message gives as examples (default: the required ones).
+    are the headers the "no header found" message gives as examples (default: the required ones);
+    ``max_rows`` lowers IMPORT_MAX_ROWS for an import whose rows are slower to write.
     """
     limit = settings.IMPORT_MAX_BYTES
     if len(data) > limit:
@@ -182,7 +188,7 @@ def read_table(
             f"第{table.header_row}行的表头缺少必需的列：{'、'.join(c.header for c in missing)}。请对照模板补上这些列"
             + (f"（也认常见写法，如{aliases}）。" if aliases else "。")
         )
-    max_rows = settings.IMPORT_MAX_ROWS
+    max_rows = min(max_rows or settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_ROWS)
     if len(sheet.rows) - header.index - 1 > max_rows:
         filled = sum(1 for r in sheet.rows[header.index + 1 :] if any(clean_text(v) for v in r))
         if filled > max_rows:

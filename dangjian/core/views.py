@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
+from dangjian.core.derived import rendered_part
 from dangjian.core.home import panels_for
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import Audience, access
@@ -86,7 +87,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @access(Audience.ANYONE)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": panels_for(request)})
+    # Every app's panel, most of the page's CPU, changes only with the ledger: the rendered panels
+    # are kept per user (the to-do list holds the user's own drafts) and ledger version.
+    panels = rendered_part(
+        "core.home",
+        request,
+        "core/_home_panels.html",
+        lambda: {"panels": panels_for(request)},
+        parts=(request.user.pk,),
+    )
+    return render(request, "core/home.html", {"panels_html": panels})
 
 
 @access(Audience.ANYONE)

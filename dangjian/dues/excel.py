@@ -10,10 +10,10 @@ a dry run reports the same and always rolls back.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -68,6 +68,7 @@ PAYMENT_SHEET: tuple[Column, ...] = (
     Column("receipt_number", "收据号", ("收据编号", "票据号"), required=True),
     _NOTE,
 )
+SHEETS = {"bases": BASE_SHEET, "payments": PAYMENT_SHEET}
 BASE_COLUMNS = [c.header for c in BASE_SHEET]
 PAYMENT_COLUMNS = [c.header for c in PAYMENT_SHEET]
 # Which column an action's error belongs to, for "第3行 D列（交纳基数）"; others name the row.
@@ -86,8 +87,10 @@ CATEGORIES = choice_map(DuesCategory, DUES_CATEGORY_WORDS)
 METHODS = choice_map(PaymentMethod)
 
 
-def _sheet_of(columns: Sequence[Column]) -> LedgerSheet:
-    # A row that met a base already there changes it; a payment row always adds one.
+def _sheet_of(kind: str) -> LedgerSheet:
+    # A row that met a base already there changes it; a payment row always adds one. Each row goes
+    # through the form's action in one write transaction, hence a lower row limit than the roster's.
+    columns = SHEETS[kind]
     return LedgerSheet(
         columns,
         unit="条",
@@ -95,7 +98,20 @@ def _sheet_of(columns: Sequence[Column]) -> LedgerSheet:
         named=[c.header for c in columns[:4]],
         existing="updated",
         field_columns=FIELD_COLUMN,
+        max_rows=settings.DUES_IMPORT_MAX_ROWS,
     )
+
+
+def read_sheet(data: bytes, kind: str, *, filename: str, dry_run: bool) -> tuple[ImportReport, Table | None]:
+    """Read a base (``kind="bases"``) or payment list: its report so far, and its rows (None: unreadable)."""
+    return _sheet_of(kind).read(data, filename=filename, dry_run=dry_run)
+
+
+def write_rows(
+    report: ImportReport, table: Table, handle: RowHandler, *, kind: str, dry_run: bool
+) -> ImportReport:
+    """Hand every row to ``handle`` in one transaction, all or nothing (``core.ledger_import``)."""
+    return _sheet_of(kind).write(report, table, handle, dry_run=dry_run)
 
 
 def _find_member(table: Table, row: Row, members: Any) -> Member:
@@ -134,17 +150,15 @@ def _amount(raw: Any) -> Any:
     return clean_text(raw).replace(" ", "") if isinstance(raw, str) else raw
 
 
-def _run(upload: Any, columns: Sequence[Column], handle: RowHandler, *, dry_run: bool) -> ImportReport:
-    """Every row through ``handle`` in one transaction, all or nothing (``core.ledger_import``)."""
-    return _sheet_of(columns).run(
-        upload.read(), handle, filename=getattr(upload, "name", "") or "", dry_run=dry_run
-    )
+def _run(upload: Any, kind: str, handle: RowHandler, *, dry_run: bool) -> ImportReport:
+    """Read the sheet and write its rows, all or nothing (the CLI and tests; the web page uses a job)."""
+    data = upload if isinstance(upload, bytes) else upload.read()
+    report, table = read_sheet(data, kind, filename=getattr(upload, "name", "") or "", dry_run=dry_run)
+    return report if table is None else write_rows(report, table, handle, kind=kind, dry_run=dry_run)
 
 
-def import_bases(
-    upload: Any, *, members: Any, default_month: datetime.date, acting_user: Any, dry_run: bool = False
-) -> ImportReport:
-    """The January list of new bases: one DuesBase per row, all or nothing."""
+def base_rows(*, members: Any, default_month: datetime.date, acting_user: Any) -> RowHandler:
+    """How a row of the January base list is written: one DuesBase for a member in ``members``."""
 
     def handle(table: Table, row: Row) -> bool:
         member = _find_member(table, row, members)
@@ -168,19 +182,11 @@ def import_bases(
         )
         return created
 
-    return _run(upload, BASE_SHEET, handle, dry_run=dry_run)
+    return handle
 
 
-def import_payments(
-    upload: Any,
-    *,
-    members: Any,
-    month: datetime.date,
-    acting_user: Any,
-    dry_run: bool = False,
-    on: datetime.date,
-) -> ImportReport:
-    """A month's payment list: one payment per row, spread over months, all or nothing."""
+def payment_rows(*, members: Any, month: datetime.date, acting_user: Any, on: datetime.date) -> RowHandler:
+    """How a row of a month's payment list is written: one payment, spread over months."""
 
     def handle(table: Table, row: Row) -> bool:
         member = _find_member(table, row, members)
@@ -203,7 +209,29 @@ def import_payments(
         )
         return True
 
-    return _run(upload, PAYMENT_SHEET, handle, dry_run=dry_run)
+    return handle
+
+
+def import_bases(
+    upload: Any, *, members: Any, default_month: datetime.date, acting_user: Any, dry_run: bool = False
+) -> ImportReport:
+    """The January list of new bases: one DuesBase per row, all or nothing."""
+    handle = base_rows(members=members, default_month=default_month, acting_user=acting_user)
+    return _run(upload, "bases", handle, dry_run=dry_run)
+
+
+def import_payments(
+    upload: Any,
+    *,
+    members: Any,
+    month: datetime.date,
+    acting_user: Any,
+    dry_run: bool = False,
+    on: datetime.date,
+) -> ImportReport:
+    """A month's payment list: one payment per row, spread over months, all or nothing."""
+    handle = payment_rows(members=members, month=month, acting_user=acting_user, on=on)
+    return _run(upload, "payments", handle, dry_run=dry_run)
 
 
 # ---- exports -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("member/<int:pk>/pay/", views.payment_new, name="payment-new"),
     path("member/<int:pk>/base/", views.base_new, name="base-new"),
     path("member/<int:pk>/reduction/", views.reduction_new, name="reduction-new"),
+    path("import/confirm/", views.import_confirm, name="import-confirm"),
     path("import/<str:kind>/", views.import_view, name="import"),
     path("import/<str:kind>/template.xlsx", views.import_template, name="import-template"),
     path("export/standard.xlsx", views.export_standard, name="export-standard"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,12 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from dangjian.core import jobs, numbers
 from dangjian.core.dates import today
-from dangjian.core.derived import derived
+from dangjian.core.derived import derived, rendered_part
 from dangjian.core.downloads import XLSX, attachment
 from dangjian.core.home import Panel
+from dangjian.core.import_report import ImportReport
 from dangjian.core.period import Period, period_param
-from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
+from dangjian.core.scope import NOT_FOUND, Audience, access, get_in_scope, get_scope, restrict
 from dangjian.dues import excel, ledger
+from dangjian.dues import jobs as jobs_dues
 from dangjian.dues.actions import (
     MemberDues,
     do_add_reduction,
@@ -27,7 +30,7 @@ from dangjian.dues.actions import (
     do_set_base,
     first_due_month,
 )
-from dangjian.dues.allocation import month_label, month_start
+from dangjian.dues.allocation import month_label, month_start, parse_month
 from dangjian.dues.forms import BaseForm, ImportForm, PaymentForm, ReductionForm, apply_errors
 from dangjian.dues.models import DuesPayment, HardshipReduction, MonthlyDue
 from dangjian.dues.rates import BACK_PAY_MAX_MONTHS, LAPSE_MONTHS, LAPSE_SOURCE
@@ -98,28 +101,42 @@ def month_page(request: HttpRequest) -> HttpResponse:
             },
         )
     org, month = _org(request), _month(request)
-    # The same month of the same organization, read by every officer of it: computed once per
-    # ledger version (a payment or a changed base moves it on).
-    rows = derived(
-        "dues.month_rows", scope, (org.pk, month), lambda: ledger.month_rows(_members(request, org), month)
-    )
-    due = sum((r.due or 0 for r in rows), 0)
-    paid = sum((r.paid for r in rows), 0)
+
+    def body_context() -> dict[str, Any]:
+        rows = derived(
+            "dues.month_rows",
+            scope,
+            (org.pk, month),
+            lambda: ledger.month_rows(_members(request, org), month),
+        )
+        due = sum((r.due or 0 for r in rows), 0)
+        paid = sum((r.paid for r in rows), 0)
+        return {
+            "org": org,
+            "orgs": _orgs(request),
+            "month": month,
+            "month_label": month_label(month),
+            "rows": rows,
+            "due_total": due,
+            "paid_total": paid,
+            "rate": ledger._rate(paid, due) if due else None,
+            "unpaid_count": sum(1 for r in rows if r.state in ("unpaid", "partial")),
+            "flag_count": sum(1 for r in rows if r.red_flag),
+            "no_base_count": sum(1 for r in rows if r.no_base),
+            "can_write": scope.can_write,
+            "lapse_months": LAPSE_MONTHS,
+            "lapse_source": LAPSE_SOURCE,
+        }
+
+    # The same month of the same organization, read by every officer of it: its rows are
+    # computed once per ledger version (a payment or a changed base moves it on), and the
+    # rendered table with them (120 rows of the agency's month are most of the page's CPU).
     context = {
         "org": org,
-        "orgs": _orgs(request),
         "month": month,
         "month_label": month_label(month),
-        "rows": rows,
-        "due_total": due,
-        "paid_total": paid,
-        "rate": ledger._rate(paid, due) if due else None,
-        "unpaid_count": sum(1 for r in rows if r.state in ("unpaid", "partial")),
-        "flag_count": sum(1 for r in rows if r.red_flag),
-        "no_base_count": sum(1 for r in rows if r.no_base),
         "can_write": scope.can_write,
-        "lapse_months": LAPSE_MONTHS,
-        "lapse_source": LAPSE_SOURCE,
+        "body": rendered_part("dues.month", request, "dues/_month_body.html", body_context),
     }
     return render(request, "dues/month.html", context)
 
@@ -358,30 +375,104 @@ def reduction_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(Audience.OFFICERS, writes=True)
 def import_view(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in ("bases", "payments"):
+    """Upload a base or payment list: stored and handed to a job (a dry run first, by default).
+
+    The rows go through the same actions as the forms, which may take minutes for a big list, so
+    the request only stores the file and queues the job; the job page shows progress and then
+    the report, with 确认导入 after a clean dry run.
+    """
+    if kind not in jobs_dues.IMPORT_TITLES:
         raise Http404
     default = today().replace(month=1, day=1) if kind == "bases" else month_start(today())
     form = ImportForm(
         request.POST or None, request.FILES or None, initial={"month": default.strftime("%Y-%m")}
     )
-    report = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        members = restrict(Member.objects.active(), request.user, "change")
-        args = {"members": members, "acting_user": request.user, "dry_run": data["dry_run"]}
-        if kind == "bases":
-            report = excel.import_bases(data["file"], default_month=data["month"], **args)
+        upload = data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            # Refused before the whole upload is read into memory.
+            form.add_error(
+                "file",
+                f"文件大小 {upload.size / 1048576:.1f} MB，超过了 "
+                f"{settings.IMPORT_MAX_BYTES / 1048576:.0f} MB 的上限。请分成几个文件导入。",
+            )
         else:
-            report = excel.import_payments(data["file"], month=data["month"], on=today(), **args)
-        if report.ok and not report.dry_run:
-            messages.success(request, f"导入完成：共{report.rows}行，已写入{report.written}行。")
-            return redirect(reverse("dues:month") + f"?month={data['month']:%Y-%m}")
+            return redirect(
+                _enqueue_import(
+                    request,
+                    kind,
+                    upload.read(),
+                    filename=(upload.name or f"{jobs_dues.IMPORT_TITLES[kind]}.xlsx")[:200],
+                    month=data["month"],
+                    on=today(),
+                    dry_run=data["dry_run"],
+                )
+            )
     title = "导入交纳基数" if kind == "bases" else "导入党费交纳表"
     columns = excel.BASE_COLUMNS if kind == "bases" else excel.PAYMENT_COLUMNS
     return render(
-        request,
-        "dues/import.html",
-        {"form": form, "report": report, "kind": kind, "title": title, "columns": columns},
+        request, "dues/import.html", {"form": form, "kind": kind, "title": title, "columns": columns}
+    )
+
+
+def _enqueue_import(
+    request: HttpRequest,
+    kind: str,
+    data: bytes,
+    *,
+    filename: str,
+    month: datetime.date,
+    on: datetime.date,
+    dry_run: bool,
+) -> Any:
+    return jobs.enqueue(
+        jobs_dues.IMPORT_KIND,
+        owner=request.user,
+        title=f"{'试导入' if dry_run else '导入'}{jobs_dues.IMPORT_TITLES[kind]}：{filename}",
+        # The payment date of rows without one is the day of the upload, not of the run.
+        arguments={
+            "kind": kind,
+            "month": f"{month:%Y-%m}",
+            "on": on.isoformat(),
+            "dry_run": dry_run,
+            "filename": filename,
+        },
+        upload=data,
+        upload_name=filename,
+    )
+
+
+@access(Audience.OFFICERS, writes=True, post_only=True)
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """确认导入: import the file a clean dry run checked, kept on the server with that dry run's job."""
+    if not request.POST.get("job"):
+        messages.error(request, "没有指定要确认的试导入，请先上传文件试导入。")
+        return redirect("dues:import", kind="payments")
+    job = jobs.get_job(request.user, request.POST.get("job"))
+    if job.owner_id != request.user.pk or job.kind != jobs_dues.IMPORT_KIND:
+        raise Http404(NOT_FOUND)
+    args = job.arguments
+    checked = ImportReport.from_dict(job.result) if job.result else None
+    if not (args.get("dry_run") and checked is not None and checked.ok):
+        messages.error(request, "只能确认一次通过了的试导入。请重新上传文件。")
+        return redirect("dues:import", kind=args.get("kind", "payments"))
+    try:
+        data = job.input_path.read_bytes()
+    except FileNotFoundError:
+        messages.error(request, "试导入的文件已不在服务器上（超过保存期限后删除），请重新上传。")
+        return redirect("dues:import", kind=args["kind"])
+    # Checked again as it is written: the ledger may have changed since the dry run.
+    return redirect(
+        _enqueue_import(
+            request,
+            args["kind"],
+            data,
+            filename=args.get("filename", ""),
+            month=parse_month(args["month"]),
+            on=datetime.date.fromisoformat(args["on"]),
+            dry_run=False,
+        )
     )
 
 

@@ -37,6 +37,8 @@ def roster_import(run: JobRun) -> None:
     filename = run.arguments["filename"]
     dry_run = bool(run.arguments.get("dry_run"))
     data = run.input_bytes()
+    # A dry run's file stays for 确认导入 (its report offers it); a real import's goes once written.
+    run.keep_input = dry_run
     run.progress(stage="正在读取文件……")
     with ExitStack() as writing:
         opened = False

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dangjian.core.derived import rendered_part
 from dangjian.core.personal import personal as shown_personal
 from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
 from dangjian.members import actions, extensions
@@ -69,29 +70,51 @@ def member_list(request: HttpRequest) -> HttpResponse:
         restrict(Member.objects.select_related("organization", "cell"), request.user), params, request.user
     )
     org, status, ordered = found.org, found.status, found.ordered
-    page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
     scope = get_scope(request.user)
-    orgs, orgs_trimmed = ([], False) if scope.only_self else _org_choices(request.user, org)
-    context = {
-        "page": page,
-        "org": org,
-        "orgs": orgs,
-        "orgs_trimmed": orgs_trimmed,
-        "status": status,
-        "statuses": MemberStatus.choices,
-        "educations": Education.choices,
-        "genders": Gender.choices,
-        "age_bands": [(code, label) for code, label, _low, _high in AGE_BANDS],
-        "status_badge": STATUS_BADGE,
-        "filtered": any(params.get(k) for k in FILTER_KEYS),
-        "can_write": scope.can_write,
-    }
-    return render(request, "members/list.html", context)
+
+    def body_context() -> dict[str, Any]:
+        page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
+        orgs, orgs_trimmed = ([], False) if scope.only_self else _org_choices(request.user, org)
+        return {
+            "page": page,
+            "org": org,
+            "orgs": orgs,
+            "orgs_trimmed": orgs_trimmed,
+            "status": status,
+            "statuses": MemberStatus.choices,
+            "educations": Education.choices,
+            "genders": Gender.choices,
+            "age_bands": [(code, label) for code, label, _low, _high in AGE_BANDS],
+            "status_badge": STATUS_BADGE,
+            "filtered": any(params.get(k) for k in FILTER_KEYS),
+        }
+
+    # The filters, rows and pager are the page's CPU and depend only on the scope, the query,
+    # the day (ages) and the ledger: rendered once per ledger version, the shell each time.
+    body = rendered_part("members.list", request, "members/_list_body.html", body_context)
+    return render(request, "members/list.html", {"body": body, "org": org, "can_write": scope.can_write})
 
 
 @access(Audience.MEMBERS, target="members.Member")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_in_scope(Member.objects.select_related("organization", "cell"), request.user, pk=pk)
+    scope = get_scope(request.user)
+    # What is shown (masked or not) depends on the scope and the member only, so the rendered
+    # body is kept per scope, page and ledger version; the shell around it is rendered each time.
+    body = rendered_part(
+        "members.detail", request, "members/_detail_body.html", lambda: _detail_context(request, member)
+    )
+    context = {
+        "member": member,
+        "status_badge": STATUS_BADGE.get(member.status, ""),
+        "can_write": scope.can_write,
+        "org_path": [*member.organization.ancestors(), member.organization],
+        "body": body,
+    }
+    return render(request, "members/detail.html", context)
+
+
+def _detail_context(request: HttpRequest, member: Member) -> dict[str, Any]:
     personal = can_see_personal_data(request.user, member)
     scope = get_scope(request.user)
     posts = list(
@@ -107,7 +130,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for post in posts:
         # A member of branch 1 may sit on the organ committee, which its secretary cannot open.
         post.org_visible = post.organization_id in visible_orgs
-    context = {
+    return {
         "member": member,
         "shown": shown_personal(member, show=personal),
         "personal": personal,
@@ -119,7 +142,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "org_path": [*member.organization.ancestors(), member.organization],
         "kept_elsewhere": extensions.shown(member),
     }
-    return render(request, "members/detail.html", context)
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True, query={"org": "orgs.Organization"})

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dangjian.core import numbers
+from dangjian.core.derived import rendered_part
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs import actions
 from dangjian.orgs.choices import OrgKind, PostKind
@@ -162,6 +163,23 @@ def tree(request: HttpRequest) -> HttpResponse:
 @access(Audience.MEMBERS, target="orgs.Organization")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_in_scope(Organization.objects.select_related("parent"), request.user, pk=pk)
+    scope = get_scope(request.user)
+    # Posts, terms, children with their head counts and the side tree are the page's CPU and
+    # change only with the ledger: the rendered body is kept per scope and ledger version.
+    body = rendered_part(
+        "orgs.detail", request, "orgs/_detail_body.html", lambda: _detail_context(request, org)
+    )
+    context = {
+        "org": org,
+        "ancestors": org.ancestors(),
+        "can_write": scope.can_write,
+        "roster_reach": not scope.only_self,
+        "body": body,
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+def _detail_context(request: HttpRequest, org: Organization) -> dict[str, Any]:
     posts = list(
         restrict(org.posts.all(), request.user).select_related("member").order_by("kind", "-started_on")
     )
@@ -181,7 +199,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     side = nodes
     if len(nodes) > SIDE_TREE_MAX:
         side = in_tree_order([n for n in nodes if n.on_path or n.parent_id == org.pk])
-    context = {
+    return {
         "org": org,
         "ancestors": org.ancestors(),
         "current_posts": current_posts,
@@ -200,7 +218,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": scope.can_write,
         "roster_reach": not scope.only_self,
     }
-    return render(request, "orgs/detail.html", context)
 
 
 def _post_kind_order() -> list[str]:

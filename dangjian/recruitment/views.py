@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 
 from dangjian.core import numbers
 from dangjian.core.dates import today
+from dangjian.core.derived import rendered_part
 from dangjian.core.home import Panel
 from dangjian.core.period import Period, period_param
 from dangjian.core.personal import personal as shown_personal
@@ -40,6 +41,19 @@ def _cases(request: HttpRequest) -> Any:
 
 @access(Audience.OFFICERS)
 def case_list(request: HttpRequest) -> HttpResponse:
+    # The figures, tabs and rows change only with the ledger (and the day: deadlines): the
+    # rendered body is kept per scope, query and ledger version, the shell rendered each time.
+    body = rendered_part(
+        "recruitment.list", request, "recruitment/_case_list_body.html", lambda: _list_context(request)
+    )
+    return render(
+        request,
+        "recruitment/case_list.html",
+        {"body": body, "can_write": get_scope(request.user).can_write},
+    )
+
+
+def _list_context(request: HttpRequest) -> dict[str, Any]:
     cases = _cases(request).select_related("organization")
     status = request.GET.get("status", CaseStatus.OPEN)
     if status in CaseStatus.values:
@@ -57,21 +71,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     tabs = [(s.value, s.label, found[f"{key}.{s.value}"].value) for s in Stage]
-    return render(
-        request,
-        "recruitment/case_list.html",
-        {
-            "page": page,
-            "tabs": tabs,
-            "stage": stage,
-            "status": status,
-            "q": text,
-            "statuses": CaseStatus.choices,
-            "total": found[key].value,
-            "today": today(),
-            "can_write": get_scope(request.user).can_write,
-        },
-    )
+    return {
+        "page": page,
+        "tabs": tabs,
+        "stage": stage,
+        "status": status,
+        "q": text,
+        "statuses": CaseStatus.choices,
+        "total": found[key].value,
+        "today": today(),
+        "can_write": get_scope(request.user).can_write,
+    }
 
 
 @access(Audience.OFFICERS, writes=True, get_writes=True)

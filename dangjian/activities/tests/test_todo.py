@@ -163,3 +163,15 @@ def test_no_digest_without_a_configured_mail_server(personas, bureau, types, set
     submit(personas, bureau, types)
     call_command("digest", verbosity=0)
     assert mail.outbox == []
+
+
+def test_the_kept_home_panels_follow_the_ledger(personas, bureau, types, login):
+    """The home page's panels are kept per user and ledger version: a new step shows at once."""
+    approver = login(personas.agency_officer)
+    approver.get("/")  # kept before the plan exists
+    plan = submit(personas, bureau, types, topic="学习新修订的条例")
+    assert plan.topic in approver.get("/").content.decode()
+    assert plan.topic not in login(personas.discipline).get("/").content.decode()
+    actions.do_return(plan, "请补充议程", acting_user=personas.agency_officer)
+    secretary = login(personas.secretary_of_branch_1).get("/").content.decode()
+    assert "计划被退回" in secretary and "请补充议程" in secretary

@@ -134,6 +134,7 @@ def test_import_page_for_the_branch_secretary_only_reaches_their_members(
     response = client.post(
         reverse("dues:import", args=["payments"]),
         {"file": SimpleUploadedFile("p.xlsx", upload.getvalue()), "month": "2026-11"},
+        follow=True,  # to the import job's page, with its report
     )
     assert response.status_code == 200
     assert "不在您管理的花名册中" in response.content.decode()

@@ -86,7 +86,13 @@ def test_a_big_dry_run_becomes_a_job_whose_page_shows_the_import_report(big_file
     page = client.get(job.get_absolute_url()).content.decode()
     assert "试导入通过" in page and 'id="import-report"' in page and "every 1s" not in page
     assert not Member.objects.filter(name="吴六安").exists()
-    assert not job.input_path.exists()  # the upload is deleted once the job is done
+    # The checked file stays for 确认导入 (until JOB_KEEP_DAYS): the button the report offers works.
+    assert "确认导入" in page and job.input_path.exists()
+    confirmed = client.post(reverse("members:import-confirm"), {"job": job.pk})
+    done = Job.objects.exclude(pk=job.pk).get()
+    assert confirmed["Location"] == done.get_absolute_url() and done.result["imported"] is True
+    assert Member.objects.filter(name="吴六安").exists()
+    assert not done.input_path.exists()  # a real import's upload is deleted once it is written
 
 
 def test_a_big_import_writes_the_members_once_with_their_audit_rows(big_files, bureau, personas, login):
