@@ -117,7 +117,7 @@ def _span(campaign: Campaign) -> Period:
 
 @access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    qs = _campaigns(request.user).annotate(n_pledges=Count("pledges", distinct=True))
+    qs = _campaigns(request.user)
     org = _org_filter(request)
     if org is not None:
         qs = qs.filter(organization__path__startswith=org.path)
@@ -136,11 +136,17 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     elif status == "ended":
         qs = qs.filter(ended_on__lt=day)
     page = Paginator(qs.order_by("-started_on", "id"), 30).get_page(request.GET.get("page"))
-    rows = []
-    for c in page.object_list:
-        keys = [f"campaign.{c.pk}.{p}" for p in ("activities", "planned", "held_against_plan", "overdue")]
-        found = numbers.compute(keys, c.organization, _span(c), request.user)
-        rows.append({"c": c, **{k.rsplit(".", 1)[1]: found[k] for k in keys}})
+    shown = ("activities", "planned", "held_against_plan", "overdue")
+    campaigns = list(page.object_list)
+    # The page's figures in a few grouped queries (not four figures' reads per row), each value
+    # the one the campaign's dashboard shows.
+    found = numbers.values_each(
+        [([f"campaign.{c.pk}.{p}" for p in shown], c.organization, _span(c)) for c in campaigns], request.user
+    )
+    rows = [
+        {"c": c, **{p: values[f"campaign.{c.pk}.{p}"] for p in shown}}
+        for c, values in zip(campaigns, found, strict=True)
+    ]
     return render(
         request,
         "campaigns/campaign_list.html",
