@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Case, IntegerField, Q, When
 
 from dangjian.activities.forms import DateInput, MemberChoiceField, member_choices, writable_orgs
 from dangjian.activities.models import Activity, ActivityType
@@ -83,7 +84,47 @@ class CampaignForm(forms.ModelForm):
         ]
 
 
+# How many members one search of the team form lists: enough to pick from, short on a phone.
+TEAM_LOOKUP_MAX = 20
+
+
+def team_candidates(user: Any, campaign: Any) -> Any:
+    """Who may join the campaign's teams: active members the user sees in the campaign's own
+    subtree (the action refuses anyone else)."""
+    return member_choices(user).filter(organization__path__startswith=campaign.organization.path)
+
+
+def find_team_candidates(user: Any, campaign: Any, text: str) -> tuple[list[Any], bool]:
+    """Up to TEAM_LOOKUP_MAX candidates whose name contains ``text``, whose name's pinyin
+    initials start with it, or whose branch's name contains it; and whether there were more.
+
+    Not ``Member.objects.search``: that also matches phone numbers, and this lookup shows only
+    names and branches, so it must not let anyone probe whose number is whose."""
+    text = text.strip()[:40]
+    if not text:
+        return [], False
+    q = (
+        Q(name__contains=text)
+        | Q(organization__name__contains=text)
+        | Q(organization__short_name__contains=text)
+    )
+    if text.isascii() and text.isalpha():
+        q |= Q(pinyin_initials__startswith=text.lower())
+    found = list(
+        team_candidates(user, campaign)
+        .filter(q)
+        .annotate(exact=Case(When(name=text, then=0), default=1, output_field=IntegerField()))
+        .order_by("exact", "organization__path", "name", "pk")
+        .only("pk", "name", "organization__name", "organization__short_name")[: TEAM_LOOKUP_MAX + 1]
+    )
+    return found[:TEAM_LOOKUP_MAX], len(found) > TEAM_LOOKUP_MAX
+
+
 class TeamMemberForm(forms.Form):
+    """Add a member to a campaign's team. The page offers the member by a search (a province's
+    campaign reaches tens of thousands of members, too many for a select); the field only checks
+    the chosen id against the same candidates."""
+
     team = forms.ChoiceField(label="机构", choices=TeamKind.choices)
     member = MemberChoiceField(None, label="成员")
     role = forms.CharField(
@@ -92,11 +133,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only the campaign's own subtree: the action refuses anyone else, and a province-wide
-        # list of every member would be a select of tens of thousands of options.
-        self.fields["member"].queryset = member_choices(user).filter(
-            organization__path__startswith=campaign.organization.path
-        )
+        self.fields["member"].queryset = team_candidates(user, campaign)
 
 
 class PlanItemForm(forms.ModelForm):

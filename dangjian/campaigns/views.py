@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +27,7 @@ from dangjian.campaigns.forms import (
     PledgeForm,
     ProjectForm,
     TeamMemberForm,
+    find_team_candidates,
 )
 from dangjian.campaigns.models import (
     Campaign,
@@ -76,6 +77,26 @@ def _say(request: HttpRequest, exc: ValidationError) -> None:
 
 def _orgs(user: Any) -> Any:
     return restrict(Organization.objects.exclude(kind=OrgKind.CELL), user).order_by("path")
+
+
+# The organization filter of the list pages offers at most this many (a province has 10,000).
+ORG_OPTIONS_MAX = 300
+
+
+def _org_options(request: HttpRequest) -> list[Organization]:
+    """The list filters' organizations: the top of the user's reach and two levels below it, or
+    one level when two would be too many for a select (a province's 10,000 branches took most
+    of a list page's time to render); the organization filtered on is always offered."""
+    orgs = _orgs(request.user)
+    top = orgs.aggregate(top=Min("depth"))["top"] or 0
+    shown = orgs.filter(depth__lte=top + 2)
+    if shown[: ORG_OPTIONS_MAX + 1].count() > ORG_OPTIONS_MAX:
+        shown = orgs.filter(depth__lte=top + 1)
+    options = list(shown[:ORG_OPTIONS_MAX])
+    chosen = _org_filter(request)
+    if chosen is not None and chosen not in options:
+        options = sorted([*options, chosen], key=lambda o: o.path)
+    return options
 
 
 def _org_filter(request: HttpRequest) -> Organization | None:
@@ -153,7 +174,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "orgs": _orgs(request.user),
+            "orgs": _org_options(request),
             "years": _years(),
             "kinds": CampaignKind.choices,
             "f": {"org": request.GET.get("org", ""), "year": year, "kind": kind, "status": status},
@@ -265,6 +286,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_write": may_write,
             "may_link": scope.can_write,
             "team_form": TeamMemberForm(user=user, campaign=campaign) if may_write else None,
+            **(_team_lookup(request, campaign) if may_write else {}),
             "plan_form": PlanItemForm() if may_write else None,
             "link_form": LinkActivityForm(queryset=linkable) if scope.can_write else None,
             "today": today(),
@@ -310,6 +332,22 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已将{row.member.name}加入{row.get_team_display()}。")
     return redirect(campaign.get_absolute_url() + "#team")
+
+
+def _team_lookup(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    """The team form's search: its text and what it found (``team_q`` in the query string, so
+    the dashboard shows the same list when the browser runs no script)."""
+    text = request.GET.get("team_q", "").strip()[:40]
+    found, more = find_team_candidates(request.user, campaign, text)
+    return {"team_q": text, "team_found": found, "team_more": more}
+
+
+@access(Audience.OFFICERS, get_writes=True, target="campaigns.Campaign")
+def team_lookup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The members matching the team form's search (htmx): names and branches only, at most
+    TEAM_LOOKUP_MAX, from the members the user sees in the campaign's subtree."""
+    campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
+    return render(request, "campaigns/_team_lookup.html", {"c": campaign, **_team_lookup(request, campaign)})
 
 
 @access(Audience.OFFICERS, writes=True, target="campaigns.TeamMember", post_only=True)
@@ -550,7 +588,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
                 danger=("overdue",),
             ),
             "fig_year": year,
-            "orgs": _orgs(request.user),
+            "orgs": _org_options(request),
             "years": _years(),
             "statuses": [*PledgeStatus.choices, ("overdue", "已逾期")],
             "sources": PledgeSource.choices,
@@ -661,7 +699,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 ],
             ),
             "fig_year": fig_year,
-            "orgs": _orgs(request.user),
+            "orgs": _org_options(request),
             "years": _years(),
             "statuses": ProjectStatus.choices,
             "can_write": get_scope(request.user).can_write,

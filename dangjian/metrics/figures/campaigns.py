@@ -368,6 +368,7 @@ class _CampaignReads:
         self.campaign, self.org, self.period, self.user = campaign, org, period, user
         self.cid = campaign.pk if campaign else -1
         self._items: list[Any] | None = None
+        self._under: dict[str, set[int]] | None = None
 
     def rows(self) -> list[tuple[int, int, str]]:
         return _campaign_rows(self.cid, self.org, self.period, self.user)
@@ -390,6 +391,23 @@ class _CampaignReads:
             lambda: _held_per_item(items, self.org, self.period, self.user),
         )
 
+    def under(self, paths: dict[int, str]) -> dict[str, set[int]]:
+        """{path of each organization asked for: the activities of its subtree}, in one pass over
+        the rows: a province's dashboard asks for its hundred bureaus, and a pass per bureau over
+        sixty thousand rows took seconds."""
+        if self._under is None:
+            wanted = set(paths.values())
+            self._under = {path: set() for path in wanted}
+            for activity_id, _org, path in self.rows():
+                # Every ancestor path of the row's organization, itself included: "/1/", "/1/2/" …
+                end = path.find("/", 1)
+                while end != -1:
+                    prefix = path[: end + 1]
+                    if prefix in wanted:
+                        self._under[prefix].add(activity_id)
+                    end = path.find("/", end + 1)
+        return self._under
+
     def figure(self, key: str, part: str, paths: dict[int, str]) -> Figure:
         from dangjian.campaigns.models import ResearchOutput, ResearchProject
 
@@ -403,7 +421,7 @@ class _CampaignReads:
         if part.startswith("below."):
             # What one organization's subtree held of it (the dashboard's table by organization).
             below = paths.get(int(part.removeprefix("below.")))
-            ids = sorted({a for a, _o, path in self.rows() if below and path.startswith(below)})
+            ids = sorted(self.under(paths).get(below, ())) if below else []
             return Figure(key, "开展活动", len(ids), "次", "activities.activity", ids)
         if part == "mobilization":
             ids = (
