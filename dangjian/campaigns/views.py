@@ -14,11 +14,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from dangjian.activities.forms import member_choices, writable_orgs
 from dangjian.activities.models import Activity
 from dangjian.campaigns import actions
 from dangjian.campaigns.choices import CampaignKind, PledgeCategory, PledgeSource, PledgeStatus, ProjectStatus
 from dangjian.campaigns.due import pledge_basis
 from dangjian.campaigns.forms import (
+    LOOKUP_MAX,
+    LOOKUP_TEXT,
     CampaignForm,
     LinkActivityForm,
     LinkCampaignForm,
@@ -27,7 +30,9 @@ from dangjian.campaigns.forms import (
     PledgeForm,
     ProjectForm,
     TeamMemberForm,
+    find,
     find_team_candidates,
+    lookup_row,
 )
 from dangjian.campaigns.models import (
     Campaign,
@@ -339,13 +344,13 @@ def _team_lookup(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     the dashboard shows the same list when the browser runs no script)."""
     text = request.GET.get("team_q", "").strip()[:40]
     found, more = find_team_candidates(request.user, campaign, text)
-    return {"team_q": text, "team_found": found, "team_more": more}
+    return {"team_q": text, "team_found": [lookup_row(m) for m in found], "team_more": more}
 
 
 @access(Audience.OFFICERS, get_writes=True, target="campaigns.Campaign")
 def team_lookup(request: HttpRequest, pk: int) -> HttpResponse:
     """The members matching the team form's search (htmx): names and branches only, at most
-    TEAM_LOOKUP_MAX, from the members the user sees in the campaign's subtree."""
+    LOOKUP_MAX, from the members the user sees in the campaign's subtree."""
     campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
     return render(request, "campaigns/_team_lookup.html", {"c": campaign, **_team_lookup(request, campaign)})
 
@@ -495,6 +500,50 @@ def activity_panel(activity: Activity, user: Any) -> str | None:
         },
         request=None,
     )
+
+
+# ---- lookups (the forms' search fields) ------------------------------------------------------------
+
+
+def _lookup(request: HttpRequest, qs: Any, *, members: bool) -> HttpResponse:
+    """A LookupWidget's list: the values already chosen (kept checked) and the search's matches,
+    both from ``qs``, the very choices the form accepts."""
+    field = request.GET.get("field", "")
+    if not (field.isidentifier() and field.isascii() and len(field) <= 40):
+        raise Http404("没有这个字段。")
+    multiple = request.GET.get("multiple") == "1"
+    wanted = [v for v in request.GET.getlist(field) if v.isdecimal()][:LOOKUP_MAX]
+    chosen = list(qs.filter(pk__in=wanted)) if wanted else []
+    found, more = find(
+        qs.exclude(pk__in=[o.pk for o in chosen]), request.GET.get(f"{field}_q", ""), members=members
+    )
+    return render(
+        request,
+        "campaigns/_lookup_results.html",
+        {
+            "field": field,
+            "multiple": multiple,
+            "required": False,
+            "chosen": [lookup_row(o) for o in chosen],
+            "found": [lookup_row(o) for o in found],
+            "q": request.GET.get(f"{field}_q", "").strip()[:40],
+            "more": more,
+            "hint": LOOKUP_TEXT["members" if members else "orgs"][1],
+        },
+    )
+
+
+@access(Audience.OFFICERS, get_writes=True)
+def lookup_members(request: HttpRequest) -> HttpResponse:
+    """The pledge and research forms' member fields: active members in the user's reach, by
+    name, pinyin initials or branch; names and branches only."""
+    return _lookup(request, member_choices(request.user), members=True)
+
+
+@access(Audience.OFFICERS, get_writes=True)
+def lookup_orgs(request: HttpRequest) -> HttpResponse:
+    """The forms' organization fields: the organizations the user may write for, by name."""
+    return _lookup(request, writable_orgs(request.user).exclude(kind=OrgKind.CELL), members=False)
 
 
 # ---- service pledges ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dangjian.campaigns.forms import TEAM_LOOKUP_MAX
+from dangjian.campaigns.forms import LOOKUP_MAX
 from dangjian.campaigns.models import TeamMember
 from dangjian.campaigns.tests.helpers import campaign
 from dangjian.testing.factories import id_number, member
@@ -56,13 +56,13 @@ def test_the_search_shows_names_and_branches_and_no_personal_data(bureau, person
 
 
 def test_the_search_lists_at_most_twenty_and_says_there_are_more(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
-    for n in range(TEAM_LOOKUP_MAX + 5):
+    for n in range(LOOKUP_MAX + 5):
         member(f"测试党员{n:02d}", bureau.branch_1)
     c = campaign(bureau.organ_committee)
     client = login(personas.agency_officer)
-    assert len(_found(client, c, "测试党员")) == TEAM_LOOKUP_MAX
+    assert len(_found(client, c, "测试党员")) == LOOKUP_MAX
     assert (
-        "仅列出前20名"
+        "仅列出前20个"
         in client.get(f"/campaigns/{c.pk}/team/lookup/", {"team_q": "测试党员"}).content.decode()
     )
     # An exact name comes first even when many others contain it.
@@ -97,3 +97,83 @@ def test_a_member_found_joins_the_team_and_the_page_works_without_scripts(bureau
         {"team": "working_team", "member": bureau.member_of_branch_2.pk, "role": "成员"},
     )
     assert not TeamMember.objects.filter(campaign=own).exists()
+
+
+# ---- the forms' lookup fields (LookupWidget) -------------------------------------------------------
+
+
+def _listed(client, url: str, **params: str) -> list[str]:  # type: ignore[no-untyped-def]
+    response = client.get(url, params, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return re.findall(r'class="lookup-name">([^<]+)<', response.content.decode())
+
+
+def test_the_forms_member_lookup_finds_only_members_in_reach(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    url = "/campaigns/lookup/members/"
+    secretary = login(personas.secretary_of_branch_1)
+    assert _listed(secretary, url, field="handler", handler_q="李") == []
+    assert _listed(secretary, url, field="handler", handler_q="赵") == ["赵一明"]
+    officer = login(personas.agency_officer)
+    assert _listed(officer, url, field="handler", handler_q="李") == ["李四清"]
+    # No personal data, and a phone number finds nobody.
+    m = bureau.member_of_branch_2
+    m.phone = "13912345678"
+    m.save()
+    page = officer.get(url, {"field": "handler", "handler_q": "李四清"}).content.decode()
+    assert "第二党支部" in page and m.phone not in page and "1970" not in page
+    assert _listed(officer, url, field="handler", handler_q="1391234") == []
+
+
+def test_the_forms_org_lookup_offers_only_organizations_the_user_writes_for(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    url = "/campaigns/lookup/orgs/"
+    assert _listed(
+        login(personas.secretary_of_branch_1), url, field="organization", organization_q="支部"
+    ) == ["第一党支部"]
+    assert _listed(login(personas.agency_officer), url, field="organization", organization_q="支部") == [
+        "第一党支部",
+        "第二党支部",
+    ]
+    # Cells are not offered (a campaign, pledge or project belongs to a branch or above).
+    assert _listed(login(personas.agency_officer), url, field="organization", organization_q="小组") == []
+
+
+def test_a_lookup_keeps_the_chosen_values_checked_across_searches(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.agency_officer)
+    m1, m4 = bureau.member_1, bureau.member_of_branch_2
+    page = client.get(
+        "/campaigns/lookup/members/", {"field": "team", "multiple": "1", "team": [m1.pk], "team_q": "李"}
+    ).content.decode()
+    assert f'type="checkbox" name="team" value="{m1.pk}" checked' in page
+    assert f'type="checkbox" name="team" value="{m4.pk}">' in page
+    # A chosen id outside the user's reach is dropped, not shown.
+    page = login(personas.secretary_of_branch_1).get(
+        "/campaigns/lookup/members/", {"field": "team", "multiple": "1", "team": [m4.pk]}
+    )
+    assert "李四清" not in page.content.decode()
+    assert client.get("/campaigns/lookup/members/", {"field": "x<y"}).status_code == 404
+
+
+def test_the_pledge_form_has_no_select_of_every_member_and_still_saves(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.agency_officer)
+    page = client.get("/campaigns/pledges/new/").content.decode()
+    assert 'name="handler_q"' in page and '<select name="handler"' not in page
+    assert '<select name="organization"' not in page
+    response = client.post(
+        "/campaigns/pledges/new/",
+        {
+            "organization": bureau.branch_1.pk,
+            "title": "修缮小区路灯",
+            "source": "visit",
+            "category": "livelihood",
+            "collected_by": bureau.member_1.pk,
+            "collected_on": "2026-06-01",
+            "handler": bureau.members[1].pk,
+            "status": "open",
+            "beneficiary_unit": "people",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    pledge = bureau.branch_1.service_pledges.get()
+    # Editing shows the chosen people checked, named with their branch.
+    page = client.get(f"/campaigns/pledges/{pledge.pk}/edit/").content.decode()
+    assert f'name="handler" value="{bureau.members[1].pk}" checked' in page and "钱二华" in page
