@@ -514,9 +514,9 @@ def _lookup(request: HttpRequest, qs: Any, *, members: bool) -> HttpResponse:
     multiple = request.GET.get("multiple") == "1"
     wanted = [v for v in request.GET.getlist(field) if v.isdecimal()][:LOOKUP_MAX]
     chosen = list(qs.filter(pk__in=wanted)) if wanted else []
-    found, more = find(
-        qs.exclude(pk__in=[o.pk for o in chosen]), request.GET.get(f"{field}_q", ""), members=members
-    )
+    # The chosen ones are listed first, checked; a search that finds only them found something.
+    matched, more = find(qs, request.GET.get(f"{field}_q", ""), members=members)
+    found = [o for o in matched if o not in chosen]
     return render(
         request,
         "campaigns/_lookup_results.html",
@@ -528,6 +528,7 @@ def _lookup(request: HttpRequest, qs: Any, *, members: bool) -> HttpResponse:
             "found": [lookup_row(o) for o in found],
             "q": request.GET.get(f"{field}_q", "").strip()[:40],
             "more": more,
+            "matched": bool(matched),
             "hint": LOOKUP_TEXT["members" if members else "orgs"][1],
         },
     )

@@ -177,3 +177,15 @@ def test_the_pledge_form_has_no_select_of_every_member_and_still_saves(bureau, p
     # Editing shows the chosen people checked, named with their branch.
     page = client.get(f"/campaigns/pledges/{pledge.pk}/edit/").content.decode()
     assert f'name="handler" value="{bureau.members[1].pk}" checked' in page and "钱二华" in page
+
+
+def test_a_search_that_finds_only_the_chosen_one_does_not_say_nothing_was_found(
+    bureau, personas, login
+) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.agency_officer)
+    m1 = bureau.member_1
+    page = client.get(
+        "/campaigns/lookup/members/", {"field": "handler", "handler": m1.pk, "handler_q": "赵一明"}
+    ).content.decode()
+    assert f'name="handler" value="{m1.pk}" checked' in page and "没有找到" not in page
+    assert page.count('class="lookup-name"') == 1
