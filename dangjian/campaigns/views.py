@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
@@ -510,7 +510,8 @@ def _lookup(request: HttpRequest, qs: Any, *, members: bool) -> HttpResponse:
     both from ``qs``, the very choices the form accepts."""
     field = request.GET.get("field", "")
     if not (field.isidentifier() and field.isascii() and len(field) <= 40):
-        raise Http404("没有这个字段。")
+        # Not a 404: the page exists, the request names no field of a form.
+        return HttpResponseBadRequest("请求缺少字段名。")
     multiple = request.GET.get("multiple") == "1"
     wanted = [v for v in request.GET.getlist(field) if v.isdecimal()][:LOOKUP_MAX]
     chosen = list(qs.filter(pk__in=wanted)) if wanted else []
