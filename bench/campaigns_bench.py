@@ -18,8 +18,8 @@ for an administrator through Django's test client. It prints the campaign list's
 summed per column (from metrics, as the dashboards count) and the load average before and after
 measuring: the machine's other work slows every row.
 
-    .venv/bin/python bench/campaigns_bench.py --reuse --skip search   # the last build again;
-                                    # --skip search on code older than the team member search
+    .venv/bin/python bench/campaigns_bench.py --reuse --skip lookup   # the last build again;
+                                    # --skip lookup,form on code older than the searches
 """
 
 from __future__ import annotations
@@ -347,7 +347,7 @@ def measure(made: dict) -> None:
         ("page /campaigns/research/new/ (form)", page("/campaigns/research/new/")),
         ("page /campaigns/new/ (form)", page("/campaigns/new/")),
         # The dashboard's team form finds members by a search (was a select of every member).
-        ("team member search (province)", page(f"/campaigns/{main.pk}/team/lookup/?team_q=党员0001")),
+        ("team member lookup (province)", page(f"/campaigns/{main.pk}/team/lookup/?team_q=党员0001")),
     ]
     print(f"database: {connection.vendor}; overdue pledges: {len(overdue_pledges(user, today(), today())):,}")
     list_figures(user)
