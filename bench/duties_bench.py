@@ -367,6 +367,14 @@ def main() -> None:
         "/integrity/rules/",
         "/integrity/expenses/",
         "/",
+        # The new-record forms: their member and organization selects list the whole reach.
+        "/duties/items/new/",
+        "/duties/liaisons/new/",
+        "/duties/letters/new/",
+        "/duties/key-tasks/new/",
+        "/duties/results/new/",
+        "/integrity/rules/new/",
+        "/integrity/expenses/new/",
     ]
     print(f"\norganizations: {Organization.objects.count():,}")
     with (
