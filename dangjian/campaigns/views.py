@@ -285,9 +285,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "by_org_cut": len(below) == BY_ORG_MAX,
             "team": campaign.team.select_related("member", "member__organization"),
             "pledges": restrict(campaign.pledges.select_related("organization", "handler"), user)[:50],
-            "projects": restrict(campaign.projects.select_related("leader"), user).annotate(
-                n_outputs=Count("outputs")
-            ),
+            # Like the pledges, the latest 50: a province's campaign gathers hundreds of projects.
+            "projects": restrict(campaign.projects.select_related("leader"), user)
+            .annotate(n_outputs=Count("outputs"))
+            .order_by("-started_on", "-id")[:50],
             "may_write": may_write,
             "may_link": scope.can_write,
             "team_form": TeamMemberForm(user=user, campaign=campaign) if may_write else None,
