@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Case, IntegerField, Q, When
 
 from dangjian.activities.forms import DateInput, MemberChoiceField, member_choices, writable_orgs
 from dangjian.activities.models import Activity, ActivityType
 from dangjian.campaigns.actions import MOBILIZATION
 from dangjian.campaigns.choices import TeamKind
 from dangjian.campaigns.models import Campaign, PlanItem, ResearchOutput, ResearchProject, ServicePledge
+from dangjian.core.lookup import TEXT_MAX, first_matches, member_lookup, org_lookup
 from dangjian.core.scope import restrict
 from dangjian.orgs.choices import OrgKind
 
@@ -65,7 +65,7 @@ class CampaignForm(forms.ModelForm):
             .order_by("-held_on", "-id")
         )
         self.fields["plan_document"].help_text = "PDF或Word文档（.docx），不超过20 MB。"
-        use_lookup(self.fields["organization"], "orgs")
+        org_lookup(self.fields["organization"])
         if self.instance.pk:
             self.initial["mobilization"] = self.instance.mobilization_id
         elif orgs.count() == 1:
@@ -85,105 +85,6 @@ class CampaignForm(forms.ModelForm):
         ]
 
 
-# How many matches a lookup field lists at once.
-LOOKUP_MAX = 20
-# Per kind of lookup: the search box's placeholder and the hint shown before any search.
-LOOKUP_TEXT = {
-    "members": ("姓名、拼音首字母或支部", "在上方输入姓名、拼音首字母或支部名称查找党员。"),
-    "orgs": ("组织名称", "在上方输入名称查找党组织。"),
-}
-
-
-class LookupWidget(forms.Widget):
-    """A search box listing at most LOOKUP_MAX matches as radio buttons (checkboxes for a
-    multiple choice) named like the field, fetched with htmx from a lookup page
-    (``campaigns:lookup-members`` / ``campaigns:lookup-orgs``): a province reaches 20,000 members
-    and 10,000 organizations, and a select of them all took the form 20 seconds to render.
-    The chosen values are rendered checked and kept across searches; the field still checks the
-    posted ids against its own queryset."""
-
-    template_name = "campaigns/widgets/lookup.html"
-
-    def __init__(self, kind: str, *, multiple: bool = False, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.kind, self.multiple = kind, multiple
-        self.queryset: Any = None
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        from django.urls import reverse
-
-        context = super().get_context(name, value, attrs)
-        wanted = value if isinstance(value, list | tuple) else [value]
-        ids = [int(v) for v in wanted if str(v).isdecimal()]
-        chosen = list(self.queryset.filter(pk__in=ids)) if ids and self.queryset is not None else []
-        context["widget"].update(
-            {
-                "url": reverse(f"campaigns:lookup-{self.kind}"),
-                "placeholder": LOOKUP_TEXT[self.kind][0],
-                "hint": LOOKUP_TEXT[self.kind][1],
-                "multiple": self.multiple,
-                "results": {
-                    "field": name,
-                    "multiple": self.multiple,
-                    "required": self.is_required,
-                    "chosen": [lookup_row(obj) for obj in chosen],
-                    "found": [],
-                    "q": "",
-                },
-            }
-        )
-        return context
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        return data.getlist(name) if self.multiple and hasattr(data, "getlist") else data.get(name)
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        # An unchecked checkbox list sends nothing: that means "nobody", not "unchanged".
-        return False if self.multiple else name not in data
-
-
-def lookup_row(obj: Any) -> dict[str, Any]:
-    """What a lookup lists for one record: its id, its name and (a member) their branch."""
-    org = getattr(obj, "organization", None)
-    note = (org.short_name or org.name) if org is not None else ""
-    return {"pk": obj.pk, "name": obj.name, "note": note}
-
-
-def use_lookup(field: forms.Field, kind: str, *, multiple: bool = False) -> None:
-    """Show ``field`` (a model choice field whose queryset is already set) as a lookup."""
-    widget = LookupWidget(kind, multiple=multiple)
-    widget.queryset = field.queryset  # type: ignore[attr-defined]
-    widget.is_required = field.required
-    field.widget = widget
-
-
-def find(qs: Any, text: str, *, members: bool) -> tuple[list[Any], bool]:
-    """Up to LOOKUP_MAX records of ``qs`` matching ``text`` (members by name, pinyin initials
-    or branch; organizations by name), an exact name first; and whether there were more.
-
-    Not ``Member.objects.search``: that also matches phone numbers, and a lookup shows only
-    names and branches, so it must not let anyone probe whose number is whose."""
-    text = text.strip()[:40]
-    if not text:
-        return [], False
-    if members:
-        q = Q(name__contains=text) | Q(organization__name__contains=text)
-        q |= Q(organization__short_name__contains=text)
-        if text.isascii() and text.isalpha():
-            q |= Q(pinyin_initials__startswith=text.lower())
-        qs = qs.only("pk", "name", "organization__name", "organization__short_name")
-        order = ("exact", "organization__path", "name", "pk")
-    else:
-        q = Q(name__contains=text) | Q(short_name__contains=text)
-        order = ("exact", "path", "pk")
-    found = list(
-        qs.filter(q)
-        .annotate(exact=Case(When(name=text, then=0), default=1, output_field=IntegerField()))
-        .order_by(*order)[: LOOKUP_MAX + 1]
-    )
-    return found[:LOOKUP_MAX], len(found) > LOOKUP_MAX
-
-
 def team_candidates(user: Any, campaign: Any) -> Any:
     """Who may join the campaign's teams: active members the user sees in the campaign's own
     subtree (the action refuses anyone else)."""
@@ -191,8 +92,13 @@ def team_candidates(user: Any, campaign: Any) -> Any:
 
 
 def find_team_candidates(user: Any, campaign: Any, text: str) -> tuple[list[Any], bool]:
-    """The team form's search: up to LOOKUP_MAX of the campaign's candidates (see ``find``)."""
-    return find(team_candidates(user, campaign), text, members=True)
+    """The team form's search: up to LOOKUP_MAX of the campaign's candidates by name, pinyin
+    initials or branch (``Member.objects.lookup``), and whether there were more."""
+    text = text.strip()[:TEXT_MAX]
+    if not text:
+        return [], False
+    qs = team_candidates(user, campaign).only("pk", "name", "organization__name", "organization__short_name")
+    return first_matches(qs.lookup(text), text, ("organization__path", "name", "pk"))
 
 
 class TeamMemberForm(forms.Form):
@@ -280,8 +186,8 @@ class PledgeForm(forms.ModelForm):
         self.fields["campaign"].queryset = restrict(Campaign.objects.all(), user)
         for name in ("collected_by", "handler"):
             self.fields[name].queryset = member_choices(user)
-            use_lookup(self.fields[name], "members")
-        use_lookup(self.fields["organization"], "orgs")
+            member_lookup(self.fields[name])
+        org_lookup(self.fields["organization"])
         if not self.instance.pk and orgs.count() == 1:
             self.initial.setdefault("organization", orgs.first().pk)
 
@@ -326,9 +232,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["campaign"].queryset = restrict(Campaign.objects.all(), user)
         self.fields["leader"].queryset = member_choices(user)
         self.fields["team"].queryset = member_choices(user)
-        use_lookup(self.fields["organization"], "orgs")
-        use_lookup(self.fields["leader"], "members")
-        use_lookup(self.fields["team"], "members", multiple=True)
+        org_lookup(self.fields["organization"])
+        member_lookup(self.fields["leader"])
+        member_lookup(self.fields["team"], multiple=True)
         if self.instance.pk:
             self.initial["team"] = list(self.instance.team.values_list("pk", flat=True))
         elif orgs.count() == 1:

@@ -10,18 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from dangjian.activities.forms import member_choices, writable_orgs
 from dangjian.activities.models import Activity
 from dangjian.campaigns import actions
 from dangjian.campaigns.choices import CampaignKind, PledgeCategory, PledgeSource, PledgeStatus, ProjectStatus
 from dangjian.campaigns.due import pledge_basis
 from dangjian.campaigns.forms import (
-    LOOKUP_MAX,
-    LOOKUP_TEXT,
     CampaignForm,
     LinkActivityForm,
     LinkCampaignForm,
@@ -30,9 +27,7 @@ from dangjian.campaigns.forms import (
     PledgeForm,
     ProjectForm,
     TeamMemberForm,
-    find,
     find_team_candidates,
-    lookup_row,
 )
 from dangjian.campaigns.models import (
     Campaign,
@@ -44,6 +39,7 @@ from dangjian.campaigns.models import (
 )
 from dangjian.core import numbers
 from dangjian.core.dates import today
+from dangjian.core.lookup import lookup_row
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs.choices import OrgKind
@@ -501,52 +497,6 @@ def activity_panel(activity: Activity, user: Any) -> str | None:
         },
         request=None,
     )
-
-
-# ---- lookups (the forms' search fields) ------------------------------------------------------------
-
-
-def _lookup(request: HttpRequest, qs: Any, *, members: bool) -> HttpResponse:
-    """A LookupWidget's list: the values already chosen (kept checked) and the search's matches,
-    both from ``qs``, the very choices the form accepts."""
-    field = request.GET.get("field", "")
-    if not (field.isidentifier() and field.isascii() and len(field) <= 40):
-        # Not a 404: the page exists, the request names no field of a form.
-        return HttpResponseBadRequest("请求缺少字段名。")
-    multiple = request.GET.get("multiple") == "1"
-    wanted = [v for v in request.GET.getlist(field) if v.isdecimal()][:LOOKUP_MAX]
-    chosen = list(qs.filter(pk__in=wanted)) if wanted else []
-    # The chosen ones are listed first, checked; a search that finds only them found something.
-    matched, more = find(qs, request.GET.get(f"{field}_q", ""), members=members)
-    found = [o for o in matched if o not in chosen]
-    return render(
-        request,
-        "campaigns/_lookup_results.html",
-        {
-            "field": field,
-            "multiple": multiple,
-            "required": False,
-            "chosen": [lookup_row(o) for o in chosen],
-            "found": [lookup_row(o) for o in found],
-            "q": request.GET.get(f"{field}_q", "").strip()[:40],
-            "more": more,
-            "matched": bool(matched),
-            "hint": LOOKUP_TEXT["members" if members else "orgs"][1],
-        },
-    )
-
-
-@access(Audience.OFFICERS, get_writes=True)
-def lookup_members(request: HttpRequest) -> HttpResponse:
-    """The pledge and research forms' member fields: active members in the user's reach, by
-    name, pinyin initials or branch; names and branches only."""
-    return _lookup(request, member_choices(request.user), members=True)
-
-
-@access(Audience.OFFICERS, get_writes=True)
-def lookup_orgs(request: HttpRequest) -> HttpResponse:
-    """The forms' organization fields: the organizations the user may write for, by name."""
-    return _lookup(request, writable_orgs(request.user).exclude(kind=OrgKind.CELL), members=False)
 
 
 # ---- service pledges ------------------------------------------------------------------------------

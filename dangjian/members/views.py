@@ -228,3 +228,24 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "members/post_end_form.html", {"form": form, "post": post, "org": post.organization}
     )
+
+
+@access(Audience.OFFICERS, get_writes=True)
+def lookup(request: HttpRequest) -> HttpResponse:
+    """A form's member search box (core.lookup): active members in the user's reach, by name,
+    pinyin initials or branch; names and branches only. Writers only: it serves forms."""
+    from dangjian.core.lookup import lookup_response
+
+    qs = restrict(
+        Member.objects.filter(status__in=ACTIVE_STATUSES).only(
+            "pk", "name", "organization__name", "organization__short_name"
+        ),
+        request.user,
+    ).select_related("organization")
+    return lookup_response(
+        request,
+        qs,
+        lambda found, text: found.lookup(text),
+        ("organization__path", "name", "pk"),
+        "在上方输入姓名、拼音首字母或支部名称查找党员。",
+    )

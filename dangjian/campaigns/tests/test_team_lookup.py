@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from dangjian.campaigns.forms import LOOKUP_MAX
 from dangjian.campaigns.models import TeamMember
 from dangjian.campaigns.tests.helpers import campaign
+from dangjian.core.lookup import LOOKUP_MAX
 from dangjian.testing.factories import id_number, member
 
 
@@ -109,7 +109,7 @@ def _listed(client, url: str, **params: str) -> list[str]:  # type: ignore[no-un
 
 
 def test_the_forms_member_lookup_finds_only_members_in_reach(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
-    url = "/campaigns/lookup/members/"
+    url = "/members/lookup/"
     secretary = login(personas.secretary_of_branch_1)
     assert _listed(secretary, url, field="handler", handler_q="李") == []
     assert _listed(secretary, url, field="handler", handler_q="赵") == ["赵一明"]
@@ -125,7 +125,7 @@ def test_the_forms_member_lookup_finds_only_members_in_reach(bureau, personas, l
 
 
 def test_the_forms_org_lookup_offers_only_organizations_the_user_writes_for(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
-    url = "/campaigns/lookup/orgs/"
+    url = "/orgs/lookup/"
     assert _listed(
         login(personas.secretary_of_branch_1), url, field="organization", organization_q="支部"
     ) == ["第一党支部"]
@@ -141,16 +141,16 @@ def test_a_lookup_keeps_the_chosen_values_checked_across_searches(bureau, person
     client = login(personas.agency_officer)
     m1, m4 = bureau.member_1, bureau.member_of_branch_2
     page = client.get(
-        "/campaigns/lookup/members/", {"field": "team", "multiple": "1", "team": [m1.pk], "team_q": "李"}
+        "/members/lookup/", {"field": "team", "multiple": "1", "team": [m1.pk], "team_q": "李"}
     ).content.decode()
     assert f'type="checkbox" name="team" value="{m1.pk}" checked' in page
     assert f'type="checkbox" name="team" value="{m4.pk}">' in page
     # A chosen id outside the user's reach is dropped, not shown.
     page = login(personas.secretary_of_branch_1).get(
-        "/campaigns/lookup/members/", {"field": "team", "multiple": "1", "team": [m4.pk]}
+        "/members/lookup/", {"field": "team", "multiple": "1", "team": [m4.pk]}
     )
     assert "李四清" not in page.content.decode()
-    assert client.get("/campaigns/lookup/members/", {"field": "x<y"}).status_code == 400
+    assert client.get("/members/lookup/", {"field": "x<y"}).status_code == 400
 
 
 def test_the_pledge_form_has_no_select_of_every_member_and_still_saves(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
@@ -185,7 +185,7 @@ def test_a_search_that_finds_only_the_chosen_one_does_not_say_nothing_was_found(
     client = login(personas.agency_officer)
     m1 = bureau.member_1
     page = client.get(
-        "/campaigns/lookup/members/", {"field": "handler", "handler": m1.pk, "handler_q": "赵一明"}
+        "/members/lookup/", {"field": "handler", "handler": m1.pk, "handler_q": "赵一明"}
     ).content.decode()
     assert f'name="handler" value="{m1.pk}" checked' in page and "没有找到" not in page
     assert page.count('class="lookup-name"') == 1
