@@ -96,25 +96,30 @@ def use_lookup(
     field.widget = widget
 
 
-def member_lookup(field: forms.Field, *, multiple: bool = False) -> None:
-    """A member field as a search by name, pinyin initials or branch (``members:lookup``)."""
+def member_lookup(field: forms.Field, *, multiple: bool = False, within: Any = None) -> None:
+    """A member field as a search by name, pinyin initials or branch (``members:lookup``),
+    limited to organization ``within``'s subtree when the form's choices are."""
     use_lookup(
         field,
         "members:lookup",
         multiple=multiple,
         placeholder="姓名、拼音首字母或支部",
         hint="在上方输入姓名、拼音首字母或支部名称查找党员。",
+        params=f"within={within.pk}" if within is not None else "",
     )
 
 
-def org_lookup(field: forms.Field, *, cells: bool = False) -> None:
-    """An organization field as a search by name (``orgs:lookup``; 党小组 only when ``cells``)."""
+def org_lookup(field: forms.Field, *, cells: bool = False, kinds: tuple[str, ...] = ()) -> None:
+    """An organization field as a search by name (``orgs:lookup``; 党小组 only when ``cells``,
+    only ``kinds`` when given)."""
+    params = ["cells=1"] if cells else []
+    params += [f"kind={kind}" for kind in kinds]
     use_lookup(
         field,
         "orgs:lookup",
         placeholder="组织名称",
         hint="在上方输入名称查找党组织。",
-        params="cells=1" if cells else "",
+        params="&".join(params),
     )
 
 

@@ -242,6 +242,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
         ),
         request.user,
     ).select_related("organization")
+    within = request.GET.get("within", "")
+    if within.isdecimal() and within.isascii():
+        # The form offers the people of one organization (its subtree): search only those.
+        org = restrict(Organization.objects.filter(pk=int(within)), request.user).first()
+        qs = qs.filter(organization__path__startswith=org.path) if org is not None else qs.none()
     return lookup_response(
         request,
         qs,

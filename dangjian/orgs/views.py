@@ -282,6 +282,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
     qs = restrict(Organization.objects.all(), request.user, "change")
     if request.GET.get("cells") != "1":
         qs = qs.exclude(kind=OrgKind.CELL)
+    kinds = [k for k in request.GET.getlist("kind") if k in OrgKind.values]
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
     return lookup_response(
         request,
         qs,

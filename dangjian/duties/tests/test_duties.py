@@ -378,8 +378,13 @@ def test_changing_the_organization_reloads_its_people(bureau, personas, login) -
     client = login(personas.agency_officer)
     url = reverse("duties:item-create") + f"?organization={bureau.branch_2.pk}&task=草稿"
     body = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "李四清" in body and "赵一明" not in body and 'value="草稿"' in body
-    assert "<html" not in body  # only the fields
-    # A secretary's form starts on their own branch.
+    assert 'value="草稿"' in body and "<html" not in body  # only the fields
+    # The people are a search within the chosen organization (a province has too many to list).
+    assert f"within={bureau.branch_2.pk}" in body
+    found = client.get(
+        "/members/lookup/", {"field": "responsible", "responsible_q": "党支部", "within": bureau.branch_2.pk}
+    ).content.decode()
+    assert "李四清" in found and "赵一明" not in found
+    # A secretary's form starts on their own branch, chosen.
     body = login(personas.secretary_of_branch_1).get(reverse("duties:item-create")).content.decode()
-    assert f'<option value="{bureau.branch_1.pk}" selected>' in body
+    assert f'name="organization" value="{bureau.branch_1.pk}" checked' in body
