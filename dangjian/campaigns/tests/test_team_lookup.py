@@ -99,60 +99,6 @@ def test_a_member_found_joins_the_team_and_the_page_works_without_scripts(bureau
     assert not TeamMember.objects.filter(campaign=own).exists()
 
 
-# ---- the forms' lookup fields (LookupWidget) -------------------------------------------------------
-
-
-def _listed(client, url: str, **params: str) -> list[str]:  # type: ignore[no-untyped-def]
-    response = client.get(url, params, headers={"HX-Request": "true"})
-    assert response.status_code == 200
-    return re.findall(r'class="lookup-name">([^<]+)<', response.content.decode())
-
-
-def test_the_forms_member_lookup_finds_only_members_in_reach(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
-    url = "/members/lookup/"
-    secretary = login(personas.secretary_of_branch_1)
-    assert _listed(secretary, url, field="handler", handler_q="李") == []
-    assert _listed(secretary, url, field="handler", handler_q="赵") == ["赵一明"]
-    officer = login(personas.agency_officer)
-    assert _listed(officer, url, field="handler", handler_q="李") == ["李四清"]
-    # No personal data, and a phone number finds nobody.
-    m = bureau.member_of_branch_2
-    m.phone = "13912345678"
-    m.save()
-    page = officer.get(url, {"field": "handler", "handler_q": "李四清"}).content.decode()
-    assert "第二党支部" in page and m.phone not in page and "1970" not in page
-    assert _listed(officer, url, field="handler", handler_q="1391234") == []
-
-
-def test_the_forms_org_lookup_offers_only_organizations_the_user_writes_for(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
-    url = "/orgs/lookup/"
-    assert _listed(
-        login(personas.secretary_of_branch_1), url, field="organization", organization_q="支部"
-    ) == ["第一党支部"]
-    assert _listed(login(personas.agency_officer), url, field="organization", organization_q="支部") == [
-        "第一党支部",
-        "第二党支部",
-    ]
-    # Cells are not offered (a campaign, pledge or project belongs to a branch or above).
-    assert _listed(login(personas.agency_officer), url, field="organization", organization_q="小组") == []
-
-
-def test_a_lookup_keeps_the_chosen_values_checked_across_searches(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
-    client = login(personas.agency_officer)
-    m1, m4 = bureau.member_1, bureau.member_of_branch_2
-    page = client.get(
-        "/members/lookup/", {"field": "team", "multiple": "1", "team": [m1.pk], "team_q": "李"}
-    ).content.decode()
-    assert f'type="checkbox" name="team" value="{m1.pk}" checked' in page
-    assert f'type="checkbox" name="team" value="{m4.pk}">' in page
-    # A chosen id outside the user's reach is dropped, not shown.
-    page = login(personas.secretary_of_branch_1).get(
-        "/members/lookup/", {"field": "team", "multiple": "1", "team": [m4.pk]}
-    )
-    assert "李四清" not in page.content.decode()
-    assert client.get("/members/lookup/", {"field": "x<y"}).status_code == 400
-
-
 def test_the_pledge_form_has_no_select_of_every_member_and_still_saves(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
     client = login(personas.agency_officer)
     page = client.get("/campaigns/pledges/new/").content.decode()
