@@ -270,3 +270,21 @@ def test_the_campaign_list_reads_each_campaigns_values_as_its_dashboard_does(wor
     assert each[0][f"campaign.{c.pk}.activities"] == 4  # branch 1's a1 a3 a8 a9
     assert each[1][f"campaign.{own.pk}.held_against_plan"] == 2
     assert each[1][f"campaign.{own.pk}.overdue"] == 1
+
+
+def test_the_dashboards_one_read_of_pledges_counts_as_the_queries_do(world, bureau, personas) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.metrics.figures import campaigns as figures
+
+    c = world["c"]
+    for period in (
+        Period.between(c.started_on, c.ended_on),
+        Period.year(2025),
+        Period.between(D(2026, 6, 15), D(2026, 6, 15)),
+    ):
+        for user in (None, personas.secretary_of_branch_1):
+            for cid in (c.pk, None):
+                qs = figures._pledges(bureau.leading_group, user, cid)
+                rows = list(qs.values_list(*figures.PLEDGE_ROW))
+                by_query = figures._pledge_figures(qs, period, "x.")
+                by_rows = figures._pledge_figures_from_rows(rows, period, "x.", figures.PLEDGE_PARTS)
+                assert by_rows == by_query, (period, user, cid)
