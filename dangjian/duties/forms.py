@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from dangjian.core.dates import today
-from dangjian.core.lookup import member_lookup, org_lookup
+from dangjian.core.lookup import member_lookup, org_lookup, use_lookup
 from dangjian.core.scope import restrict
 from dangjian.duties.models import BusinessResult, KeyTask, Letter, Liaison, ResponsibilityItem
 from dangjian.members.models import Member
@@ -151,10 +151,17 @@ class LiaisonForm(LedgerForm):
         self.fields["leader"].queryset = leaders(self.user)
 
 
+def signers(user: Any) -> Any:
+    """Members who must sign the year's responsibility letter (holders of the obliged posts)."""
+    from dangjian.duties.due import obliged_posts
+
+    return people_of(None, user).filter(pk__in=obliged_posts(user, today()).values("member_id"))
+
+
 class LetterForm(LedgerForm):
     org_field = ""  # the people are the signer's organization's, given by the page
     people_fields = ("signer", "counterpart")
-    lookup_people = False  # signers are post holders and counterparts leaders: short lists
+    lookup_people = False  # signers are post holders (their own lookup), counterparts leaders (few)
 
     class Meta:
         model = Letter
@@ -180,10 +187,16 @@ class LetterForm(LedgerForm):
         self.fields["counterpart"].label_from_instance = lambda m: m.name
         if org is None:
             # Without a chosen organization: those who must sign (leaders and secretaries).
-            from dangjian.duties.due import obliged_posts
-
-            holders = obliged_posts(self.user, today()).values("member_id")
-            self.fields["signer"].queryset = people_of(None, self.user).filter(pk__in=holders)
+            self.fields["signer"].queryset = signers(self.user)
+            # A province has thousands of them (the form took over a second): a search.
+            use_lookup(
+                self.fields["signer"],
+                "duties:signer-lookup",
+                placeholder="姓名、拼音首字母或支部",
+                hint="在上方输入姓名或支部名称，查找须签订责任书的领导班子成员和书记。",
+            )
+        else:
+            member_lookup(self.fields["signer"], within=org)
 
     def clean_document(self) -> Any:
         """A scan is a PDF or a photo, judged by its bytes, at most 20 MB."""

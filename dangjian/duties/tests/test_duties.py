@@ -388,3 +388,24 @@ def test_changing_the_organization_reloads_its_people(bureau, personas, login) -
     # A secretary's form starts on their own branch, chosen.
     body = login(personas.secretary_of_branch_1).get(reverse("duties:item-create")).content.decode()
     assert f'name="organization" value="{bureau.branch_1.pk}" checked' in body
+
+
+def test_the_letter_forms_signer_search_finds_only_those_who_must_sign(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    _posts(bureau)
+    client = login(personas.agency_officer)
+    page = client.get(reverse("duties:letter-create")).content.decode()
+    assert 'name="signer_q"' in page and '<select name="signer"' not in page
+
+    def found(text: str) -> list[str]:
+        body = client.get(
+            reverse("duties:signer-lookup"), {"field": "signer", "signer_q": text}
+        ).content.decode()
+        return sorted(re.findall(r'class="lookup-name">([^<]+)<', body))
+
+    # The branch secretaries and the 党组's (李四清, of branch 2); not the commissioner 钱二华,
+    # nor a former secretary.
+    assert found("党支部") == sorted(["赵一明", "周五平", "李四清"])
+    assert found("钱") == []
+    assert found("李四") == ["李四清"]
