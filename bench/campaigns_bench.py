@@ -13,7 +13,13 @@ branch holds 6 activities in the campaign's months, all linked to the provincial
 research projects with 3 sessions and an output. Measures, median of 5 after a warm-up: the
 period figures over the province (pledges.*, campaigns.*, research.*), the provincial campaign's
 dashboard figures, and the pages (dashboard, campaign list, pledge list, pledge export of one
-bureau, the agenda's overdue pledges) for an administrator through Django's test client.
+bureau, the agenda's overdue pledges, the new-record forms, the dashboard's team member search)
+for an administrator through Django's test client. It prints the campaign list's first page
+summed per column (from metrics, as the dashboards count) and the load average before and after
+measuring: the machine's other work slows every row.
+
+    .venv/bin/python bench/campaigns_bench.py --reuse --skip lookup   # the last build again;
+                                    # --skip lookup,form on code older than the searches
 """
 
 from __future__ import annotations
@@ -337,8 +343,15 @@ def measure(made: dict) -> None:
         ("page /campaigns/pledges/?org=<bureau>", page(f"/campaigns/pledges/?org={bureau.pk}")),
         ("export one bureau's pledges", page(f"/campaigns/pledges/export/?org={bureau.pk}")),
         ("page /campaigns/research/", page("/campaigns/research/")),
+        ("page /campaigns/pledges/new/ (form)", page("/campaigns/pledges/new/")),
+        ("page /campaigns/research/new/ (form)", page("/campaigns/research/new/")),
+        ("page /campaigns/new/ (form)", page("/campaigns/new/")),
+        # The dashboard's team form finds members by a search (was a select of every member).
+        ("team member lookup (province)", page(f"/campaigns/{main.pk}/team/lookup/?team_q=党员0001")),
     ]
     print(f"database: {connection.vendor}; overdue pledges: {len(overdue_pledges(user, today(), today())):,}")
+    list_figures(user)
+    print(f"load average before measuring: {_load()}")
     for label, fn in rows:
         if any(word in label for word in SKIP):
             continue
@@ -347,8 +360,42 @@ def measure(made: dict) -> None:
             fn()
         print(
             f"{label:40s} median {statistics.median(runs):8.1f} ms   min {min(runs):8.1f}   max {max(runs):8.1f}"
-            f"   queries {len(ctx.captured_queries)}"
+            f"   queries {len(ctx.captured_queries)}",
+            flush=True,
         )
+    print(f"load average after measuring: {_load()}")
+
+
+def _load() -> str:
+    """The 1-, 5- and 15-minute load averages: other work on the machine slows every row."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def list_figures(user: object) -> None:
+    """The campaign list's first page as its rows show it, summed per column, each row's figures
+    read from the dashboard's own source (metrics.compute) — so a run before and after a change
+    to the list shows the same numbers."""
+    from dangjian.campaigns.models import Campaign
+    from dangjian.campaigns.views import _span
+    from dangjian.core.scope import restrict
+    from dangjian.metrics import registry
+
+    shown = ("activities", "planned", "held_against_plan", "overdue")
+    campaigns = list(
+        restrict(Campaign.objects.select_related("organization"), user).order_by("-started_on", "id")[:30]
+    )
+    sums = dict.fromkeys(shown, 0)
+    for c in campaigns:
+        found = registry.compute([f"campaign.{c.pk}.{p}" for p in shown], c.organization, _span(c), user)
+        for p in shown:
+            sums[p] += found[f"campaign.{c.pk}.{p}"].value
+    print(
+        f"campaign list, page 1 ({len(campaigns)} rows), column sums: "
+        + "; ".join(f"{p} {v:,}" for p, v in sums.items())
+    )
 
 
 def main() -> None:

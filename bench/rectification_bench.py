@@ -7,7 +7,8 @@ Builds a leading group, an organ committee, 100 general branches and 10,000 bran
 some overdue, some reopened) with a measure each, and 2 honours per branch (20,000). Measures,
 median of 7 runs after a warm-up, as the agency officer (the widest reach): the findings list page
 (open findings, overdue first, and all findings), the rectification figures of the year over the
-whole tree, the agenda's due findings, the honours list page and the honours figures.
+whole tree, the agenda's due findings, the honours list page and the honours figures, and the
+new-record forms of both (their selects list every member and organization in reach).
 """
 
 from __future__ import annotations
@@ -199,6 +200,11 @@ def measure() -> None:
         ("agenda: due findings", due),
         ("honours list", page("/honours/")),
         ("honours figures (all keys, year)", honour_figures),
+        # The new-record forms: their member and organization selects list the whole reach.
+        ("form /rectification/new/", page("/rectification/new/")),
+        ("form /rectification/inspections/new/", page("/rectification/inspections/new/")),
+        ("form /honours/new/", page("/honours/new/")),
+        ("form /honours/selections/new/", page("/honours/selections/new/")),
     ]
     print(f"database: {connection.vendor}")
     for label, fn in cases:

@@ -15,6 +15,7 @@ from dangjian.activities.models import Activity, ActivityType
 from dangjian.campaigns.actions import MOBILIZATION
 from dangjian.campaigns.choices import TeamKind
 from dangjian.campaigns.models import Campaign, PlanItem, ResearchOutput, ResearchProject, ServicePledge
+from dangjian.core.lookup import TEXT_MAX, first_matches, member_lookup, org_lookup
 from dangjian.core.scope import restrict
 from dangjian.orgs.choices import OrgKind
 
@@ -64,6 +65,7 @@ class CampaignForm(forms.ModelForm):
             .order_by("-held_on", "-id")
         )
         self.fields["plan_document"].help_text = "PDF或Word文档（.docx），不超过20 MB。"
+        org_lookup(self.fields["organization"])
         if self.instance.pk:
             self.initial["mobilization"] = self.instance.mobilization_id
         elif orgs.count() == 1:
@@ -83,7 +85,27 @@ class CampaignForm(forms.ModelForm):
         ]
 
 
+def team_candidates(user: Any, campaign: Any) -> Any:
+    """Who may join the campaign's teams: active members the user sees in the campaign's own
+    subtree (the action refuses anyone else)."""
+    return member_choices(user).filter(organization__path__startswith=campaign.organization.path)
+
+
+def find_team_candidates(user: Any, campaign: Any, text: str) -> tuple[list[Any], bool]:
+    """The team form's search: up to LOOKUP_MAX of the campaign's candidates by name, pinyin
+    initials or branch (``Member.objects.lookup``), and whether there were more."""
+    text = text.strip()[:TEXT_MAX]
+    if not text:
+        return [], False
+    qs = team_candidates(user, campaign).only("pk", "name", "organization__name", "organization__short_name")
+    return first_matches(qs.lookup(text), text, ("organization__path", "name", "pk"))
+
+
 class TeamMemberForm(forms.Form):
+    """Add a member to a campaign's team. The page offers the member by a search (a province's
+    campaign reaches tens of thousands of members, too many for a select); the field only checks
+    the chosen id against the same candidates."""
+
     team = forms.ChoiceField(label="机构", choices=TeamKind.choices)
     member = MemberChoiceField(None, label="成员")
     role = forms.CharField(
@@ -92,11 +114,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only the campaign's own subtree: the action refuses anyone else, and a province-wide
-        # list of every member would be a select of tens of thousands of options.
-        self.fields["member"].queryset = member_choices(user).filter(
-            organization__path__startswith=campaign.organization.path
-        )
+        self.fields["member"].queryset = team_candidates(user, campaign)
 
 
 class PlanItemForm(forms.ModelForm):
@@ -168,6 +186,8 @@ class PledgeForm(forms.ModelForm):
         self.fields["campaign"].queryset = restrict(Campaign.objects.all(), user)
         for name in ("collected_by", "handler"):
             self.fields[name].queryset = member_choices(user)
+            member_lookup(self.fields[name])
+        org_lookup(self.fields["organization"])
         if not self.instance.pk and orgs.count() == 1:
             self.initial.setdefault("organization", orgs.first().pk)
 
@@ -212,9 +232,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["campaign"].queryset = restrict(Campaign.objects.all(), user)
         self.fields["leader"].queryset = member_choices(user)
         self.fields["team"].queryset = member_choices(user)
-        self.fields["team"].label_from_instance = lambda m: (
-            f"{m.name}（{m.organization.short_name or m.organization.name}）"
-        )
+        org_lookup(self.fields["organization"])
+        member_lookup(self.fields["leader"])
+        member_lookup(self.fields["team"], multiple=True)
         if self.instance.pk:
             self.initial["team"] = list(self.instance.team.values_list("pk", flat=True))
         elif orgs.count() == 1:

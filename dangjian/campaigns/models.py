@@ -149,16 +149,26 @@ class PlanItem(AuditedModel):
         return self.title
 
 
+def open_q(day: datetime.date) -> Q:
+    """Collected by ``day`` and not yet done on it (as a condition, for grouped counts)."""
+    return Q(collected_on__lte=day) & (
+        Q(status=PledgeStatus.OPEN) | Q(solved_on__gt=day) | Q(solved_on__isnull=True)
+    )
+
+
+def overdue_q(day: datetime.date) -> Q:
+    """Still open on ``day`` with their deadline already passed (as a condition)."""
+    return open_q(day) & Q(deadline__lt=day)
+
+
 class PledgeQuerySet(models.QuerySet["ServicePledge"]):
     def open_on(self, day: datetime.date) -> PledgeQuerySet:
         """Collected by ``day`` and not yet done on it."""
-        return self.filter(collected_on__lte=day).filter(
-            Q(status=PledgeStatus.OPEN) | Q(solved_on__gt=day) | Q(solved_on__isnull=True)
-        )
+        return self.filter(open_q(day))
 
     def overdue_on(self, day: datetime.date) -> PledgeQuerySet:
         """Still open on ``day`` with their deadline already passed."""
-        return self.open_on(day).filter(deadline__lt=day)
+        return self.filter(overdue_q(day))
 
 
 class ServicePledge(AuditedModel):

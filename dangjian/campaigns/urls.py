@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("<int:pk>/plan-document/", views.plan_document, name="plan-document"),
     path("<int:pk>/team/", views.team_add, name="team-add"),
+    path("<int:pk>/team/lookup/", views.team_lookup, name="team-lookup"),
     path("team/<int:pk>/remove/", views.team_remove, name="team-remove"),
     path("<int:pk>/plan/", views.plan_item_add, name="plan-item-add"),
     path("plan/<int:pk>/delete/", views.plan_item_delete, name="plan-item-delete"),

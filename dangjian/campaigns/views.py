@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +27,7 @@ from dangjian.campaigns.forms import (
     PledgeForm,
     ProjectForm,
     TeamMemberForm,
+    find_team_candidates,
 )
 from dangjian.campaigns.models import (
     Campaign,
@@ -38,6 +39,7 @@ from dangjian.campaigns.models import (
 )
 from dangjian.core import numbers
 from dangjian.core.dates import today
+from dangjian.core.lookup import lookup_row
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs.choices import OrgKind
@@ -76,6 +78,26 @@ def _say(request: HttpRequest, exc: ValidationError) -> None:
 
 def _orgs(user: Any) -> Any:
     return restrict(Organization.objects.exclude(kind=OrgKind.CELL), user).order_by("path")
+
+
+# The organization filter of the list pages offers at most this many (a province has 10,000).
+ORG_OPTIONS_MAX = 300
+
+
+def _org_options(request: HttpRequest) -> list[Organization]:
+    """The list filters' organizations: the top of the user's reach and two levels below it, or
+    one level when two would be too many for a select (a province's 10,000 branches took most
+    of a list page's time to render); the organization filtered on is always offered."""
+    orgs = _orgs(request.user)
+    top = orgs.aggregate(top=Min("depth"))["top"] or 0
+    shown = orgs.filter(depth__lte=top + 2)
+    if shown[: ORG_OPTIONS_MAX + 1].count() > ORG_OPTIONS_MAX:
+        shown = orgs.filter(depth__lte=top + 1)
+    options = list(shown[:ORG_OPTIONS_MAX])
+    chosen = _org_filter(request)
+    if chosen is not None and chosen not in options:
+        options = sorted([*options, chosen], key=lambda o: o.path)
+    return options
 
 
 def _org_filter(request: HttpRequest) -> Organization | None:
@@ -117,7 +139,7 @@ def _span(campaign: Campaign) -> Period:
 
 @access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    qs = _campaigns(request.user).annotate(n_pledges=Count("pledges", distinct=True))
+    qs = _campaigns(request.user)
     org = _org_filter(request)
     if org is not None:
         qs = qs.filter(organization__path__startswith=org.path)
@@ -136,18 +158,24 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     elif status == "ended":
         qs = qs.filter(ended_on__lt=day)
     page = Paginator(qs.order_by("-started_on", "id"), 30).get_page(request.GET.get("page"))
-    rows = []
-    for c in page.object_list:
-        keys = [f"campaign.{c.pk}.{p}" for p in ("activities", "planned", "held_against_plan", "overdue")]
-        found = numbers.compute(keys, c.organization, _span(c), request.user)
-        rows.append({"c": c, **{k.rsplit(".", 1)[1]: found[k] for k in keys}})
+    shown = ("activities", "planned", "held_against_plan", "overdue")
+    campaigns = list(page.object_list)
+    # The page's figures in a few grouped queries (not four figures' reads per row), each value
+    # the one the campaign's dashboard shows.
+    found = numbers.values_each(
+        [([f"campaign.{c.pk}.{p}" for p in shown], c.organization, _span(c)) for c in campaigns], request.user
+    )
+    rows = [
+        {"c": c, **{p: values[f"campaign.{c.pk}.{p}"] for p in shown}}
+        for c, values in zip(campaigns, found, strict=True)
+    ]
     return render(
         request,
         "campaigns/campaign_list.html",
         {
             "page": page,
             "rows": rows,
-            "orgs": _orgs(request.user),
+            "orgs": _org_options(request),
             "years": _years(),
             "kinds": CampaignKind.choices,
             "f": {"org": request.GET.get("org", ""), "year": year, "kind": kind, "status": status},
@@ -253,12 +281,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "by_org_cut": len(below) == BY_ORG_MAX,
             "team": campaign.team.select_related("member", "member__organization"),
             "pledges": restrict(campaign.pledges.select_related("organization", "handler"), user)[:50],
-            "projects": restrict(campaign.projects.select_related("leader"), user).annotate(
-                n_outputs=Count("outputs")
-            ),
+            # Like the pledges, the latest 50: a province's campaign gathers hundreds of projects.
+            "projects": restrict(campaign.projects.select_related("leader"), user)
+            .annotate(n_outputs=Count("outputs"))
+            .order_by("-started_on", "-id")[:50],
             "may_write": may_write,
             "may_link": scope.can_write,
             "team_form": TeamMemberForm(user=user, campaign=campaign) if may_write else None,
+            **(_team_lookup(request, campaign) if may_write else {}),
             "plan_form": PlanItemForm() if may_write else None,
             "link_form": LinkActivityForm(queryset=linkable) if scope.can_write else None,
             "today": today(),
@@ -304,6 +334,22 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已将{row.member.name}加入{row.get_team_display()}。")
     return redirect(campaign.get_absolute_url() + "#team")
+
+
+def _team_lookup(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
+    """The team form's search: its text and what it found (``team_q`` in the query string, so
+    the dashboard shows the same list when the browser runs no script)."""
+    text = request.GET.get("team_q", "").strip()[:40]
+    found, more = find_team_candidates(request.user, campaign, text)
+    return {"team_q": text, "team_found": [lookup_row(m) for m in found], "team_more": more}
+
+
+@access(Audience.OFFICERS, get_writes=True, target="campaigns.Campaign")
+def team_lookup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The members matching the team form's search (htmx): names and branches only, at most
+    LOOKUP_MAX, from the members the user sees in the campaign's subtree."""
+    campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
+    return render(request, "campaigns/_team_lookup.html", {"c": campaign, **_team_lookup(request, campaign)})
 
 
 @access(Audience.OFFICERS, writes=True, target="campaigns.TeamMember", post_only=True)
@@ -544,7 +590,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
                 danger=("overdue",),
             ),
             "fig_year": year,
-            "orgs": _orgs(request.user),
+            "orgs": _org_options(request),
             "years": _years(),
             "statuses": [*PledgeStatus.choices, ("overdue", "已逾期")],
             "sources": PledgeSource.choices,
@@ -655,7 +701,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 ],
             ),
             "fig_year": fig_year,
-            "orgs": _orgs(request.user),
+            "orgs": _org_options(request),
             "years": _years(),
             "statuses": ProjectStatus.choices,
             "can_write": get_scope(request.user).can_write,

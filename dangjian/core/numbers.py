@@ -11,7 +11,10 @@ report never disagree about the same day.
 - ``compute(keys, org, period, user)``: figures over one organization's subtree;
 - ``per_org(keys, period, user, orgs=None)``: the values of some figures for every organization
   of the user's reach (or of ``orgs``) in a few queries, each equal to ``compute`` for that
-  organization (the tree's head counts, the dues overview's table).
+  organization (the tree's head counts, the dues overview's table);
+- ``values_each([(keys, org, period), …], user)``: the values of each request's figures, each
+  equal to ``compute``'s, read together where metrics can (a list of campaigns, each over its
+  own organization and span).
 
 Keys are the metrics catalogue's ("members.active", "dues.paid" …; ``metrics.keys()`` lists
 them). ``on_day(day)`` is the period of a single day, for figures "as of" it.
@@ -38,6 +41,7 @@ class Source:
     compute: Callable[..., dict[str, Any]]
     in_reach: Callable[..., dict[str, Any]]
     per_org: Callable[..., dict[int, dict[str, Any]]]
+    values_each: Callable[..., list[dict[str, Any]]]
 
 
 _source: Source | None = None
@@ -66,6 +70,12 @@ def per_org(
     keys: Iterable[str], period: Period | str, user: Any, orgs: Iterable[Any] | None = None
 ) -> dict[int, dict[str, Any]]:
     return _get().per_org(list(keys), period, user, orgs)
+
+
+def values_each(
+    requests: Iterable[tuple[Iterable[str], Any, Period]], user: Any = None
+) -> list[dict[str, Any]]:
+    return _get().values_each(list(requests), user)
 
 
 def on_day(day: datetime.date | None = None) -> Period:

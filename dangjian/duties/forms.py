@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from dangjian.core.dates import today
+from dangjian.core.lookup import member_lookup, org_lookup, use_lookup
 from dangjian.core.scope import restrict
 from dangjian.duties.models import BusinessResult, KeyTask, Letter, Liaison, ResponsibilityItem
 from dangjian.members.models import Member
@@ -53,6 +54,8 @@ class LedgerForm(forms.ModelForm):
     org_field = "organization"
     org_kinds: tuple[str, ...] = ()
     people_fields: tuple[str, ...] = ()
+    # The people fields as searches (not when the form narrows them further than an organization).
+    lookup_people = True
 
     def __init__(self, *args: Any, user: Any, org: Organization | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,6 +72,13 @@ class LedgerForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].queryset = people_of(chosen, user)
                 self.fields[name].label_from_instance = lambda m: f"{m.name}（{m.organization.name}）"
+        # Searches, not selects: a province reaches 10,000 organizations and 17,000 members (a
+        # form of them all took 5–10 s). The people are searched within the chosen organization.
+        if self.org_field and self.org_field in self.fields:
+            org_lookup(self.fields[self.org_field], kinds=self.org_kinds)
+        for name in self.people_fields:
+            if name in self.fields and self.lookup_people:
+                member_lookup(self.fields[name], within=chosen)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
@@ -141,9 +151,17 @@ class LiaisonForm(LedgerForm):
         self.fields["leader"].queryset = leaders(self.user)
 
 
+def signers(user: Any) -> Any:
+    """Members who must sign the year's responsibility letter (holders of the obliged posts)."""
+    from dangjian.duties.due import obliged_posts
+
+    return people_of(None, user).filter(pk__in=obliged_posts(user, today()).values("member_id"))
+
+
 class LetterForm(LedgerForm):
     org_field = ""  # the people are the signer's organization's, given by the page
     people_fields = ("signer", "counterpart")
+    lookup_people = False  # signers are post holders (their own lookup), counterparts leaders (few)
 
     class Meta:
         model = Letter
@@ -169,10 +187,16 @@ class LetterForm(LedgerForm):
         self.fields["counterpart"].label_from_instance = lambda m: m.name
         if org is None:
             # Without a chosen organization: those who must sign (leaders and secretaries).
-            from dangjian.duties.due import obliged_posts
-
-            holders = obliged_posts(self.user, today()).values("member_id")
-            self.fields["signer"].queryset = people_of(None, self.user).filter(pk__in=holders)
+            self.fields["signer"].queryset = signers(self.user)
+            # A province has thousands of them (the form took over a second): a search.
+            use_lookup(
+                self.fields["signer"],
+                "duties:signer-lookup",
+                placeholder="姓名、拼音首字母或支部",
+                hint="在上方输入姓名或支部名称，查找须签订责任书的领导班子成员和书记。",
+            )
+        else:
+            member_lookup(self.fields["signer"], within=org)
 
     def clean_document(self) -> Any:
         """A scan is a PDF or a photo, judged by its bytes, at most 20 MB."""

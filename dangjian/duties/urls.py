@@ -17,6 +17,7 @@ urlpatterns = [
     path("hearings/", views.hearings, name="hearings"),
     path("letters/", views.letter_list, name="letters"),
     path("letters/new/", views.letter_create, name="letter-create"),
+    path("letters/signers/", views.signer_lookup, name="signer-lookup"),
     path("letters/<int:pk>/edit/", views.letter_edit, name="letter-edit"),
     path("letters/<int:pk>/document/", views.letter_document, name="letter-document"),
     path("key-tasks/", views.key_task_list, name="key-tasks"),

@@ -387,6 +387,22 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(Audience.OFFICERS, get_writes=True)
+def signer_lookup(request: HttpRequest) -> HttpResponse:
+    """The letter form's signer search box: holders of the posts that must sign, in reach, by
+    name, pinyin initials or branch; names and branches only (core.lookup)."""
+    from dangjian.core.lookup import lookup_response
+    from dangjian.duties.forms import signers
+
+    return lookup_response(
+        request,
+        signers(request.user).only("pk", "name", "organization__name", "organization__short_name"),
+        lambda found, text: found.lookup(text),
+        ("organization__path", "name", "pk"),
+        "在上方输入姓名或支部名称，查找须签订责任书的领导班子成员和书记。",
+    )
+
+
 @access(Audience.OFFICERS, writes=True, get_writes=True, query=ORG_QUERY)
 def letter_create(request: HttpRequest) -> HttpResponse:
     org = _org(request)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from dangjian.activities.forms import MemberChoiceField, member_choices
+from dangjian.core.lookup import member_lookup, org_lookup
 from dangjian.core.scope import restrict
 from dangjian.honours.choices import NomineeResult
 from dangjian.honours.models import Honour, Selection
@@ -50,6 +51,9 @@ class HonourForm(forms.ModelForm):
         self.fields["organization"].queryset = writable_orgs(user)
         self.fields["organization"].required = False
         self.fields["member"].queryset = member_choices(user)
+        # Searches, not selects: a province reaches 10,000 organizations and 30,000 members.
+        org_lookup(self.fields["organization"], cells=True)
+        member_lookup(self.fields["member"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -72,6 +76,7 @@ class SelectionForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = writable_orgs(user)
+        org_lookup(self.fields["organization"], cells=True)
 
 
 class RoundForm(forms.Form):

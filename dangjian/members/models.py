@@ -61,6 +61,17 @@ class MemberQuerySet(models.QuerySet["Member"]):
             q |= Q(phone__contains=text)
         return self.filter(q)
 
+    def lookup(self, text: str) -> MemberQuerySet:
+        """Members a form's search box finds: by name, name's pinyin initials or branch name.
+        Unlike ``search``, never by phone: a lookup shows names and branches only, and must not
+        let anyone probe whose number is whose."""
+        text = text.strip()
+        q = Q(name__contains=text) | Q(organization__name__contains=text)
+        q |= Q(organization__short_name__contains=text)
+        if text.isascii() and text.isalpha():
+            q |= Q(pinyin_initials__startswith=text.lower())
+        return self.filter(q)
+
     def in_age_band(self, code: str, on: datetime.date | None = None) -> MemberQuerySet:
         """Members whose age on ``on`` lies in the band, as a birth-date range (index friendly)."""
         day = on or today()

@@ -250,3 +250,29 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "members/post_end_form.html", {"form": form, "post": post, "org": post.organization}
     )
+
+
+@access(Audience.OFFICERS, get_writes=True)
+def lookup(request: HttpRequest) -> HttpResponse:
+    """A form's member search box (core.lookup): active members in the user's reach, by name,
+    pinyin initials or branch; names and branches only. Writers only: it serves forms."""
+    from dangjian.core.lookup import lookup_response
+
+    qs = restrict(
+        Member.objects.filter(status__in=ACTIVE_STATUSES).only(
+            "pk", "name", "organization__name", "organization__short_name"
+        ),
+        request.user,
+    ).select_related("organization")
+    within = request.GET.get("within", "")
+    if within.isdecimal() and within.isascii():
+        # The form offers the people of one organization (its subtree): search only those.
+        org = restrict(Organization.objects.filter(pk=int(within)), request.user).first()
+        qs = qs.filter(organization__path__startswith=org.path) if org is not None else qs.none()
+    return lookup_response(
+        request,
+        qs,
+        lambda found, text: found.lookup(text),
+        ("organization__path", "name", "pk"),
+        "在上方输入姓名、拼音首字母或支部名称查找党员。",
+    )

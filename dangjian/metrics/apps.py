@@ -13,6 +13,9 @@ class MetricsConfig(AppConfig):
         # The pages of apps below metrics read its figures through core.numbers.
         numbers.provide(
             numbers.Source(
-                compute=registry.compute, in_reach=registry.compute_in_reach, per_org=grids.per_org
+                compute=registry.compute,
+                in_reach=registry.compute_in_reach,
+                per_org=grids.per_org,
+                values_each=registry.values_each,
             )
         )

@@ -33,6 +33,9 @@ from dangjian.metrics.figures import reports_extra as extra
 FigureFn = Callable[..., Figure]  # fn(org, period, user=None) -> Figure
 FamilyFn = Callable[..., dict[str, Figure]]  # fn(org, period, user=None) -> {key: Figure}
 OneFn = Callable[[str, Any, Period, Any], Figure]  # fn(suffix, org, period, user) -> Figure
+ManyFn = Callable[[list[str], Any, Period, Any], dict[str, Figure]]  # fn(suffixes, …) -> {suffix: Figure}
+# fn([(suffix, org, period), …], user) -> [value, …]: one value per request, read together
+EachFn = Callable[[list[tuple[str, Any, Period]], Any], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Family:
     compute: FamilyFn | None = None  # every member at once
     one: OneFn | None = None  # any member by its suffix, also one not listed
     name: str = ""  # to tell apart families sharing a prefix (default: the prefix)
+    many: ManyFn | None = None  # several members by their suffixes, sharing their reads
+    each: EachFn | None = None  # members' values over many organizations and periods at once
+    each_suffixes: Callable[[str], bool] | None = None  # which suffixes ``each`` can read
 
     def owns(self, key: str) -> bool:
         return key.startswith(self.prefix) and (self.one is not None or key in self.keys())
@@ -112,6 +118,9 @@ def compute(keys: Iterable[str], org: Any, period: Period, user: Any = None) -> 
         if not mine:
             continue
         found = family.compute(org, period, user) if family.compute is not None else {}
+        if family.many is not None:
+            suffixes = [k.removeprefix(family.prefix) for k in mine]
+            found = {family.prefix + s: f for s, f in family.many(suffixes, org, period, user).items()}
         for k in mine:
             if k in found:
                 out[k] = found[k]
@@ -123,6 +132,39 @@ def compute(keys: Iterable[str], org: Any, period: Period, user: Any = None) -> 
         if k not in out:
             out[k] = get(k)(org, period, user)
     return {k: out[k] for k in wanted}
+
+
+def values_each(
+    requests: Iterable[tuple[Iterable[str], Any, Period]], user: Any = None
+) -> list[dict[str, Any]]:
+    """For each (keys, org, period) request, ``{key: value}`` equal to the values ``compute(keys,
+    org, period, user)`` gives; a family that can (``Family.each``) reads its members for all the
+    requests together, so a list page asking a few figures per row makes a few queries in all."""
+    asked = [(list(dict.fromkeys(keys)), org, period) for keys, org, period in requests]
+    out: list[dict[str, Any]] = [{} for _ in asked]
+    for family in _families:
+        if family.each is None:
+            continue
+        batch = [
+            (n, key)
+            for n, (keys, _org, _period) in enumerate(asked)
+            for key in keys
+            if family.owns(key)
+            and (family.each_suffixes is None or family.each_suffixes(key.removeprefix(family.prefix)))
+        ]
+        if not batch:
+            continue
+        values = family.each(
+            [(key.removeprefix(family.prefix), asked[n][1], asked[n][2]) for n, key in batch], user
+        )
+        for (n, key), value in zip(batch, values, strict=True):
+            out[n][key] = value
+    for n, (keys, org, period) in enumerate(asked):
+        rest = [k for k in keys if k not in out[n]]
+        if rest:
+            out[n].update((k, f.value) for k, f in compute(rest, org, period, user).items())
+        out[n] = {k: out[n][k] for k in keys}
+    return out
 
 
 def compute_in_reach(keys: Iterable[str], period: Period, user: Any) -> dict[str, Figure]:
@@ -293,7 +335,16 @@ register_family(
     )
 )
 # One campaign's dashboard: "campaign.<id>.<part>" (campaign_figures.CAMPAIGN_PARTS), not listed.
-register_family(Family("campaign.", lambda: [], one=campaign_figures.campaign_one))
+register_family(
+    Family(
+        "campaign.",
+        lambda: [],
+        one=campaign_figures.campaign_one,
+        many=campaign_figures.campaign_many,
+        each=campaign_figures.campaign_each,
+        each_suffixes=campaign_figures.read_in_bulk,
+    )
+)
 register_family(Family("rectification.", rect.keys, compute=rect.finding_counts, name="rectification"))
 register_family(Family("honours.", honour_figures.keys, compute=honour_figures.honour_counts, name="honours"))
 # Figures the report drafts need (metrics/figures/reports_extra.py); rectification, service

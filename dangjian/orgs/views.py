@@ -286,3 +286,26 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+@access(Audience.OFFICERS, get_writes=True)
+def lookup(request: HttpRequest) -> HttpResponse:
+    """A form's organization search box (core.lookup): the organizations the user may write for,
+    by name; 党小组 only when the form offers them (``cells=1``)."""
+    from django.db.models import Q
+
+    from dangjian.core.lookup import lookup_response
+
+    qs = restrict(Organization.objects.all(), request.user, "change")
+    if request.GET.get("cells") != "1":
+        qs = qs.exclude(kind=OrgKind.CELL)
+    kinds = [k for k in request.GET.getlist("kind") if k in OrgKind.values]
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return lookup_response(
+        request,
+        qs,
+        lambda found, text: found.filter(Q(name__contains=text) | Q(short_name__contains=text)),
+        ("path", "pk"),
+        "在上方输入名称查找党组织。",
+    )

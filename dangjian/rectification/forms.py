@@ -9,6 +9,7 @@ from django import forms
 from dangjian.activities.forms import MemberChoiceField, member_choices
 from dangjian.activities.models import Activity
 from dangjian.campaigns.models import Campaign
+from dangjian.core.lookup import member_lookup, org_lookup
 from dangjian.core.scope import restrict
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organization
@@ -81,6 +82,9 @@ class FindingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = writable_orgs(user)
         self.fields["responsible"].queryset = member_choices(user)
+        # Searches, not selects: a province reaches 10,000 organizations and 30,000 members.
+        org_lookup(self.fields["organization"], cells=True)
+        member_lookup(self.fields["responsible"])
         self.fields["meeting"].queryset = meeting_choices(user)
         self.fields["inspection"].queryset = restrict(Inspection.objects.select_related("organization"), user)
         # Campaigns are run by the 党组 or the 机关党委 above a branch: a branch names them too.
@@ -102,6 +106,7 @@ class MeasureForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = member_choices(user)
+        member_lookup(self.fields["responsible"])
 
 
 class MeasureDoneForm(forms.Form):
@@ -140,3 +145,4 @@ class InspectionForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = writable_orgs(user)
+        org_lookup(self.fields["organization"], cells=True)

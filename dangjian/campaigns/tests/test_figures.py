@@ -276,3 +276,51 @@ def test_pledge_and_research_figures_name_their_records(world, bureau) -> None: 
     assert set(found["pledges.solved"].names) == {p.title for p in solved}
     assert set(found["research.projects"].names) == {"课题一", "课题二"}
     assert found["research.outputs"].names == ("报告",)
+
+
+def test_the_campaign_list_reads_each_campaigns_values_as_its_dashboard_does(world, bureau, personas) -> None:  # type: ignore[no-untyped-def]
+    c = world["c"]
+    a = world["a"]
+    # A second campaign: a branch's own, still running, sharing some activities and a pledge.
+    own = campaign(bureau.branch_1, name="支部专项", start=D(2026, 5, 1), end=None)
+    plan_item(own, "study_session", 2)
+    plan_item(own, "theme_day", 1)
+    own.activities.add(a["a8"], a["a9"], a["a2"])  # a2 is branch 2's: outside the branch's subtree
+    pledge(bureau.branch_1, bureau.member_1, collected=D(2026, 6, 1), campaign=own, deadline=D(2026, 7, 1))
+    parts = ("activities", "planned", "held_against_plan", "plan_rate", "open", "overdue", "solved")
+    spans = {
+        c: Period.between(c.started_on, c.ended_on),
+        own: Period.between(own.started_on, D(2026, 11, 29)),
+    }
+    requests = [([f"campaign.{x.pk}.{p}" for p in parts], x.organization, span) for x, span in spans.items()]
+    # The agency campaign once more over branch 2 only: a second span of the same campaign.
+    requests.append(([f"campaign.{c.pk}.{p}" for p in parts], bureau.branch_2, spans[c]))
+    for user in (None, personas.agency_officer, personas.secretary_of_branch_1):
+        each = registry.values_each(requests, user)
+        one = [
+            {k: f.value for k, f in registry.compute(keys, org, span, user).items()}
+            for keys, org, span in requests
+        ]
+        assert each == one, user
+    # The figures are not all zero, so the comparison says something.
+    assert each[0][f"campaign.{c.pk}.activities"] == 4  # branch 1's a1 a3 a8 a9
+    assert each[1][f"campaign.{own.pk}.held_against_plan"] == 2
+    assert each[1][f"campaign.{own.pk}.overdue"] == 1
+
+
+def test_the_dashboards_one_read_of_pledges_counts_as_the_queries_do(world, bureau, personas) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.metrics.figures import campaigns as figures
+
+    c = world["c"]
+    for period in (
+        Period.between(c.started_on, c.ended_on),
+        Period.year(2025),
+        Period.between(D(2026, 6, 15), D(2026, 6, 15)),
+    ):
+        for user in (None, personas.secretary_of_branch_1):
+            for cid in (c.pk, None):
+                qs = figures._pledges(bureau.leading_group, user, cid)
+                rows = list(qs.values_list(*figures.PLEDGE_ROW))
+                by_query = figures._pledge_figures(qs, period, "x.")
+                by_rows = figures._pledge_figures_from_rows(rows, period, "x.", figures.PLEDGE_PARTS)
+                assert by_rows == by_query, (period, user, cid)

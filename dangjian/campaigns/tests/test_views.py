@@ -253,3 +253,48 @@ def test_a_plan_item_behind_its_deadline_is_a_due_item_citing_the_plan(bureau, p
     assert [
         i for i in due_items(personas.secretary_of_branch_1, D(2026, 6, 20)) if i.kind == "campaign_plan"
     ] == []
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (the ledger version, the session)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_campaign_list_reads_its_figures_in_the_same_queries_for_any_number_of_rows(
+    bureau, personas, login
+) -> None:  # type: ignore[no-untyped-def]
+    client = login(personas.agency_officer)
+    for n in range(2):
+        c = campaign(bureau.organ_committee, name=f"专题{n}")
+        plan_item(c, "study_session", 2)
+        c.activities.add(activity(bureau.branch_1, "study_session", D(2026, 4, n + 1)))
+    few = _queries(client, "/campaigns/")
+    for n in range(2, 8):
+        c = campaign(bureau.branch_1 if n % 2 else bureau.organ_committee, name=f"专题{n}")
+        plan_item(c, "theme_day", 1)
+        pledge(bureau.branch_1, bureau.member_1, collected=D(2026, 4, 1), campaign=c, deadline=D(2026, 5, 1))
+    assert _queries(client, "/campaigns/") == few
+
+
+def test_dashboard_counts_by_organization_in_the_same_queries_for_any_number_of_them(
+    bureau, personas, login
+) -> None:  # type: ignore[no-untyped-def]
+    from dangjian.orgs.models import Organization
+
+    c = campaign(bureau.organ_committee)
+    c.activities.add(activity(bureau.branch_1, "study_session", D(2026, 4, 1)))
+    client = login(personas.agency_officer)
+    before = _queries(client, f"/campaigns/{c.pk}/")
+    for n in range(5):
+        branch = Organization.objects.create(
+            name=f"第{n + 3}党支部", kind="branch", parent=bureau.organ_committee, order=n + 3
+        )
+        c.activities.add(activity(branch, "study_session", D(2026, 5, n + 1)))
+    assert _queries(client, f"/campaigns/{c.pk}/") == before
+    page = client.get(f"/campaigns/{c.pk}/").content.decode()
+    assert "第7党支部" in page and page.count("1次") >= 6

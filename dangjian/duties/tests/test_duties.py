@@ -379,8 +379,34 @@ def test_changing_the_organization_reloads_its_people(bureau, personas, login) -
     client = login(personas.agency_officer)
     url = reverse("duties:item-create") + f"?organization={bureau.branch_2.pk}&task=草稿"
     body = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "李四清" in body and "赵一明" not in body and 'value="草稿"' in body
-    assert "<html" not in body  # only the fields
-    # A secretary's form starts on their own branch.
+    assert 'value="草稿"' in body and "<html" not in body  # only the fields
+    # The people are a search within the chosen organization (a province has too many to list).
+    assert f"within={bureau.branch_2.pk}" in body
+    found = client.get(
+        "/members/lookup/", {"field": "responsible", "responsible_q": "党支部", "within": bureau.branch_2.pk}
+    ).content.decode()
+    assert "李四清" in found and "赵一明" not in found
+    # A secretary's form starts on their own branch, chosen.
     body = login(personas.secretary_of_branch_1).get(reverse("duties:item-create")).content.decode()
-    assert f'<option value="{bureau.branch_1.pk}" selected>' in body
+    assert f'name="organization" value="{bureau.branch_1.pk}" checked' in body
+
+
+def test_the_letter_forms_signer_search_finds_only_those_who_must_sign(bureau, personas, login) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    _posts(bureau)
+    client = login(personas.agency_officer)
+    page = client.get(reverse("duties:letter-create")).content.decode()
+    assert 'name="signer_q"' in page and '<select name="signer"' not in page
+
+    def found(text: str) -> list[str]:
+        body = client.get(
+            reverse("duties:signer-lookup"), {"field": "signer", "signer_q": text}
+        ).content.decode()
+        return sorted(re.findall(r'class="lookup-name">([^<]+)<', body))
+
+    # The branch secretaries and the 党组's (李四清, of branch 2); not the commissioner 钱二华,
+    # nor a former secretary.
+    assert found("党支部") == sorted(["赵一明", "周五平", "李四清"])
+    assert found("钱") == []
+    assert found("李四") == ["李四清"]

@@ -23,6 +23,15 @@
     var el = event.target;
     if (el.matches && el.matches("[data-autosubmit]") && el.form) el.form.submit();
   });
+  // <input data-lookup> (a search field inside a form): Enter searches now instead of
+  // submitting the form around it; htmx listens for the "lookup" event.
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key === "Enter" && el.matches && el.matches("input[data-lookup]")) {
+      event.preventDefault();
+      el.dispatchEvent(new Event("lookup"));
+    }
+  });
   // <input data-select-on-click>: one click selects the whole value (a feed address to copy).
   document.addEventListener("click", function (event) {
     var el = event.target;
