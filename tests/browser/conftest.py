@@ -41,10 +41,15 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+# Generous: on a CI machine running two test workers and a live server each, a PDF render or a
+# first page build has taken longer than 10 s; a real fault still fails, only later.
+ACTION_TIMEOUT_MS = 30_000
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, **USER_IN_BEIJING)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -53,7 +58,7 @@ def page(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, **USER_IN_BEIJING)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
