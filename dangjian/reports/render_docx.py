@@ -354,7 +354,17 @@ def _signature(doc, signers: list[str], date_text: str) -> None:  # type: ignore
             # application widens the digits or spaces them from the Chinese characters.
             ppr = paragraph._p.get_or_add_pPr()
             left = TEXT_BLOCK_TWIPS - round(layout.date_from_right * CHAR_TWIPS)
-            _ppr_child(ppr, "w:ind", left=str(left), firstLine="0", firstLineChars="0")
+            # The line may run up to two characters into the right margin: LibreOffice sets a gap
+            # at each join of digits and 年月日, and "2026年11月30日" under an 8-character signer
+            # then broke before 日. The start stays exact; the date never wraps.
+            _ppr_child(
+                ppr,
+                "w:ind",
+                left=str(left),
+                right=str(-2 * CHAR_TWIPS),
+                firstLine="0",
+                firstLineChars="0",
+            )
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 

@@ -399,3 +399,18 @@ def test_a_title_without_usable_word_breaks_is_cut_evenly() -> None:
     lines = break_title("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ")  # 43 half-width letters, one "word"
     assert "".join(lines) == "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQ"
     assert len(lines) == 2 and min(len(line) for line in lines) >= 20
+
+
+def test_pdf_date_under_a_long_signer_stays_on_one_line(tmp_path: Path) -> None:
+    # An 8-character signer leaves the 7-character date one character of room; LibreOffice sets
+    # a gap at each join of digits and 年月日 (five here), and 日 used to wrap to its own line.
+    from dangjian.reports.render_pdf import docx_to_pdf, soffice_path
+
+    assert soffice_path(), "run scripts/ensure-browser.sh as root"
+    docx = render_docx(sample(), signer="测试市财政局党组", date=datetime.date(2026, 11, 30))
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(docx_to_pdf(docx))
+    words = pdf_words(pdf)
+    year = next(w for w in words if w[3] == "2026")
+    day = [w for w in words if w[3] == "日" and w[0] == year[0]][-1]
+    assert abs(day[2] - year[2]) < 1, (year, day)  # same line
