@@ -31,6 +31,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -179,6 +180,30 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+# Each save moves the ledger version (core.audit): every cached derived part and rendered page is
+# dropped, so the next view of each page in each scope is built again. A separate process, so the
+# load generator's own threads carry no Django.
+_WRITER = """
+import os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
+import django
+django.setup()
+from dangjian.core.audit import ledger_changed
+every = float(sys.argv[1])
+while True:
+    ledger_changed()
+    time.sleep(every)
+"""
+
+
+def _start_writer(every: float) -> subprocess.Popen[bytes]:
+    if "DANGJIAN_VAR_DIR" not in os.environ:
+        raise SystemExit(
+            "--write-every needs the server's DANGJIAN_VAR_DIR (its cache holds the ledger version)"
+        )
+    return subprocess.Popen([sys.executable, "-c", _WRITER, str(every)])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -190,6 +215,13 @@ def main() -> int:
         "--think", type=float, default=0.0, help="mean pause between a user's requests (0: back to back)"
     )
     parser.add_argument("--password", default=os.environ.get("DANGJIAN_DEMO_PASSWORD", "demo-pass-2024"))
+    parser.add_argument(
+        "--write-every",
+        type=float,
+        default=0.0,
+        help="move the ledger version every S seconds, as a save would (needs the server's DANGJIAN_VAR_DIR "
+        "and DANGJIAN_DATABASE_URL in the environment): cached pages are then rebuilt under load",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     try:
@@ -216,18 +248,23 @@ def main() -> int:
         threading.Thread(target=user_loop, args=(b, ids, tally, args.requests, deadline, args.think))
         for b, ids in browsers
     ]
+    writer = _start_writer(args.write_every) if args.write_every > 0 else None
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    if writer is not None:
+        writer.terminate()
+        writer.wait()
     load_after = os.getloadavg()
 
     every = [s for values in tally.latencies.values() for s in values]
     summary = {
         "users": args.users,
         "think_seconds": args.think,
+        "write_every_seconds": args.write_every,
         "requests": len(every),
         "seconds": round(elapsed, 1),
         "requests_per_second": round(len(every) / elapsed, 1),
@@ -251,7 +288,8 @@ def main() -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(
-            f"{summary['users']} users (think {args.think} s), {summary['requests']} requests in {summary['seconds']} s: "
+            f"{summary['users']} users (think {args.think} s, ledger moved every {args.write_every or '—'} s), "
+            f"{summary['requests']} requests in {summary['seconds']} s: "
             f"{summary['requests_per_second']} req/s, p50 {summary['p50_ms']} ms, "
             f"p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms, errors {summary['errors']}"
         )
