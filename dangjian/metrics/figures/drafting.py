@@ -69,38 +69,35 @@ def key_tasks_of_kind(suffix: str, org: Any, period: Period, user: Any = None) -
 
 
 # ---- named records: "named.campaigns", "named.research" -------------------------------------------
-def named_campaigns(org: Any, period: Period, user: Any = None) -> Figure:
-    """Campaigns of the subtree running at some time in the period, by name (a 党组's summary
-    names the campaign its 机关党委 ran)."""
+def _campaigns_named(
+    key: str, label: str, org: Any, period: Period, user: Any, *, below_only: bool
+) -> Figure:
     from dangjian.campaigns.models import Campaign
 
     qs = Campaign.objects.filter(organization_id__in=subtree_ids(org), started_on__lte=period.end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
     )
+    if below_only:
+        qs = qs.exclude(organization_id=org.pk)
     rows = list(scoped(qs, user).order_by("started_on", "pk").values_list("pk", "name"))
     names = tuple(dict.fromkeys(_inner_quotes(name) for _pk, name in rows))
     return Figure(
-        "named.campaigns", "开展专题学习教育", len(rows), "项", "campaigns.campaign",
-        sorted(pk for pk, _ in rows), names=names,
-    )  # fmt: skip
+        key, label, len(rows), "项", "campaigns.campaign", sorted(pk for pk, _ in rows), names=names
+    )
+
+
+def named_campaigns(org: Any, period: Period, user: Any = None) -> Figure:
+    """Campaigns of the subtree running at some time in the period, by name (a 党组's summary
+    names the campaign its 机关党委 ran)."""
+    return _campaigns_named("named.campaigns", "开展专题学习教育", org, period, user, below_only=False)
 
 
 def named_campaigns_below(org: Any, period: Period, user: Any = None) -> Figure:
     """Campaigns strictly below ``org`` running in the period, by name: what a 党组 led its
     机关党委 to run. A campaign of ``org`` itself or above it is the draft's own ``{campaign}``."""
-    from dangjian.campaigns.models import Campaign
-
-    qs = (
-        Campaign.objects.filter(organization_id__in=subtree_ids(org), started_on__lte=period.end)
-        .exclude(organization_id=org.pk)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+    return _campaigns_named(
+        "named.campaigns.below", "所属党组织开展专题学习教育", org, period, user, below_only=True
     )
-    rows = list(scoped(qs, user).order_by("started_on", "pk").values_list("pk", "name"))
-    names = tuple(dict.fromkeys(_inner_quotes(name) for _pk, name in rows))
-    return Figure(
-        "named.campaigns.below", "所属党组织开展专题学习教育", len(rows), "项", "campaigns.campaign",
-        sorted(pk for pk, _ in rows), names=names,
-    )  # fmt: skip
 
 
 def named_research(org: Any, period: Period, user: Any = None) -> Figure:

@@ -288,24 +288,32 @@ def regulation_study(org: Any, period: Period, user: Any = None) -> Figure:
 CASE_WORDS = ("案例", "案件", "通报")
 
 
-def case_study(org: Any, period: Period, user: Any = None) -> Figure:
-    """ "cases.study": held activities counted as warning education whose topic is a case
-    (典型案例, 案件通报): a part of the warning-education count, not in addition to it."""
-    words = Q()
-    for word in CASE_WORDS:
-        words |= Q(topic__contains=word)
+def _credited_topics_with(
+    key: str, label: str, type_code: str, words: tuple[str, ...], org: Any, period: Period, user: Any
+) -> Figure:
+    """Held activities credited as ``type_code`` whose topic contains one of ``words``, with the
+    topics as names."""
+    matches = Q()
+    for word in words:
+        matches |= Q(topic__contains=word)
     rows = list(
         held_activities(org, period, user)
-        .filter(credits__activity_type__code="warning_education")
-        .filter(words)
+        .filter(credits__activity_type__code=type_code)
+        .filter(matches)
         .order_by("held_on", "pk")
         .values_list("pk", "topic")
         .distinct()
     )
     names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
     ids = sorted({pk for pk, _ in rows})
-    return Figure(
-        "cases.study", "以典型案例为内容的警示教育", len(ids), "次", "activities.activity", ids, names=names
+    return Figure(key, label, len(ids), "次", "activities.activity", ids, names=names)
+
+
+def case_study(org: Any, period: Period, user: Any = None) -> Figure:
+    """ "cases.study": held activities counted as warning education whose topic is a case
+    (典型案例, 案件通报): a part of the warning-education count, not in addition to it."""
+    return _credited_topics_with(
+        "cases.study", "以典型案例为内容的警示教育", "warning_education", CASE_WORDS, org, period, user
     )
 
 
@@ -316,19 +324,12 @@ LECTURE_DISCIPLINE_WORDS = ("纪律", "从严治党", "廉", "规矩", "作风")
 def discipline_lectures(org: Any, period: Period, user: Any = None) -> Figure:
     """ "lectures.discipline": held 党课 (credited as such) whose title is on discipline, clean
     government or strict self-governance, with the titles."""
-    words = Q()
-    for word in LECTURE_DISCIPLINE_WORDS:
-        words |= Q(topic__contains=word)
-    rows = list(
-        held_activities(org, period, user)
-        .filter(credits__activity_type__code="party_lecture")
-        .filter(words)
-        .order_by("held_on", "pk")
-        .values_list("pk", "topic")
-        .distinct()
-    )
-    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
-    ids = sorted({pk for pk, _ in rows})
-    return Figure(
-        "lectures.discipline", "纪律教育专题党课", len(ids), "次", "activities.activity", ids, names=names
+    return _credited_topics_with(
+        "lectures.discipline",
+        "纪律教育专题党课",
+        "party_lecture",
+        LECTURE_DISCIPLINE_WORDS,
+        org,
+        period,
+        user,
     )
