@@ -291,3 +291,10 @@ def open_terms(org: Any, user: Any) -> QuerySet[Any]:
     from dangjian.orgs.models import Term
 
     return scoped(Term.objects.open().filter(organization__path__startswith=org.path), user)
+
+
+def short_topic(topic: str) -> str:
+    """An activity's topic as a report quotes it: without its kind's prefix ("主题党日：") or quotes."""
+    for prefix in ("党组理论学习中心组", "双周讲坛：", "主题党日：", "党课："):
+        topic = topic.removeprefix(prefix)
+    return topic.strip('“”"')

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q
 
 from dangjian.core.period import Period
-from dangjian.metrics.base import held_activities, scoped, subtree_ids
+from dangjian.metrics.base import held_activities, scoped, short_topic, subtree_ids
 from dangjian.metrics.figures import Figure, UnknownFigure
 
 
@@ -265,12 +265,6 @@ PERSON_MORE = {
 }
 
 
-def _short(topic: str) -> str:
-    from dangjian.metrics.figures.reports_extra import _short_topic
-
-    return _short_topic(topic)
-
-
 def _branch_words(name: str) -> str:
     """ "机关第一党支部（办公室、人事教育科）" → "机关第一党支部": the branch, not its departments."""
     return name.split("（", 1)[0]
@@ -331,7 +325,7 @@ def person_more(member_id: int, what: str, org: Any, period: Period, user: Any =
             return Figure(key, label, len(rows), unit, "orgs.organization", sorted(heard),
                           names=tuple(_branch_words(b[1]) for b in rows))  # fmt: skip
         meetings = [(pk, topic) for pk, topic in hearings if not named[pk]]
-        names = tuple(dict.fromkeys(_short(t) for _pk, t in meetings if t))
+        names = tuple(dict.fromkeys(short_topic(t) for _pk, t in meetings if t))
         return Figure(key, label, len(meetings), unit, "activities.activity",
                       sorted(pk for pk, _ in meetings), names=names)  # fmt: skip
     if what == "talked_secretaries":
@@ -367,7 +361,7 @@ def person_more(member_id: int, what: str, org: Any, period: Period, user: Any =
         told_apart = ["talk", "central_study", "liaison_visit", "report_hearing"]
         qs = held.filter(host_id=member_id).exclude(credits__activity_type__code__in=told_apart)
         rows = sorted(set(qs.values_list("held_on", "pk", "topic")))
-        names = tuple(dict.fromkeys(_short(t) for _d, _pk, t in rows if t))
+        names = tuple(dict.fromkeys(short_topic(t) for _d, _pk, t in rows if t))
         return Figure(key, label, len({pk for _d, pk, _t in rows}), unit, "activities.activity",
                       sorted({pk for _d, pk, _t in rows}), names=names)  # fmt: skip
     # liaison_branches: branches where the person hosted a liaison visit in the period.

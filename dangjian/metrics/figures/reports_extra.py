@@ -20,6 +20,7 @@ from dangjian.metrics.base import (
     members_active_on,
     organizations_on,
     scoped,
+    short_topic,
     subtree_ids,
 )
 from dangjian.metrics.figures import Figure, percent
@@ -94,7 +95,7 @@ def topics(code: str, org: Any, period: Period, user: Any = None) -> Figure:
         .order_by("held_on", "pk")
         .values_list("pk", "topic")
     )
-    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    names = tuple(dict.fromkeys(short_topic(topic) for _pk, topic in rows if topic))
     return Figure(
         f"topics.{code}",
         "活动主题",
@@ -104,12 +105,6 @@ def topics(code: str, org: Any, period: Period, user: Any = None) -> Figure:
         sorted(pk for pk, _ in rows),
         names=names,
     )
-
-
-def _short_topic(topic: str) -> str:
-    for prefix in ("党组理论学习中心组", "双周讲坛：", "主题党日：", "党课："):
-        topic = topic.removeprefix(prefix)
-    return topic.strip('“”"')
 
 
 def overlap(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
@@ -164,7 +159,7 @@ def person(suffix: str, org: Any, period: Period, user: Any = None) -> Figure:
     rows = sorted(set(qs.values_list("held_on", "pk", "topic")))
     ids = sorted({pk for _day, pk, _topic in rows})
     # What the person chaired or taught, by topic (talks have no topic worth quoting).
-    names = () if what == "talked" else tuple(dict.fromkeys(_short_topic(t) for _d, _pk, t in rows if t))
+    names = () if what == "talked" else tuple(dict.fromkeys(short_topic(t) for _d, _pk, t in rows if t))
     return Figure(f"person.{suffix}", label, len(ids), unit, "activities.activity", ids, names=names)
 
 
@@ -243,7 +238,7 @@ def themes(code: str, org: Any, period: Period, user: Any = None) -> Figure:
         .values_list("pk", "topic")
         .distinct()
     )
-    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    names = tuple(dict.fromkeys(short_topic(topic) for _pk, topic in rows if topic))
     ids = sorted({pk for pk, _ in rows})
     return Figure(f"themes.{code}", "活动主题", len(ids), "次", "activities.activity", ids, names=names)
 
@@ -269,7 +264,7 @@ def regulation_study(org: Any, period: Period, user: Any = None) -> Figure:
     # a 党小组's study reads "第二党小组学习学习…": the regulation is what a report names
     names = tuple(
         dict.fromkeys(
-            re.sub(r"^第.{1,3}党小组学习", "", _short_topic(topic)).replace("学习学习", "学习")
+            re.sub(r"^第.{1,3}党小组学习", "", short_topic(topic)).replace("学习学习", "学习")
             for _pk, topic in rows
             if topic
         )
@@ -304,7 +299,7 @@ def _credited_topics_with(
         .values_list("pk", "topic")
         .distinct()
     )
-    names = tuple(dict.fromkeys(_short_topic(topic) for _pk, topic in rows if topic))
+    names = tuple(dict.fromkeys(short_topic(topic) for _pk, topic in rows if topic))
     ids = sorted({pk for pk, _ in rows})
     return Figure(key, label, len(ids), "次", "activities.activity", ids, names=names)
 
