@@ -30,7 +30,7 @@ from dangjian.core.cells import (
     parse_name,
 )
 from dangjian.core.import_report import ImportReport
-from dangjian.core.ledger_import import LedgerSheet, RowHandler, cell
+from dangjian.core.ledger_import import EXAMPLE_MARK, LedgerSheet, RowHandler, cell
 from dangjian.core.sheets import (
     ID_NUMBER_ALIASES,
     NAME_ALIASES,
@@ -309,13 +309,14 @@ def collection_report(org: Any, month: datetime.date, lines: list[dict[str, Any]
 
 
 def template_workbook(kind: str) -> bytes:
-    """An empty import sheet with the right headers (and one example row)."""
+    """An empty import sheet with the right headers and one example row, marked （示例） so that a
+    template sent back with it left in imports the officer's rows only."""
     if kind == "bases":
-        headers, example = BASE_COLUMNS, ["张三", "", "在职", "4500.00", "2027-01", ""]
+        headers, example = BASE_COLUMNS, [EXAMPLE_MARK + "张三", "", "在职", "4500.00", "2027-01", ""]
     else:
         headers, example = (
             PAYMENT_COLUMNS,
-            ["张三", "", "2026-11", "45.00", "2026-11-05", "微信", "DF2026110001", ""],
+            [EXAMPLE_MARK + "张三", "", "2026-11", "45.00", "2026-11-05", "微信", "DF2026110001", ""],
         )
     book = Workbook()
     sheet = book.active

@@ -253,3 +253,19 @@ def test_import_templates_carry_dropdowns_on_coded_columns() -> None:
         column = openpyxl.utils.get_column_letter([c.value for c in ws[1]].index(header) + 1)
         found = [v for v in ws.data_validations.dataValidation if str(v.sqref).startswith(f"{column}2:")]
         assert len(found) == 1 and expected in found[0].formula1
+
+
+def test_a_template_sent_back_with_its_example_row_imports_only_the_officers_rows(bases, bureau) -> None:  # type: ignore[no-untyped-def]
+    book = load_workbook(io.BytesIO(excel.template_workbook("payments")))
+    book.active.append(["赵一明", "", "2026-11", 45, "2026-11-05", "微信", "DF-9", ""])
+    data = io.BytesIO()
+    book.save(data)
+    report = excel.import_payments(
+        SimpleUploadedFile("交纳表.xlsx", data.getvalue()),
+        members=Member.objects.all(),
+        month=NOV,
+        acting_user=None,
+        on=NOV,
+    )
+    assert report.ok, errors(report)
+    assert list(DuesPayment.objects.values_list("member__name", "receipt_number")) == [("赵一明", "DF-9")]
