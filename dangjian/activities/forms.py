@@ -13,6 +13,7 @@ from dangjian.activities.models import Activity, ActivityType, Reflection
 from dangjian.activities.roster import member_votes_on, roster
 from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.dates import today
+from dangjian.core.lookup import member_lookup, org_lookup, use_lookup
 from dangjian.core.scope import get_scope, restrict
 from dangjian.members.choices import ACTIVE_STATUSES
 from dangjian.members.models import Member
@@ -106,6 +107,19 @@ class PlanForm(forms.ModelForm):
         self.fields["planned_at"].required = True
         for name in ("host", "lecturer"):
             self.fields[name].queryset = member_choices(user)
+        # A province administrator reaches 10,000 organizations (their 党小组 among them) and
+        # 20,000 members: selects of them all took the form seconds, so these are searches.
+        org_lookup(self.fields["organization"], cells=True)
+        use_lookup(
+            self.fields["cells"],
+            "orgs:lookup",
+            multiple=True,
+            placeholder="党小组名称",
+            hint="在上方输入名称查找党小组；不选为全体党员。",
+            params="cells=1&kind=cell",
+        )
+        member_lookup(self.fields["host"])
+        member_lookup(self.fields["lecturer"])
         if self.instance.pk:
             self.initial["also_counts_as"] = list(self.instance.also_counts_as.values_list("pk", flat=True))
             self.initial["cells"] = list(self.instance.cells.values_list("pk", flat=True))
@@ -184,6 +198,7 @@ class RecordForm(EditConflictMixin, forms.ModelForm):
             self.initial["held_at"] = activity.planned_at
         for name in ("host", "lecturer"):
             self.fields[name].queryset = member_choices(user)
+            member_lookup(self.fields[name])  # the user's whole reach: a search, not a select
         if activity.activity_type.code != "general_meeting":
             for name in ("has_vote", "vote_subject", "votes_for", "votes_against", "votes_abstain"):
                 del self.fields[name]
@@ -292,6 +307,8 @@ class TalkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["party_a"].queryset = member_choices(user)
         self.fields["party_b"].queryset = member_choices(user)
+        member_lookup(self.fields["party_a"])
+        member_lookup(self.fields["party_b"])
         from dangjian.activities.choices import TALK_TYPES
 
         # 谈心谈话 and the integrity talks (廉政谈话、提醒谈话、诫勉谈话) are recorded alike.
@@ -324,6 +341,8 @@ class ReflectionForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = member_choices(user)
+        member_lookup(self.fields["member"])
+        # The latest 200 activities: bounded, so a select still.
         self.fields["activity"].queryset = (
             restrict(Activity.objects.filter(status__in=[ActivityStatus.HELD, ActivityStatus.VERIFIED]), user)
             .select_related("organization", "activity_type")

@@ -124,8 +124,11 @@ def org_lookup(field: forms.Field, *, cells: bool = False, kinds: tuple[str, ...
 
 
 def lookup_row(obj: Any) -> dict[str, Any]:
-    """What a lookup lists for one record: its id, its name and (a member) their branch."""
+    """What a lookup lists for one record: its id, its name and (a member, a 党小组) their branch."""
     org = getattr(obj, "organization", None)
+    if org is None and getattr(obj, "kind", None) == "cell":
+        # Every branch has its 第一党小组: a 党小组 is told apart by its branch.
+        org = obj.parent
     note = (org.short_name or org.name) if org is not None else ""
     return {"pk": obj.pk, "name": obj.name, "note": note}
 
