@@ -12,6 +12,7 @@ from django import forms
 
 from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.dates import today
+from dangjian.core.lookup import member_lookup, org_lookup, use_lookup
 from dangjian.core.scope import restrict
 from dangjian.members import extensions
 from dangjian.members.choices import ACTIVE_STATUSES, MemberStatus
@@ -92,6 +93,19 @@ class MemberForm(EditConflictMixin, ChineseErrorsMixin, forms.ModelForm):
         self.fields["cell"].label_from_instance = lambda c: f"{c.parent.name} · {c.name}"
         self.fields["cell"].empty_label = "（不在党小组）"
         self.fields["organization"].empty_label = "请选择党支部"
+        # A province administrator reaches 10,000 organizations and their 党小组: selects of them
+        # all took the form seconds, so both are searches (core.lookup).
+        org_lookup(
+            self.fields["organization"],
+            kinds=(OrgKind.ORGAN_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH),
+        )
+        use_lookup(
+            self.fields["cell"],
+            "orgs:lookup",
+            placeholder="党小组名称",
+            hint="在上方输入名称查找党小组；不在党小组的不选。",
+            params="cells=1&kind=cell",
+        )
         if self.instance.pk:
             # Status changes carry a date and a reason: they go through their own form.
             del self.fields["status"]
@@ -202,6 +216,7 @@ class PostForm(ChineseErrorsMixin, forms.Form):
         if organization.kind not in (OrgKind.LEADING_GROUP, OrgKind.ORGAN_COMMITTEE):
             members = members.filter(organization__path__startswith=organization.path)
         self.fields["member"].queryset = members.order_by("organization__path", "name")
+        member_lookup(self.fields["member"])  # the user's whole reach: a search, not a select
         self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.organization.name}）"
         self.fields["started_on"].initial = today()
         self.name_errors()
