@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from dangjian.core.dates import today
+from dangjian.core.lookup import org_lookup
 from dangjian.core.scope import restrict
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member
@@ -78,6 +79,8 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = branches_for(user)
+        # A province administrator reaches 10,000 branches: a search, not a select (core.lookup).
+        org_lookup(self.fields["organization"], kinds=(OrgKind.BRANCH, OrgKind.GENERAL_BRANCH))
         self.fields["id_number"].help_text = "18位，最后一位可为X。"
 
     def clean_id_number(self) -> str:
@@ -210,3 +213,4 @@ class PlanForm(forms.Form):
         self.fields["organization"].queryset = restrict(
             Organization.objects.exclude(kind=OrgKind.CELL), user, "change"
         ).active()
+        org_lookup(self.fields["organization"])  # 10,000 of them in a province: a search
