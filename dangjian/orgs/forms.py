@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from dangjian.core.concurrency import EditConflictMixin
 from dangjian.core.dates import today
+from dangjian.core.lookup import org_lookup
 from dangjian.core.scope import get_scope, restrict
 from dangjian.orgs.models import Organization
 
@@ -67,6 +68,12 @@ class OrganizationForm(EditConflictMixin, forms.ModelForm):
             if self.instance.pk and self.instance.pk == scope.org_id:
                 self.fields["parent"].disabled = True
                 self.fields["parent"].help_text = "您负责的组织本身不能调整上级。"
+        if self.fields["parent"].disabled:
+            # Shown, not chosen: a select of the one parent it has.
+            self.fields["parent"].queryset = Organization.objects.filter(pk=self.instance.parent_id)
+        else:
+            # A province administrator reaches 10,000 organizations: a search, not a select.
+            org_lookup(self.fields["parent"])
 
 
 class ElectionForm(forms.Form):
