@@ -11,6 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from dangjian.activities.models import Activity
+from tests.browser.lookup import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def test_plan_approve_record_verify(live_server, page, personas, bureau, browser
     page.click("nav.mainnav >> text=组织生活")
     page.wait_for_url("**/activities/")
     page.click("text=＋ 制定计划")
-    page.select_option("#id_organization", label="第一党支部")
+    pick(page, "organization", "第一党支部")
     page.select_option("#id_activity_type", label="主题党日")
     page.fill("#id_topic", "重温入党誓词")
     page.fill("#id_planned_at", held.strftime("%Y-%m-%dT%H:%M"))

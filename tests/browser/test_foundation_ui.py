@@ -6,6 +6,7 @@ import pytest
 
 from dangjian.members.models import Member
 from dangjian.members.validators import id_check_digit
+from tests.browser.lookup import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,7 @@ def test_officer_adds_a_member_through_the_form(live_server, page, personas, bur
     page.fill(
         "#id_id_number", first17 + ("0" if id_check_digit(first17) != "0" else "1")
     )  # wrong check digit
-    page.select_option("#id_organization", label="第一党支部")
+    pick(page, "organization", "第一党支部")
     page.select_option("#id_status", "full")
     page.fill("#id_admission_date", "2015-06-20")
     page.fill("#id_confirmation_date", "2016-06-20")

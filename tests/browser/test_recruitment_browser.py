@@ -18,6 +18,7 @@ from dangjian.members.choices import MemberStatus
 from dangjian.members.validators import id_check_digit
 from dangjian.recruitment.demo import happy_dates
 from dangjian.recruitment.models import Case
+from tests.browser.lookup import pick
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +37,7 @@ def test_one_case_from_application_to_confirmation(live_server, page, personas, 
     page.select_option("#id_gender", label="男")
     page.fill("#id_birth_date", born.isoformat())
     page.fill("#id_id_number", first17 + id_check_digit(first17))
-    page.select_option("#id_organization", label="第一党支部")
+    pick(page, "organization", "第一党支部")
     page.fill("#id_opened_on", start.isoformat())
     page.check("input[name=checklist][value=入党申请书]")
     page.click("main button[type=submit]")
