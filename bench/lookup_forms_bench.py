@@ -1,6 +1,6 @@
 """Form pages that pick members or organizations, timed for a province administrator.
 
-    .venv/bin/python bench/lookup_forms_bench.py /tmp/lookups-bench/p.sqlite3
+    .venv/bin/python bench/lookup_forms_bench.py /tmp/lookups-bench/p.sqlite3 [posts/add]
     BENCH_ROOT=/path/to/older/checkout .venv/bin/python bench/lookup_forms_bench.py ...  # before
 
 Reads a province another bench built (bench/campaigns_bench.py: 10,000 organizations, 20,000
@@ -50,6 +50,7 @@ def main() -> None:
     activity = Activity.objects.order_by("pk").first()
     member = Member.objects.order_by("pk").first()
     branch = Organization.objects.filter(kind="branch").order_by("pk").first()
+    top = Organization.objects.filter(parent=None).order_by("pk").first()
     urls = [
         "/activities/plan/",
         f"/activities/{activity.pk}/record/",
@@ -58,12 +59,14 @@ def main() -> None:
         "/members/add/",
         f"/members/{member.pk}/edit/",
         f"/members/posts/add/?org={branch.pk}",
+        f"/members/posts/add/?org={top.pk}",
         "/recruitment/new/",
         "/recruitment/plans/",
         "/orgs/add/",
         f"/orgs/{branch.pk}/edit/",
     ]
-    for url in urls:
+    only = sys.argv[2] if len(sys.argv) > 2 else ""  # time only the pages whose address has this
+    for url in [u for u in urls if only in u]:
         times = []
         for _ in range(RUNS + 1):
             start = time.perf_counter()

@@ -216,7 +216,10 @@ class PostForm(ChineseErrorsMixin, forms.Form):
         if organization.kind not in (OrgKind.LEADING_GROUP, OrgKind.ORGAN_COMMITTEE):
             members = members.filter(organization__path__startswith=organization.path)
         self.fields["member"].queryset = members.order_by("organization__path", "name")
-        member_lookup(self.fields["member"])  # the user's whole reach: a search, not a select
+        if organization.kind in (OrgKind.LEADING_GROUP, OrgKind.ORGAN_COMMITTEE):
+            # Their posts may go to anyone in the user's reach, a province's 20,000 members: a
+            # search. A branch's posts keep the select of its own few members.
+            member_lookup(self.fields["member"])
         self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.organization.name}）"
         self.fields["started_on"].initial = today()
         self.name_errors()
