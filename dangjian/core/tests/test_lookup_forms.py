@@ -1,0 +1,53 @@
+"""The forms outside the #10 apps that pick members or organizations do it by search (core.lookup):
+no select of a province's 10,000 organizations or 20,000 members, and the same reach as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from dangjian.members.forms import MemberForm, PostForm
+from dangjian.recruitment.forms import CaseForm
+
+pytestmark = pytest.mark.django_db
+
+SEARCHED = [
+    ("/activities/plan/", ["organization", "cells", "host", "lecturer"]),
+    ("/activities/talks/new/", ["party_a", "party_b"]),
+    ("/activities/reflections/", ["member"]),
+    ("/members/add/", ["organization", "cell"]),
+    ("/recruitment/new/", ["organization"]),
+    ("/recruitment/plans/", ["organization"]),
+    ("/orgs/add/", ["parent"]),
+]
+
+
+@pytest.mark.parametrize(("url", "fields"), SEARCHED)
+def test_the_forms_search_instead_of_listing_everyone(url, fields, personas, login):
+    page = login(personas.agency_officer).get(url).content.decode()
+    for name in fields:
+        assert f'name="{name}_q"' in page, name
+        assert f'<select name="{name}"' not in page, name
+
+
+def test_the_edit_form_shows_the_organization_chosen(personas, bureau, login):
+    member = bureau.member_1
+    page = login(personas.agency_officer).get(f"/members/{member.pk}/edit/").content.decode()
+    assert f'name="organization" value="{member.organization_id}" checked' in page
+
+
+def test_a_secretary_still_picks_only_within_their_branch(personas, bureau):
+    user = personas.secretary_of_branch_1
+    form = MemberForm(data={"organization": bureau.branch_2.pk}, user=user)
+    assert "organization" in form.errors
+    case = CaseForm(data={"organization": bureau.branch_2.pk}, user=user)
+    assert "organization" in case.errors
+
+
+def test_a_branch_posts_keep_the_select_of_its_own_members(personas, bureau):
+    user = personas.agency_officer
+    assert (
+        PostForm(organization=bureau.branch_1, user=user).fields["member"].widget.__class__.__name__
+        == "Select"
+    )
+    top = PostForm(organization=bureau.leading_group, user=user).fields["member"].widget
+    assert top.__class__.__name__ == "LookupWidget"
