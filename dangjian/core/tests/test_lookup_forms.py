@@ -51,3 +51,11 @@ def test_a_branch_posts_keep_the_select_of_its_own_members(personas, bureau):
     )
     top = PostForm(organization=bureau.leading_group, user=user).fields["member"].widget
     assert top.__class__.__name__ == "LookupWidget"
+
+
+def test_a_cell_in_a_lookup_is_told_apart_by_its_branch(personas, bureau, login):
+    page = login(personas.agency_officer).get(
+        "/orgs/lookup/", {"field": "cells", "cells": "1", "kind": "cell", "cells_q": "党小组"}
+    )
+    text = page.content.decode()
+    assert "党小组" in text and bureau.branch_1.name in text
