@@ -59,3 +59,15 @@ def test_a_cell_in_a_lookup_is_told_apart_by_its_branch(personas, bureau, login)
     )
     text = page.content.decode()
     assert "党小组" in text and bureau.branch_1.name in text
+
+
+def test_an_optional_choice_can_be_emptied_again(personas, bureau, login):
+    # A ticked radio button cannot be unticked: an optional single choice offers （不选）, so an
+    # organization can be made top-level again and an optional person removed.
+    client = login(personas.admin)
+    page = client.get(f"/orgs/{bureau.organ_committee.pk}/edit/").content.decode()
+    assert f'name="parent" value="{bureau.organ_committee.parent_id}" checked' in page
+    assert 'name="parent" value=""' in page
+    # A required choice offers no way to empty it.
+    member_page = client.get(f"/members/{bureau.member_1.pk}/edit/").content.decode()
+    assert 'name="organization" value=""' not in member_page
