@@ -19,7 +19,7 @@ from pathlib import Path
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
-from .patterns import lines_at
+from .patterns import aho_iter, lines_at
 
 Raw = tuple[int, int, str, str | None, str]
 DATA = Path(__file__).with_name("data")
@@ -273,7 +273,7 @@ def _dropped(text: str) -> Iterator[Raw]:
     idx = _index()
     if idx.dropped is None:
         return
-    for end, (v, f) in idx.dropped.iter(text):
+    for end, (v, f) in aho_iter(idx.dropped, text):
         s = end - len(v) + 1
         yield (s, end + 1, "formulation", f, f"规范表述应为“{f}”")
 
@@ -283,7 +283,7 @@ def _tolerant(text: str) -> Iterator[Raw]:
     forms = idx.forms
     done: set[tuple[int, int]] = set()
     reported_until = -1
-    for end, (piece, refs) in idx.automaton.iter(text):
+    for end, (piece, refs) in aho_iter(idx.automaton, text):
         pstart = end - len(piece) + 1
         for fid, off in refs:
             est = pstart - off
@@ -321,7 +321,7 @@ def _lists(text: str) -> Iterator[Raw]:
     idx = _index()
     # a list is only parsed on lines where one of its members (or its 意识/学史 affix) occurs
     wanted: dict[int, list[int]] = {}
-    for end, lis in idx.members.iter(text):
+    for end, lis in aho_iter(idx.members, text):
         for li in lis:
             wanted.setdefault(li, []).append(end)
     for li, ends in wanted.items():
@@ -422,7 +422,7 @@ def _rules(text: str, date: datetime.date | None) -> Iterator[Raw]:
         )
     idx = _index()
     if idx.swaps is not None:
-        for end, (v, ph) in idx.swaps.iter(text):
+        for end, (v, ph) in aho_iter(idx.swaps, text):
             yield (end - len(v) + 1, end + 1, "formulation", ph, f"固定表述“{ph}”字序颠倒")
     when = date or datetime.date.today()
     for pat, sug, since, msg in idx.outdated:

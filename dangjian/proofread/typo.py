@@ -397,7 +397,19 @@ def repeated_in_document(text: str, s: int, e: int) -> bool:
     name the writer means (台址, 中斐建交, 司级), not a slip, which is rarely made twice alike."""
     form = text[max(0, s - 1) : e + 1]
     first = text.find(form)
-    return first >= 0 and text.find(form, first + 1) >= 0 or text.count(text[s:e]) >= 3 and e - s >= 2
+    return first >= 0 and text.find(form, first + 1) >= 0 or e - s >= 2 and _at_least(text, text[s:e], 3)
+
+
+def _at_least(text: str, sub: str, k: int) -> bool:
+    """``text.count(sub) >= k`` for a non-empty ``sub``, stopping at the k-th occurrence: on a
+    long document a common word's full count was a tenth of the check's time."""
+    i = text.find(sub)
+    while i >= 0:
+        k -= 1
+        if k <= 0:
+            return True
+        i = text.find(sub, i + len(sub))
+    return False
 
 
 def in_name_list(text: str, s: int, e: int) -> bool:
@@ -430,7 +442,10 @@ def looks_like_name(text: str, s: int, e: int) -> bool:
 class _Pairs:
     """Bigrams the model has seen, with their counts, and who may follow / precede whom."""
 
-    common: frozenset[str]  # the bigrams official prose has seen at least RARE_PAIR times
+    # the bigrams official prose has seen at least RARE_PAIR times, as first character → the
+    # characters seen after it: b in follow.get(a, "") tests a + b.  A frozenset of the 342k
+    # two-character strings took ~42 MB; these 4k strings take ~1 MB and test as fast.
+    follow: dict[str, str]
     unigram: dict[str, int]
     bigram: Callable[[str], int]  # a bigram's count (a binary search in the model's arrays)
     trigram: Callable[[str], int]  # a trigram's count, likewise (common words recur: cached)
@@ -439,10 +454,13 @@ class _Pairs:
 @cache
 def _pairs(model: lm.Model) -> _Pairs:
     cp = model.common_pairs
-    common = frozenset(cp[i : i + 2] for i in range(0, len(cp), 2))
+    seconds: dict[str, list[str]] = {}
+    for i in range(0, len(cp), 2):
+        seconds.setdefault(cp[i], []).append(cp[i + 1])
+    follow = {a: "".join(bs) for a, bs in seconds.items()}
     unigram = {ch: max(model.uni_count[i], 1) for ch, i in model.ids.items()}
     return _Pairs(
-        common,
+        follow,
         unigram,
         lru_cache(maxsize=1 << 16)(model.bigram_count),
         lru_cache(maxsize=1 << 17)(model.trigram_count),
@@ -485,12 +503,12 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character in a rare bigram, outside any known word, with a confusable that official
     prose finds far more likely in its place."""
     pairs = _pairs(model)
-    common = pairs.common
+    follow = pairs.follow
     known = pairs.bigram
     conf = lex.confusables
     n = len(text)
     # positions i where the pair text[i:i+2] is unknown (C-speed filter; most text is known pairs)
-    unknown = {i for i in range(n - 1) if text[i : i + 2] not in common}
+    unknown = {i for i in range(n - 1) if text[i + 1] not in follow.get(text[i], "")}
     if not unknown:
         return
     last = -1
@@ -517,13 +535,14 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue  # 中埃合作, 驻津单位: one-character names of countries and provinces
         # the correction must make pairs official prose really uses: with 12 M characters of
         # news in the model, a pair seen once or twice is as unattested as the written one
-        cands = [c for c in conf.get(ch, "") if a + c in common and c + b in common]
+        after_a = follow.get(a, "")
+        cands = [c for c in conf.get(ch, "") if c in after_a and b in follow.get(c, "")]
         if not cands or looks_like_name(text, j, j + 1) or looks_like_name(text, j - 1, j + 1):
             continue
         # the rare pair recurs in the document: a term or a name the writer means (休达 twice,
         # 西班牙队 three times); a slip is rarely made twice alike
-        rare = a + ch if a + ch not in common else ch + b
-        if text.count(rare) >= 2:
+        rare = a + ch if ch not in after_a else ch + b
+        if _at_least(text, rare, 2):
             continue
         cands.sort(key=lambda c: -known(a + c) * known(c + b))
         best = max(cands[:MAX_LM_CANDIDATES], key=lambda c: lm_gain(model, text, j, j + 1, c))
@@ -554,7 +573,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character missing between two others (人民代表大会 → 人民表大会): the pair is unseen,
     and some character that is often seen after the first and before the second restores it."""
     pairs = _pairs(model)
-    common = pairs.common
+    follow = pairs.follow
     known = pairs.bigram
     ucount = pairs.unigram
     logp = lex.logp
@@ -568,7 +587,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         # the pair official prose has (almost) never seen, or a common pair (人政 of 个人政治)
         # that one of its neighbours has never been seen with: 级人政府 lost the 民 of 人民政府,
         # 人民表大会 the 代 of 代表 (人民表 is common in news: 人民表示)
-        if text[i : i + 2] in common and (
+        if b in follow.get(a, "") and (
             i == 0 or i + 2 >= len(text) or tri(text[i - 1 : i + 2]) and tri(text[i : i + 3])
         ):
             continue
@@ -636,7 +655,7 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             for v in alts
             if max(tri(left + v), tri(v + right)) >= max(REALWORD_SUPPORT, REALWORD_RATIO * own)
         ]
-        if not alts or text.count(w) >= 2:
+        if not alts or _at_least(text, w, 2):
             continue  # (违犯宪法 … 违犯党纪: a word the writer uses again is the word meant)
         best = max(alts, key=lambda v: lm_gain(model, text, s, e, v))
         gain = lm_gain(model, text, s, e, best)
