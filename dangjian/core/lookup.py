@@ -52,9 +52,13 @@ class LookupWidget(forms.Widget):
         wanted = value if isinstance(value, list | tuple) else [value]
         ids = [int(v) for v in wanted if str(v).isdecimal()]
         chosen = list(self.queryset.filter(pk__in=ids)) if ids and self.queryset is not None else []
+        # The form may make the field required after use_lookup ran: the bound field's required
+        # attribute says what it is when rendered. The search page is told too (no （不选） there).
+        required = self.is_required or bool((attrs or {}).get("required"))
         query = (
             f"field={name}"
             + ("&multiple=1" if self.multiple else "")
+            + ("&required=1" if required else "")
             + (f"&{self.params}" if self.params else "")
         )
         context["widget"].update(
@@ -64,7 +68,7 @@ class LookupWidget(forms.Widget):
                 "results": {
                     "field": name,
                     "multiple": self.multiple,
-                    "required": self.is_required,
+                    "required": required,
                     "chosen": [lookup_row(obj) for obj in chosen],
                     "hint": self.hint,
                 },
@@ -170,7 +174,7 @@ def lookup_response(
         {
             "field": field,
             "multiple": multiple,
-            "required": False,
+            "required": request.GET.get("required") == "1",
             "chosen": [lookup_row(o) for o in chosen],
             "found": [lookup_row(o) for o in found],
             "q": text,

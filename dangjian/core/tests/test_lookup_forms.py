@@ -71,3 +71,16 @@ def test_an_optional_choice_can_be_emptied_again(personas, bureau, login):
     # A required choice offers no way to empty it.
     member_page = client.get(f"/members/{bureau.member_1.pk}/edit/").content.decode()
     assert 'name="organization" value=""' not in member_page
+
+
+def test_a_required_choice_offers_no_empty_entry_before_or_after_a_search(personas, bureau, login):
+    client = login(personas.agency_officer)
+    page = client.get("/activities/plan/").content.decode()
+    assert 'name="organization" value=""' not in page
+    assert "required=1" in page  # the search page is told, so its answer has no （不选） either
+    found = client.get(
+        "/orgs/lookup/", {"field": "organization", "required": "1", "organization_q": "党支部"}
+    ).content.decode()
+    assert 'value=""' not in found
+    optional = client.get("/orgs/lookup/", {"field": "parent", "parent_q": "党支部"}).content.decode()
+    assert 'name="parent" value=""' in optional
