@@ -393,42 +393,40 @@ def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(campaign.get_absolute_url() + "#plan")
 
 
-@access(Audience.OFFICERS, writes=True, target="campaigns.Campaign", post_only=True)
-def link_activity(request: HttpRequest, pk: int) -> HttpResponse:
-    """Count an activity towards the campaign (from its dashboard)."""
+def _change_link(request: HttpRequest, pk: int, change: Any, missing: str, done: str) -> HttpResponse:
+    """Count an activity towards the campaign or take it out (``change`` is the action); back to
+    the page that asked (``next``, a local path) or the dashboard's activities."""
     campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
+    back = request.POST.get("next", "")
+    if not (back.startswith("/") and not back.startswith("//")):
+        back = campaign.get_absolute_url() + "#activities"
     wanted = request.POST.get("activity", "")
     if not wanted.isdecimal():
-        messages.error(request, "请选择要计入的活动。")
-        return redirect(campaign.get_absolute_url() + "#activities")
+        messages.error(request, missing)
+        return _back(request, back)
     activity = get_in_scope(Activity.objects.select_related("organization"), request.user, pk=wanted)
     try:
-        actions.do_link_activity(campaign, activity, acting_user=request.user)
+        change(campaign, activity, acting_user=request.user)
     except ValidationError as exc:
         _say(request, exc)
     else:
-        messages.success(request, f"已将“{activity.topic}”计入本专题活动。")
-    return redirect(campaign.get_absolute_url() + "#activities")
+        messages.success(request, done.format(topic=activity.topic))
+    return _back(request, back)
+
+
+@access(Audience.OFFICERS, writes=True, target="campaigns.Campaign", post_only=True)
+def link_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count an activity towards the campaign (from its dashboard)."""
+    return _change_link(
+        request, pk, actions.do_link_activity, "请选择要计入的活动。", "已将“{topic}”计入本专题活动。"
+    )
 
 
 @access(Audience.OFFICERS, writes=True, target="campaigns.Campaign", post_only=True)
 def unlink_activity(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_in_scope(_campaigns(request.user), request.user, pk=pk)
-    wanted = request.POST.get("activity", "")
-    if not wanted.isdecimal():
-        messages.error(request, "请选择要移出的活动。")
-        return redirect(campaign.get_absolute_url() + "#activities")
-    activity = get_in_scope(Activity.objects.select_related("organization"), request.user, pk=wanted)
-    try:
-        actions.do_unlink_activity(campaign, activity, acting_user=request.user)
-    except ValidationError as exc:
-        _say(request, exc)
-    else:
-        messages.success(request, f"已将“{activity.topic}”移出本专题活动。")
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return _back(request, target)
-    return _back(request, campaign.get_absolute_url() + "#activities")
+    return _change_link(
+        request, pk, actions.do_unlink_activity, "请选择要移出的活动。", "已将“{topic}”移出本专题活动。"
+    )
 
 
 @access(Audience.OFFICERS, writes=True, target="activities.Activity", post_only=True)

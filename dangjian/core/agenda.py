@@ -59,7 +59,7 @@ def due_items(user: Any, on: datetime.date, *, horizon_days: int = 7) -> list[Du
 
 # Items shown per kind on the home page; the rest of a long queue is counted, and its page
 # (every item of a kind links there) lists them all.
-TODO_PER_KIND = 3
+SHOWN_PER_KIND = 3
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class DueGroup:
         return self.count - len(self.items)
 
 
-def group(items: list[DueItem], per_kind: int = TODO_PER_KIND) -> list[DueGroup]:
+def group(items: list[DueItem], per_kind: int = SHOWN_PER_KIND) -> list[DueGroup]:
     """``items`` (sorted) by kind, kinds in the order of their most urgent item."""
     by_kind: dict[str, list[DueItem]] = {}
     for item in items:
