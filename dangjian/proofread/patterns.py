@@ -275,7 +275,8 @@ _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（",
 _HALF_RE = re.compile(rf"(?<={CJK_RE})[,;:?!]|[,;:?!](?={CJK_RE})|(?<=[，。；：、])[,;:?!]")
 _PAREN_RE = re.compile(r"\(([^()\n]{0,60})\)")
 _CJK_ONE = re.compile(CJK_RE)
-_ETC_RE = re.compile(r"、(?=等)")
+# 等 closing a list, not 等 as the first morpheme of a word (等离子体, 等级, 等额 …: "equal")
+_ETC_RE = re.compile(r"、(?=等(?!离子|级|额|量|效|价|值|高线|边|温|压|比|差|分|距|身|外|速|候|待))")
 _SPACE_AFTER_DUN = re.compile(r"(?<=、)[ \u3000\t]+")
 _QUOTE_DUN = re.compile(r"(?<=[”》])、(?=[“《])|(?<=[\"])、(?=[\"])")
 # A broken 破折号 between Chinese characters: doubled hyphens or box-drawing lines.  A single
@@ -347,6 +348,7 @@ def _ascii_punct_in(text: str, ls: int, le: int) -> Iterator[Raw]:
 
 def _quotes_and_closers(text: str) -> Iterator[Raw]:
     pos = 0
+    body_started = False
     for line in text.split("\n"):
         ls = pos
         pos += len(line) + 1
@@ -386,11 +388,15 @@ def _quotes_and_closers(text: str) -> Iterator[Raw]:
                     bad = line.rfind(o)
                 if bad >= 0:
                     yield (ls + bad, ls + bad + 1, "punctuation", None, f"{name}不成对")
-        # a body paragraph must end with a closing mark
+        # a body paragraph must end with a closing mark.  The lines above the first one that
+        # ends with a mark are the document's title block when more text follows them (a news
+        # item's headline and sub-headlines, a report's long title), and titles take none.
         stripped = line.rstrip(" \u3000\t\r")
-        if (
+        if stripped and stripped[-1] in CLOSERS:
+            body_started = True
+        elif (
             len(stripped) >= 40
-            and stripped[-1] not in CLOSERS
+            and (body_started or not text[pos:].strip())
             and _has_cjk(stripped[-1])
             and "，" in stripped
             and not _HEADING_START.match(stripped)
