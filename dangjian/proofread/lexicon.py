@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
-CACHE_VERSION = 10
+CACHE_VERSION = 11
 # Words at least this frequent in jieba's counts are the ones whose misspellings we look for.
 TARGET_MIN_FREQ = 800
 # A lexicon entry this much rarer than a confusable neighbour is treated as a misspelling.
@@ -57,10 +57,13 @@ class Lexicon:
     logp: dict[str, float]
     floor: float
     # The variant map, stored flat (a million small tuples took ~190 MB and most of start-up):
-    # bigram → row; row r's two-character variant has correction index two[r] (-1: none); its
-    # longer variants are entries first[r] … first[r + 1] - 1, entry j being the variant
-    # strings[pos[j] : pos[j] + size[j]] whose bigram sits at offset off[j], correction index ci[j]
-    anchors: dict[str, int]
+    # bigram ab → row base[a] + followers[a].index(b) (the rows are the sorted bigrams; a dict of
+    # 620k two-character keys took 81 MB, this ~2 MB); row r's two-character variant has
+    # correction index two[r] (-1: none); its longer variants are entries first[r] … first[r + 1]
+    # - 1, entry j being the variant strings[pos[j] : pos[j] + size[j]] whose bigram sits at
+    # offset off[j], correction index ci[j]
+    followers: dict[str, str]
+    base: dict[str, int]
     two: array
     first: array
     off: array
@@ -248,7 +251,14 @@ def build() -> Lexicon:
                 if len(v) >= 3:
                     offer(v, w)
     total = sum(freq.values())
-    logp = {w: math.log(f / total) for w, f in freq.items() if f >= MIN_LEXICON_FREQ or len(w) == 1}
+    # one float object per distinct frequency (5k of them for 180k words): marshal then writes
+    # references, and the loaded lexicon shares them (~4 MB less)
+    shared: dict[int, float] = {}
+    logp = {
+        w: shared.setdefault(f, math.log(f / total))
+        for w, f in freq.items()
+        if f >= MIN_LEXICON_FREQ or len(w) == 1
+    }
     floor = math.log(0.5 / total)
     corrections: list[str | tuple[str, ...]] = []
     two_of: dict[str, int] = {}
@@ -292,7 +302,8 @@ def build() -> Lexicon:
 
 
 def _flatten(two_of: dict[str, int], longer: dict[str, list[tuple[str, int, int]]]) -> tuple:
-    anchors: dict[str, int] = {}
+    followers: dict[str, list[str]] = {}
+    base: dict[str, int] = {}
     two = array("i")
     first = array("i")
     off = array("B")
@@ -302,7 +313,10 @@ def _flatten(two_of: dict[str, int], longer: dict[str, list[tuple[str, int, int]
     parts: list[str] = []
     at = 0
     for key in sorted(two_of.keys() | longer.keys()):
-        anchors[key] = len(two)
+        if key[0] not in followers:
+            followers[key[0]] = []
+            base[key[0]] = len(two)
+        followers[key[0]].append(key[1])
         two.append(two_of.get(key, -1))
         first.append(len(ci))
         for v, o, c in longer.get(key, ()):
@@ -313,7 +327,8 @@ def _flatten(two_of: dict[str, int], longer: dict[str, list[tuple[str, int, int]
             parts.append(v)
             at += len(v)
     first.append(len(ci))
-    return anchors, two, first, off, size, pos, ci, "".join(parts)
+    joined = {a: "".join(bs) for a, bs in followers.items()}
+    return joined, base, two, first, off, size, pos, ci, "".join(parts)
 
 
 _ARRAYS = ("two", "first", "off", "size", "pos", "ci")
@@ -325,7 +340,8 @@ def _dump(lex: Lexicon) -> bytes:
             CACHE_VERSION,
             lex.logp,
             lex.floor,
-            lex.anchors,
+            lex.followers,
+            lex.base,
             [(getattr(lex, n).typecode, getattr(lex, n).tobytes()) for n in _ARRAYS],
             lex.strings,
             lex.corrections,
@@ -339,7 +355,7 @@ def _dump(lex: Lexicon) -> bytes:
 
 
 def _undump(data: bytes) -> Lexicon:
-    version, logp, floor, anchors, blobs, strings, *rest = marshal.loads(data)
+    version, logp, floor, followers, base, blobs, strings, *rest = marshal.loads(data)
     if version != CACHE_VERSION:
         raise ValueError("stale cache")
     arrays = []
@@ -347,7 +363,7 @@ def _undump(data: bytes) -> Lexicon:
         a = array(code)
         a.frombytes(blob)
         arrays.append(a)
-    return Lexicon(logp, floor, anchors, *arrays, strings, *rest)
+    return Lexicon(logp, floor, followers, base, *arrays, strings, *rest)
 
 
 @cache

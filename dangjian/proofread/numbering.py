@@ -172,7 +172,10 @@ def find_numbering(text: str) -> Iterator[Raw]:
         # 工作要点 often number 1. … 18. straight through the 一、 sections: a continuation of
         # the previous run at this level is fine too
         cont = running.get(level)
-        ok = n == expected or (n == 1 and prev is not None) or (cont is not None and n == cont + 1)
+        # A restart at 1 begins a new list, except right after a lone 1 under the same parent: a
+        # list of one item is not numbered, so 1. 1. 2. is the first number written twice.
+        restart = n == 1 and prev is not None and prev != 1
+        ok = n == expected or restart or (cont is not None and n == cont + 1)
         # a document (or an excerpt) may start anywhere; only a jump inside a sequence is wrong
         if prev is None and not any(last.get(lv) is not None for lv in range(1, level)):
             ok = True

@@ -28,6 +28,7 @@ import ahocorasick
 
 from . import lm
 from .lexicon import Lexicon, load
+from .patterns import aho_iter
 
 Raw = tuple[int, int, str, str | None, str]
 # Required log-probability gain (natural log) of the corrected window over the original: a
@@ -108,9 +109,10 @@ def _verify(text: str, rs: int, re_: int, s: int, e: int, fix: str, lex: Lexicon
 def _variant_hits(text: str, lex: Lexicon, model: lm.Model | None) -> Iterator[Raw]:
     logp = lex.logp
     corrections = lex.corrections
-    anchors = lex.anchors
+    followers = lex.followers.get
+    base = lex.base
     # one pass over all pairs at C-ish speed; the rare anchor hits are examined in Python
-    where = [i for i in range(len(text) - 1) if text[i : i + 2] in anchors]
+    where = [i for i, (a, b) in enumerate(zip(text, text[1:], strict=False)) if b in followers(a, "")]
     if not where:
         return
     two, first, off, size, pos, cis, strings = (
@@ -124,7 +126,8 @@ def _variant_hits(text: str, lex: Lexicon, model: lm.Model | None) -> Iterator[R
     )
     hits = []
     for i in where:
-        r = anchors[text[i : i + 2]]
+        a = text[i]
+        r = base[a] + followers(a).index(text[i + 1])
         if two[r] >= 0:
             hits.append((i, -2, two[r]))
         for j in range(first[r], first[r + 1]):
@@ -359,15 +362,18 @@ def name_candidates(text: str) -> Iterator[str]:
 
 @cache
 def _names() -> ahocorasick.Automaton | None:
-    """The names learnt from the development corpus (data/names.txt), as one automaton."""
+    """The names learnt from the development corpus (data/names.txt) and the gazetteer's place
+    names (data/places.txt), as one automaton."""
     from .lexicon import DATA, _read_lines
 
-    if not (DATA / "names.txt").exists():
+    files = [f for f in ("names.txt", "places.txt") if (DATA / f).exists()]
+    if not files:
         return None
     auto = ahocorasick.Automaton()
-    for line in _read_lines("names.txt"):
-        name = line.split("\t", 1)[0]
-        auto.add_word(name, len(name))
+    for f in files:
+        for line in _read_lines(f):
+            name = line.split("\t", 1)[0]
+            auto.add_word(name, len(name))
     auto.make_automaton()
     return auto
 
@@ -380,7 +386,7 @@ def name_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
     dotted: set[int] = set()
     auto = _names()
     if auto is not None:
-        spans = [(end - k + 1, end + 1) for end, k in auto.iter(text)]
+        spans = [(end - k + 1, end + 1) for end, k in aho_iter(auto, text)]
     if "·" in text:
         for m in _CJK_RUN.finditer(text):
             if text[m.end() : m.end() + 1] == "·" or text[m.start() - 1 : m.start()] == "·":

@@ -21,7 +21,7 @@ def main() -> None:
     size = path.stat().st_size / 1048576 if path else 0.0
     print(
         f"lexicon: {len(lex.logp):,} words, {len(lex.corrections):,} variants, "
-        f"{len(lex.anchors):,} anchors; {size:.1f} MB at {path}; {time.perf_counter() - t:.1f} s"
+        f"{sum(map(len, lex.followers.values())):,} anchors; {size:.1f} MB at {path}; {time.perf_counter() - t:.1f} s"
     )
     t = time.perf_counter()
     model = lm.load()

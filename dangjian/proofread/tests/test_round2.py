@@ -16,7 +16,9 @@ def test_flat_variant_map_finds_two_and_longer_variants():
     r = next(r for r in range(len(lex.two)) if lex.first[r + 1] > lex.first[r])
     j = lex.first[r]
     v = lex.strings[lex.pos[j] : lex.pos[j] + lex.size[j]]
-    key = next(k for k, row in lex.anchors.items() if row == r)
+    # row r is the bigram a + followers[a][r - base[a]]
+    a = next(a for a, b0 in lex.base.items() if b0 <= r < b0 + len(lex.followers[a]))
+    key = a + lex.followers[a][r - lex.base[a]]
     assert v[lex.off[j] : lex.off[j] + 2] == key
 
 

@@ -36,3 +36,35 @@ def test_the_title_block_above_the_first_finished_paragraph_takes_no_end_mark():
     assert kinds("会议听取了汇报。\n" + body + "下一段。") == [("punctuation", "去")]
     # and so is a paragraph that stands alone
     assert kinds(body) == [("punctuation", "去")]
+
+
+def test_the_gazetteer_guards_places_the_corpus_never_named():
+    from dangjian.proofread import typo
+
+    spans, dotted = typo.name_spans("安徽界首市的企业家来到首都。")
+    assert typo.in_name(3, 5, spans, dotted)  # 首市 inside 界首市
+    assert [f for f in check("广州黄埔区文冲街道开展活动。") if f.kind == "typo"] == []
+
+
+def test_the_variant_map_rows_are_found_by_first_character_and_follower():
+    from dangjian.proofread import lexicon
+
+    lex = lexicon.load()
+    # rows are the sorted bigrams: each first character's followers are sorted and its rows
+    # contiguous, so base + index is a row and the next character's base follows
+    firsts = sorted(lex.base)
+    for a, b in zip(firsts, firsts[1:], strict=False):
+        assert lex.base[b] == lex.base[a] + len(lex.followers[a])
+        assert list(lex.followers[a]) == sorted(lex.followers[a])
+
+
+def test_a_first_number_written_twice_is_one_slip_not_a_new_list():
+    from dangjian.proofread.numbering import int_to_cn
+
+    for style in (lambda k: f"{k}.", lambda k: f"（{int_to_cn(k)}）"):
+        lines = ["一、工作情况"] + [style(k) + f"第{k}项工作取得进展。" for k in (1, 1, 2, 3, 4)]
+        found = [f for f in check("\n".join(lines)) if f.kind == "numbering"]
+        assert [(f.line, f.suggestion) for f in found] == [(3, style(2))]
+    # a new list under a new parent starts at 1 again
+    text = "一、学习\n1.学习讲话。\n2.学习条例。\n二、实践\n1.开展活动。\n2.走访群众。"
+    assert [f for f in check(text) if f.kind == "numbering"] == []
