@@ -101,6 +101,29 @@ def _heading(line: str) -> tuple[int, int, int, int, str] | None:
     return None
 
 
+# "20.2026年…" reads as the decimal 20.2026 or as item 20 whose text starts with a figure
+_AMBIGUOUS = re.compile(r"(\d{1,2})([.．])(?=\d)")
+
+
+def _continuations(lines: list[str], heads: list) -> None:
+    """Take "N.<figure>" for item N where the items above run to N - 1 (…19. 20.2026年民生实事
+    21.5+2就业之家 22.…): read as a decimal it broke a numbered list into three findings."""
+    last3: int | None = None
+    for i, ln in enumerate(lines):
+        h = heads[i]
+        if h is not None:
+            if h[0] < 3:
+                last3 = None
+            elif h[0] == 3:
+                last3 = h[1]
+            continue
+        lead = len(ln) - len(ln.lstrip(" \u3000\t"))
+        m = _AMBIGUOUS.match(ln, lead)
+        if m and last3 is not None and int(m.group(1)) == last3 + 1:
+            heads[i] = (3, last3 + 1, lead, m.end(), m.group(2))
+            last3 += 1
+
+
 _INLINE = [
     re.compile(rf"(?:^|(?<=[：:；;，,。！？\s]))({_CNUM})是(?=[\u4e00-\u9fff“])"),
     re.compile(rf"(?:^|(?<=[：:；;。！？\s]))第({_CNUM})[，,、]"),
@@ -140,6 +163,7 @@ def find_numbering(text: str) -> Iterator[Raw]:
         offs.append(pos)
         pos += len(ln) + 1
     heads = [_heading(ln) for ln in lines]
+    _continuations(lines, heads)
     fmt = {lv: f for lv, _rx, f in _LEVELS}
 
     # the number of the next heading of the same level under the same parent (for resyncing)
@@ -276,8 +300,19 @@ _CN_BIG = "[一二三四五六七八九十百千零〇]{1,8}"
 _RUNS = [
     # (name, regex at line start, printed form, reset by)
     ("article", re.compile(rf"\s*第({_CN_BIG})条(?=[\s\u3000])"), "第{}条", ()),
-    ("chapter", re.compile(rf"\s*第({_CN_BIG})章(?=[\s\u3000])"), "第{}章", ()),
-    ("section", re.compile(rf"\s*第({_CN_BIG})节(?=[\s\u3000])"), "第{}节", ("chapter",)),
+    # a chapter's title may follow with no space when the line is a short title (第四章粮食流通)
+    (
+        "chapter",
+        re.compile(rf"\s*第({_CN_BIG})章(?=[\s\u3000]|[\u4e00-\u9fff][^。，；\n]{{0,20}}$)"),
+        "第{}章",
+        (),
+    ),
+    (
+        "section",
+        re.compile(rf"\s*第({_CN_BIG})节(?=[\s\u3000]|[\u4e00-\u9fff][^。，；\n]{{0,20}}$)"),
+        "第{}节",
+        ("chapter",),
+    ),
     ("opener", re.compile(rf"\s*第({_CNUM})[，,、：:]"), "第{}，", ("chapter", "section", "heading")),
 ]
 # a run with more slips than this is not a numbered run (quoted articles of an amendment)

@@ -86,12 +86,18 @@ def trigger_lines(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
             return spans
 
 
+# A document that introduces a lone X by what it is (社交媒体平台X, 公司X) uses X as a name.
+_NAMED_X = re.compile(r"(?:平台|公司|品牌|网站|应用|软件|账号|企业|产品)[xXＸ](?![A-Za-z])")
+_LONE_X = frozenset("xXＸｘ")
+
+
 def find_placeholders(text: str) -> Iterator[Raw]:
+    named_x = _NAMED_X.search(text) is not None
     for ls, le in trigger_lines(text, _PLACEHOLDER_TRIGGER):
-        yield from _placeholders_in(text, ls, le)
+        yield from _placeholders_in(text, ls, le, named_x)
 
 
-def _placeholders_in(text: str, ls: int, le: int) -> Iterator[Raw]:
+def _placeholders_in(text: str, ls: int, le: int, named_x: bool = False) -> Iterator[Raw]:
     line = text[ls:le]
     bold = (
         [(m.start() + ls, m.end() + ls) for m in _MD_BOLD.finditer(line)]
@@ -120,6 +126,8 @@ def _placeholders_in(text: str, ls: int, le: int) -> Iterator[Raw]:
             if (s == 0 or text[s - 1] == "\n") and e < len(text) and text[e] == " ":
                 continue
         elif first == "_" and any(bs <= s < be for bs, be in bold):
+            continue
+        elif named_x and tok in _LONE_X:
             continue
         yield (s, e, "placeholder", None, "模板占位符未替换（如 xx、××、某某、□），请填写实际内容")
 

@@ -68,3 +68,38 @@ def test_a_first_number_written_twice_is_one_slip_not_a_new_list():
     # a new list under a new parent starts at 1 again
     text = "一、学习\n1.学习讲话。\n2.学习条例。\n二、实践\n1.开展活动。\n2.走访群众。"
     assert [f for f in check(text) if f.kind == "numbering"] == []
+
+
+def test_joining_the_masses_is_no_invitation_to_a_chat_group():
+    assert kinds("约1.1万名群众运动员参加群众赛事活动。") == []
+    assert kinds("欢迎加群领取资料。")[0][0] == "foreign-content"
+
+
+def numbering(text):
+    return [f.text for f in check(text) if f.kind == "numbering"]
+
+
+def test_a_chapter_title_written_without_a_space_is_still_a_chapter():
+    text = "第三章  储备\n第十条 甲。\n第四章流通\n第十一条 乙。\n第五章  监管\n第十二条 丙。\n"
+    assert numbering(text) == []
+    assert numbering(text.replace("第五章", "第六章")) == ["第六章"]
+
+
+def test_an_item_whose_text_opens_with_a_figure_continues_the_list():
+    items = [
+        "“物流一张网”：说明。",
+        "“1+N”体系：说明。",
+        "2026年10件民生实事：说明。",
+        "5+2就业之家：说明。",
+        "“百羽争锋”：说明。",
+    ]
+    text = "名词解释\n" + "".join(f"{k}.{t}\n" for k, t in zip(range(18, 23), items, strict=True))
+    assert numbering(text) == []
+    # a real gap is still one finding
+    assert numbering(text.replace("22.“百羽", "23.“百羽")) == ["23."]
+
+
+def test_a_lone_x_the_document_introduces_as_a_name_is_no_blank():
+    text = "欧盟对美国社交媒体平台X罚款1.2亿欧元。公报说，X的不合规行为涉及多个方面。"
+    assert [f for f in check(text) if f.kind == "placeholder"] == []
+    assert [f.text for f in check("会议由X主持，共有X名党员参加。") if f.kind == "placeholder"] == ["X", "X"]
