@@ -357,7 +357,8 @@ def _ascii_punct_in(text: str, ls: int, le: int) -> Iterator[Raw]:
 def _quotes_and_closers(text: str) -> Iterator[Raw]:
     pos = 0
     body_started = False
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for li, line in enumerate(lines):
         ls = pos
         pos += len(line) + 1
         if not line.strip() or not _has_cjk(line):
@@ -377,6 +378,10 @@ def _quotes_and_closers(text: str) -> Iterator[Raw]:
         # unbalanced curly quotes or book-title marks inside one paragraph
         for o, c, name in (("“", "”", "引号"), ("《", "》", "书名号")):
             no, nc = line.count(o), line.count(c)
+            # a quotation running over several paragraphs opens each of them and closes only
+            # the last (GB/T 15834-2011 on 引号)
+            if o == "“" and no == nc + 1 and _next_opens_quote(lines, li):
+                continue
             if no != nc:
                 # point at the mark that has no partner
                 depth = 0
@@ -411,6 +416,13 @@ def _quotes_and_closers(text: str) -> Iterator[Raw]:
         ):
             i = ls + len(stripped) - 1
             yield (i, i + 1, "punctuation", None, "段落末尾缺少句末标点")
+
+
+def _next_opens_quote(lines: list[str], i: int) -> bool:
+    for nxt in lines[i + 1 :]:
+        if nxt.strip():
+            return nxt.lstrip(" \u3000\t").startswith("“")
+    return False
 
 
 # --- dates -----------------------------------------------------------------------------------

@@ -103,3 +103,11 @@ def test_a_lone_x_the_document_introduces_as_a_name_is_no_blank():
     text = "欧盟对美国社交媒体平台X罚款1.2亿欧元。公报说，X的不合规行为涉及多个方面。"
     assert [f for f in check(text) if f.kind == "placeholder"] == []
     assert [f.text for f in check("会议由X主持，共有X名党员参加。") if f.kind == "placeholder"] == ["X", "X"]
+
+
+def test_a_quotation_over_two_paragraphs_opens_both_and_closes_the_last():
+    text = "增加一条，作为第四条：“行为系直接原因的，应当认定。\n“行为并非直接原因的，可不认定。”\n"
+    assert kinds(text) == []
+    assert kinds("增加一条，作为第四条：“行为系直接原因的，应当认定。\n下一段没有引号。\n") == [
+        ("punctuation", "“")
+    ]
