@@ -32,6 +32,25 @@ its copy of round 2's held-out dates (2026-06-11 to 07-01) is left out altogethe
 material; 2026-07-29 to 08-21 are the round-3 held-out part "heldout3", judged by hand once,
 after the last tuning commit.  Round 2's "heldout" is kept as it was, for comparison (it was
 read once, when judged, and not tuned on).
+
+Round 4 (issue 12): a fresh held-out part "heldout4", the cctv2 source
+(FrederickPi1969/xinwenlianbo-transcripts): 新闻联播 of 2026-08-22 to 2026-09-17, days no other source
+covers (yuekcc/cctv_news ends 2026-08-21; earlier days of this repository are skipped). All of it is
+held out; nothing is built or tuned on it. Each "## N. title" section is one document, as in the cctv
+source; the collector's heading, bullets (数据源, 目录页/聚合页, 说明, 新闻条数, 抓取时间), day summary
+and "> 原文" links are not taken. Its text runs a day's paragraphs and a 联播快讯's stories together:
+paragraphs are split at a space after 。！？, and the story titles the day's summary lists are put on
+lines of their own where they occur verbatim (days up to 09-03 have a summary; later ones do not, so
+their 快讯 titles stay run into the text).
+
+That repository cannot be fetched as a mirror here, so its files were copied one by one from the
+search index (read_file, at the commits in CCTV2_FILES) to
+var/proofread-sources/FrederickPi1969+xinwenlianbo-transcripts/news/2026/YYYYMMDD.md (git-ignored;
+in a worktree, link var/proofread-sources to the main checkout's). The reader takes the mirror at
+<mirrors>/FrederickPi1969+xinwenlianbo-transcripts/repo when it exists, else that directory; either
+way every file is checked against the SHA-256 prefix recorded in CCTV2_FILES and a difference is
+reported. `git clone https://github.com/FrederickPi1969/xinwenlianbo-transcripts` and a checkout of
+the pinned commit give the same files.
 """
 
 from __future__ import annotations
@@ -80,6 +99,14 @@ SOURCES = {
         "what": "新闻联播 full texts of 2022-01-01 to 2026-08-21 as published on 央视网, one Markdown "
         "file per day (round 3: news and report prose for the model; its last three weeks are the "
         "round-3 held-out part)",
+    },
+    "cctv2": {
+        "repo": "FrederickPi1969/xinwenlianbo-transcripts",
+        "commit": "06b9a0d422934d207b4e8a0180418cc6e2963efb",
+        "what": "新闻联播 full texts of 2026-08-22 to 2026-09-17 (from the day after the cctv source ends), one "
+        "Markdown file per day, from 央视网 up to 09-03 and from the cn.govopendata.com digest after "
+        "(round 4's held-out part). The files were read one by one at the commits listed in CCTV2_FILES; "
+        "this is the newest of them, and a clone of the repository at it gives the same files",
     },
 }
 # round 3 (issue 12): the cctv source by broadcast date.  Its copy of round 2's held-out dates is
@@ -251,20 +278,176 @@ def cctv(base: Path) -> list[dict]:
         detail = md.split("## 详细新闻", 1)[1] if "## 详细新闻" in md else ""
         for n, art in enumerate(detail.split("\n### ")[1:]):
             title, _, body = art.partition("\n")
-            body = _MD_LINK.sub("", _COMMENT.sub("", body)).replace("**", "")
-            lines = [line.strip() for line in body.splitlines() if line.strip()]
-            text = "\n".join(lines)
-            if len(text) < 40:
+            text = news_item(title, body)
+            if text is None:
+                continue
+            docs.append(
+                {"genre": "cctv", "path": f"{p}#{n}", "group": "cctv:" + day, "text": text, "split": part}
+            )
+    return docs
+
+
+def news_item(title: str, body: str) -> str | None:
+    """One 新闻联播 item as a document: its title, then its non-empty lines; None under 40 characters
+    (a one-line pointer such as "本台播发央视快评《…》" with no text of its own)."""
+    body = _MD_LINK.sub("", _COMMENT.sub("", body)).replace("**", "")
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    text = "\n".join(lines)
+    if len(text) < 40:
+        return None
+    return title.strip() + "\n" + text + "\n"
+
+
+# round 4 (issue 12): the cctv2 source, read from these days only (a clone of the repository at the
+# pinned commit holds earlier days, which other sources cover, and may hold later ones)
+CCTV2_DAYS = ("20260822", "20260917")
+# day -> (commit the file was read at, first 16 hex digits of the file's SHA-256): the file-by-file
+# copy is checked against these, and so is a clone, so any difference between the two shows up
+CCTV2_FILES = {
+    "20260822": ("e3a3bb18c313", "fbfb4d278da2ec49"),
+    "20260823": ("e3a3bb18c313", "4e7a2035867ab31f"),
+    "20260824": ("e3a3bb18c313", "03892499cd7403de"),
+    "20260825": ("e3a3bb18c313", "2c53179e61f80812"),
+    "20260826": ("e3a3bb18c313", "1e756562fb00a7ab"),
+    "20260827": ("e3a3bb18c313", "781965da8b2d54e4"),
+    "20260828": ("e3a3bb18c313", "82eff6ff7a555591"),
+    "20260829": ("dcf8f4a0ca0e", "f8044da7f1cd5f58"),
+    "20260830": ("dcf8f4a0ca0e", "09f0e29ad3a222c2"),
+    "20260831": ("dcf8f4a0ca0e", "307e1e73ff77a49b"),
+    "20260901": ("dcf8f4a0ca0e", "b0f477c4394e32e3"),
+    "20260902": ("73df90c69a03", "eef27f8b8c0c8810"),
+    "20260903": ("73df90c69a03", "94966c119353fd53"),
+    "20260904": ("c67ad94d77f4", "94f0ca8e35e642ef"),
+    "20260905": ("d5439ab8c497", "d2b527ed4f0ed0c3"),
+    "20260906": ("7643abca600c", "2b2f39e05150520b"),
+    "20260907": ("de0221a18735", "2e4c87d7c856cb9b"),
+    "20260908": ("c66f6bbc0910", "3d8aa6e09cd9c327"),
+    "20260909": ("f950cfa0dbc1", "7f6ef457877260eb"),
+    "20260910": ("dd33911f9b9d", "355090a1c3921c40"),
+    "20260911": ("81c17ddc7216", "acdf71aaa6242a4f"),
+    "20260912": ("7787d9d7d7ee", "94e1e03abc9c7da1"),
+    "20260913": ("f8b952907afd", "588eec77ad8bfb93"),
+    "20260914": ("95876b85c41a", "8eb543bc71bf034f"),
+    "20260915": ("5215a14a08e5", "81a67609afb5ed20"),
+    "20260916": ("715ba01a0ec0", "e2ca446de34b871b"),
+    "20260917": ("06b9a0d42293", "765ce116fe24a0af"),
+}
+CCTV2_LOCAL = ROOT / "var" / "proofread-sources" / "FrederickPi1969+xinwenlianbo-transcripts"
+_SECTION = re.compile(r"^## (\d+)\. (.*)$", re.M)
+_SOURCE_LINK = re.compile(r"^> 原文：\S*$", re.M)
+_LEAD = "央视网消息（新闻联播）："
+_HEADLINE = re.compile(r"(\d+)\.(.+?)[；。：]?")
+_SUBITEM = re.compile(r"（\d+）(.+?)[；。]?")
+# what can stand before an item title glued into the text: the end of the previous item's text
+_BEFORE_TITLE = "。！？”）：… \n"
+
+
+def cctv2_files(base: Path) -> dict[str, str]:
+    """The day files of the cctv2 source: from its mirror when there is one, else from the local
+    copy under var/proofread-sources/ (see the docstring)."""
+    src = SOURCES["cctv2"]
+    mirror = base / src["repo"].replace("/", "+") / "repo"
+    if mirror.exists():
+        paths = [p for p in ls(mirror, src["commit"]) if re.fullmatch(r"news/\d{4}/\d{8}\.md", p)]
+        return read_many(
+            mirror, src["commit"], [p for p in paths if CCTV2_DAYS[0] <= p[10:18] <= CCTV2_DAYS[1]]
+        )
+    if not CCTV2_LOCAL.exists():
+        sys.exit(
+            f"missing {mirror} and {CCTV2_LOCAL}: copy {src['repo']} first (see this script's docstring)"
+        )
+    files = sorted(CCTV2_LOCAL.glob("news/[0-9][0-9][0-9][0-9]/[0-9]*.md"))
+    return {
+        f.relative_to(CCTV2_LOCAL).as_posix(): f.read_text("utf-8")
+        for f in files
+        if re.fullmatch(r"\d{8}", f.stem) and CCTV2_DAYS[0] <= f.stem <= CCTV2_DAYS[1]
+    }
+
+
+def cctv2_item_titles(md: str) -> dict[str, list[str]]:
+    """Per item number, the titles of the stories its text runs together, from the day's summary:
+    a 联播快讯's numbered sub-items, and what a headline names after the item's own title."""
+    summary = md.split("## 本期节目主要内容", 1)[1] if "## 本期节目主要内容" in md else ""
+    summary = _SECTION.split(summary, 1)[0]
+    headlines: dict[str, str] = {}
+    subitems: dict[str, list[str]] = {}
+    number = ""
+    for line in summary.splitlines():
+        line = line.strip()
+        if m := _HEADLINE.fullmatch(line):
+            number = m.group(1)
+            headlines[number] = m.group(2).strip()
+        elif (m := _SUBITEM.fullmatch(line)) and number:
+            subitems.setdefault(number, []).append(m.group(1).strip())
+    titles: dict[str, list[str]] = {}
+    for title_match in _SECTION.finditer(md):
+        number, title = title_match.group(1), title_match.group(2).strip()
+        headline = headlines.get(number, "")
+        rest = [headline[len(title) :].strip()] if headline.startswith(title + " ") else []
+        titles[number] = rest + subitems.get(number, [])
+    return titles
+
+
+def unglue(body: str, titles: list[str]) -> tuple[str, int]:
+    """Put each story title that the source ran into the text ("…增长1.7%国家能源局发布…") on a
+    line of its own, as the cctv source has them; titles not found verbatim are left as they are."""
+    out, pos, found = [], 0, 0
+    for title in titles:
+        i = body.find(title, pos)
+        while i > 0 and body[i - 1] not in _BEFORE_TITLE:
+            i = body.find(title, i + 1)
+        if i <= 0:
+            continue
+        out += [body[pos:i], "\n", title, "\n"]
+        pos = i + len(title)
+        found += 1
+    return "".join(out) + body[pos:], found
+
+
+def cctv2(base: Path) -> list[dict]:
+    texts = cctv2_files(base)
+    docs = []
+    found = wanted = dropped = 0
+    for p in sorted(texts):
+        day = p[10:18]
+        if day < CCTV2_DAYS[0]:
+            continue  # the cctv source's days (training and earlier held-out parts) are never read twice
+        md = texts[p]
+        digest = hashlib.sha256(md.encode()).hexdigest()[:16]
+        if CCTV2_FILES.get(day, ("", digest))[1] != digest:
+            print(f"cctv2: {p} differs from the copy read at {CCTV2_FILES[day][0]} (sha256 {digest})")
+        titles = cctv2_item_titles(md)
+        # the "## N. title" items only: the heading, the collector's bullets (数据源, 目录页, 新闻条数,
+        # 抓取时间) and the day's summary are not published text of an item
+        parts = _SECTION.split(md)
+        for number, title, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True):
+            body = _SOURCE_LINK.sub("", body).strip()
+            if body.find(_LEAD) > 0:
+                # the page's headline block, its lines run together without punctuation ("…主持会议会议
+                # 开始时，习近平李强赵乐际…默哀央视网消息…"): the item's title already gives it
+                body = body[body.find(_LEAD) :]
+                dropped += 1
+            # the source joins an item's paragraphs with a space, or with nothing
+            body = re.sub(r"(?<=[。！？])[ \t\u3000]+(?=\S)", "\n", body)
+            body, n = unglue(body, titles.get(number, []))
+            found += n
+            wanted += len(titles.get(number, []))
+            text = news_item(title, body)
+            if text is None:
                 continue
             docs.append(
                 {
-                    "genre": "cctv",
-                    "path": f"{p}#{n}",
-                    "group": "cctv:" + day,
-                    "text": title.strip() + "\n" + text + "\n",
-                    "split": part,
+                    "genre": "cctv2",
+                    "path": f"{p}#{number}",
+                    "group": "cctv2:" + day,
+                    "text": text,
+                    "split": "heldout4",
                 }
             )
+    print(
+        f"cctv2: {len(texts)} days, {found} of {wanted} story titles within items put on their own line, "
+        f"{dropped} headline blocks before the lead dropped"
+    )
     return docs
 
 
@@ -308,6 +491,7 @@ def main() -> None:
         + news(args.mirrors)
         + news2026(args.mirrors)
         + cctv(args.mirrors)
+        + cctv2(args.mirrors)
     )
     split(docs)
     (OUT / "docs").mkdir(parents=True, exist_ok=True)
