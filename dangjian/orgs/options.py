@@ -2,10 +2,10 @@
 
 A province reaches 10,000 organizations; a select of them all made a list page megabytes long,
 took most of its rendering time and could not be scrolled. ``org_options()`` offers at most
-ORG_OPTIONS_MAX of the organizations in the user's reach: the top of the reach and two levels
-below it (one level when two are too many), and around the organization filtered on its
-ancestors, itself and its children — so any organization is reached by choosing its way down
-the tree, one level per query. Every read goes through the scope helper.
+ORG_OPTIONS_MAX of the organizations in the user's reach: all of them when they fit (a bureau),
+else the top of the reach and two levels below it (one level when two are too many); and around
+the organization filtered on, its ancestors, itself and its children — so any organization is
+reached by choosing down the tree, one level per query. Every read goes through the scope helper.
 
 Templates render it with ``{% include "orgs/_org_select.html" with options=… %}``.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 
 from dangjian.core.scope import restrict
 from dangjian.orgs.choices import OrgKind
@@ -104,16 +104,15 @@ def _around(
 
 
 def _levels(orgs: QuerySet[Organization], budget: int) -> tuple[list[Organization], bool]:
-    """The top of ``orgs`` and LEVELS levels below it, or one level when those are more than
-    ``budget``, or the first ``budget`` of the top and the next level; and whether any
-    organization of ``orgs`` was left out."""
-    top = orgs.aggregate(top=Min("depth"))["top"]
-    if top is None:
-        return [], False
-    # By depth first: the rows fetched hold every upper level whole before any of the next.
-    rows = list(orgs.filter(depth__lte=top + LEVELS).order_by("depth", "order", "name", "pk")[: budget + 1])
+    """All of ``orgs`` when they fit in ``budget``; else the top and the levels below it that
+    fit, LEVELS at most, or the first ``budget`` of the top level when even that is too many;
+    and whether any organization of ``orgs`` was left out. One query."""
+    # By depth first: the rows fetched hold every level whole up to the one the budget ran out in.
+    rows = list(orgs.order_by("depth", "order", "name", "pk")[: budget + 1])
     if len(rows) <= budget:
-        return rows, orgs.filter(depth__gt=top + LEVELS).exists()
-    upper = [o for o in rows if o.depth <= top + 1]
-    # A row two levels down was fetched: the levels above it are all there and fit the budget.
-    return (upper if len(upper) < len(rows) else rows[:budget]), True
+        return rows, False
+    top, cut = rows[0].depth, rows[-1].depth
+    deepest = min(top + LEVELS, cut - 1)
+    if deepest < top:
+        return rows[:budget], True
+    return [o for o in rows if o.depth <= deepest], True

@@ -94,10 +94,18 @@ def test_a_chosen_organization_of_another_kind_is_still_offered_when_in_reach(pe
     assert [o.indent for o in options] == [0, 1]
 
 
+def test_a_bureau_that_fits_under_the_cap_is_offered_whole_however_deep(personas, bureau):
+    # 党组 → 机关党委 → 支部 → 党小组 → a fifth level: nothing is left out, no hint.
+    deep = Organization.objects.create(name="第五级", kind=OrgKind.CELL, parent=bureau.cell_1)
+    options = org_options(personas.agency_officer, eligible=Organization.objects.all())
+    assert len(options) == Organization.objects.count() and deep.name in names(options)
+    assert not options.trimmed
+
+
 def test_the_options_take_a_few_queries_whatever_the_tree(personas, bureau, django_assert_max_num_queries):
     child_orgs(bureau.organ_committee, ORG_OPTIONS_MAX + 20)
     user = personas.agency_officer
     org_options(user)  # the user's role, read once per request
     chosen = Organization.objects.filter(kind=OrgKind.BRANCH).last()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         org_options(user, chosen)
