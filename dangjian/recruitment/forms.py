@@ -186,6 +186,9 @@ class EndForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
+TRANSFER_HINT = "在上方输入党支部名称查找，也可输入其上级组织名称。"
+
+
 def transfer_targets(case: Case) -> QuerySet[Organization]:
     """The branches a case may be transferred to: any active 党支部 or 党总支 of the agency but
     its own. The sending branch acts, so the receiving one may lie outside the user's own
@@ -223,7 +226,7 @@ class TransferForm(forms.Form):
             "recruitment:transfer-lookup",
             url_args=(case.pk,),
             placeholder="党支部或其上级组织名称",
-            hint="在上方输入党支部名称查找，也可输入其上级组织名称。",
+            hint=TRANSFER_HINT,
         )
         self.initial.setdefault("date", today())
 

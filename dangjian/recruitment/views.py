@@ -25,6 +25,7 @@ from dangjian.recruitment import actions, rules
 from dangjian.recruitment.choices import CaseStatus, Stage, StepKind
 from dangjian.recruitment.due import due_items
 from dangjian.recruitment.forms import (
+    TRANSFER_HINT,
     CaseForm,
     EndForm,
     ExtensionForm,
@@ -321,7 +322,7 @@ def transfer_lookup(request: HttpRequest, pk: int) -> HttpResponse:
         transfer_targets(case),
         find_transfer_targets,
         ("path", "pk"),
-        "在上方输入党支部名称查找，也可输入其上级组织名称。",
+        TRANSFER_HINT,
     )
 
 
