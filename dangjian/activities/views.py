@@ -47,6 +47,7 @@ from dangjian.core.scope import Audience, access, get_in_scope, get_scope, requi
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+from dangjian.orgs.options import org_options
 
 ICS_SALT = "dangjian.activities.ics"
 
@@ -101,8 +102,8 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
     qs = _activities(request.user).prefetch_related("also_counts_as")
     orgs = restrict(Organization.objects.exclude(kind=OrgKind.CELL), request.user)
     f = {k: request.GET.get(k, "").strip() for k in ("org", "type", "status", "period", "q")}
-    if f["org"]:
-        org = get_in_scope(orgs, request.user, pk=f["org"])
+    org = get_in_scope(orgs, request.user, pk=f["org"]) if f["org"] else None
+    if org is not None:
         qs = qs.filter(organization__path__startswith=org.path)
     if f["type"]:
         qs = qs.filter(credits__activity_type__code=f["type"]).distinct()
@@ -119,7 +120,7 @@ def _list_context(request: HttpRequest) -> dict[str, Any]:
         "page": page,
         "filters": f,
         "period_error": period_error,
-        "orgs": orgs.order_by("path"),
+        "orgs": org_options(request.user, org),
         "types": ActivityType.objects.all(),
         "statuses": ActivityStatus.choices,
         "can_write": scope.can_write,
@@ -620,7 +621,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "activities/calendar.html",
         {
             "org": org,
-            "orgs": restrict(Organization.objects.exclude(kind=OrgKind.CELL), request.user).order_by("path"),
+            "orgs": org_options(request.user, org),
             "first": first,
             "prev": add_months(first, -1),
             "next": add_months(first, 1),

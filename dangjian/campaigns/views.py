@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -44,6 +44,7 @@ from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+from dangjian.orgs.options import org_options
 
 # The dashboard lists the latest activities and the organizations right below the campaign's.
 RECENT_MAX = 20
@@ -78,26 +79,6 @@ def _say(request: HttpRequest, exc: ValidationError) -> None:
 
 def _orgs(user: Any) -> Any:
     return restrict(Organization.objects.exclude(kind=OrgKind.CELL), user).order_by("path")
-
-
-# The organization filter of the list pages offers at most this many (a province has 10,000).
-ORG_OPTIONS_MAX = 300
-
-
-def _org_options(request: HttpRequest) -> list[Organization]:
-    """The list filters' organizations: the top of the user's reach and two levels below it, or
-    one level when two would be too many for a select (a province's 10,000 branches took most
-    of a list page's time to render); the organization filtered on is always offered."""
-    orgs = _orgs(request.user)
-    top = orgs.aggregate(top=Min("depth"))["top"] or 0
-    shown = orgs.filter(depth__lte=top + 2)
-    if shown[: ORG_OPTIONS_MAX + 1].count() > ORG_OPTIONS_MAX:
-        shown = orgs.filter(depth__lte=top + 1)
-    options = list(shown[:ORG_OPTIONS_MAX])
-    chosen = _org_filter(request)
-    if chosen is not None and chosen not in options:
-        options = sorted([*options, chosen], key=lambda o: o.path)
-    return options
 
 
 def _org_filter(request: HttpRequest) -> Organization | None:
@@ -175,7 +156,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "orgs": _org_options(request),
+            "orgs": org_options(request.user, org),
             "years": _years(),
             "kinds": CampaignKind.choices,
             "f": {"org": request.GET.get("org", ""), "year": year, "kind": kind, "status": status},
@@ -588,7 +569,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
                 danger=("overdue",),
             ),
             "fig_year": year,
-            "orgs": _org_options(request),
+            "orgs": org_options(request.user, org),
             "years": _years(),
             "statuses": [*PledgeStatus.choices, ("overdue", "已逾期")],
             "sources": PledgeSource.choices,
@@ -699,7 +680,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 ],
             ),
             "fig_year": fig_year,
-            "orgs": _org_options(request),
+            "orgs": org_options(request.user, org),
             "years": _years(),
             "statuses": ProjectStatus.choices,
             "can_write": get_scope(request.user).can_write,

@@ -24,6 +24,7 @@ from dangjian.core.period import Period, period_param
 from dangjian.core.scope import Audience, access, get_in_scope, get_scope, restrict
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+from dangjian.orgs.options import OrgOptions, org_options
 
 KIND_ORDER = [
     OrgKind.LEADING_GROUP,
@@ -53,6 +54,12 @@ def _pick(request: HttpRequest) -> tuple[Organization, Period, list[str]]:
             raise Http404("您的权限范围内没有党组织。")
         org = roots[0]
     return org, period, errors
+
+
+def _org_choices(request: HttpRequest, org: Organization) -> OrgOptions:
+    """The organization select of the dashboard, charts and ledger: every kind, 党小组 included
+    (each has its own checks), capped for a province."""
+    return org_options(request.user, org, eligible=Organization.objects.all())
 
 
 def _strip(cells: list[Any], org_name: str, cell_url: str, back_org: int) -> SafeString:
@@ -150,10 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # Floor to one decimal: 262 of 263 must not read as "100%".
             "rate": math.floor(1000 * summary[CellStatus.DONE] / judged) / 10 if judged else None,
             "legend": LEGEND,
-            "org_choices": [
-                (o, "\u3000" * o.depth)
-                for o in restrict(Organization.objects.all(), request.user).in_tree_order()
-            ],
+            "org_choices": _org_choices(request, org),
             "period_choices": _period_choices(on),
             "org_warnings": [w for w in found if w.category == "org" and w.level == "danger"][:30],
             "member_warnings": [w for w in found if w.category != "org"],
@@ -254,10 +258,7 @@ def charts_page(request: HttpRequest) -> HttpResponse:
         "period": period,
         "errors": errors,
         "charts": chart_list,
-        "org_choices": [
-            (o, "\u3000" * o.depth)
-            for o in restrict(Organization.objects.all(), request.user).in_tree_order()
-        ],
+        "org_choices": _org_choices(request, org),
         "period_choices": [p for p in _period_choices(today()) if p.kind == "year"],
     }
     return render(request, "compliance/charts.html", context)
@@ -270,7 +271,5 @@ def year_ledger_page(request: HttpRequest) -> HttpResponse:
 
     org, period, errors = _pick(request)
     context = {"org": org, "period": period, "errors": errors, **year_ledger(org, period, request.user)}
-    context["org_choices"] = [
-        (o, "\u3000" * o.depth) for o in restrict(Organization.objects.all(), request.user).in_tree_order()
-    ]
+    context["org_choices"] = _org_choices(request, org)
     return render(request, "compliance/ledger.html", context)

@@ -39,9 +39,10 @@ class LookupWidget(forms.Widget):
         placeholder: str = "",
         hint: str = "",
         params: str = "",
+        url_args: tuple[Any, ...] = (),
     ) -> None:
         super().__init__()
-        self.url_name, self.multiple = url_name, multiple
+        self.url_name, self.url_args, self.multiple = url_name, url_args, multiple
         self.placeholder, self.hint, self.params = placeholder, hint, params
         self.queryset: Any = None
 
@@ -63,7 +64,7 @@ class LookupWidget(forms.Widget):
         )
         context["widget"].update(
             {
-                "url": f"{reverse(self.url_name)}?{query}",
+                "url": f"{reverse(self.url_name, args=self.url_args)}?{query}",
                 "placeholder": self.placeholder,
                 "results": {
                     "field": name,
@@ -92,9 +93,13 @@ def use_lookup(
     placeholder: str = "",
     hint: str = "",
     params: str = "",
+    url_args: tuple[Any, ...] = (),
 ) -> None:
-    """Show ``field`` (a model choice field whose queryset is already set) as a lookup."""
-    widget = LookupWidget(url_name, multiple=multiple, placeholder=placeholder, hint=hint, params=params)
+    """Show ``field`` (a model choice field whose queryset is already set) as a lookup; the lookup
+    page is ``url_name`` reversed with ``url_args`` (a page that searches one record's choices)."""
+    widget = LookupWidget(
+        url_name, multiple=multiple, placeholder=placeholder, hint=hint, params=params, url_args=url_args
+    )
     widget.queryset = field.queryset  # type: ignore[attr-defined]
     widget.is_required = field.required
     field.widget = widget
@@ -128,7 +133,11 @@ def org_lookup(field: forms.Field, *, cells: bool = False, kinds: tuple[str, ...
 
 
 def lookup_row(obj: Any) -> dict[str, Any]:
-    """What a lookup lists for one record: its id, its name and (a member, a 党小组) their branch."""
+    """What a lookup lists for one record: its id, its name and (a member, a 党小组) their branch,
+    or the note the lookup's queryset annotated as ``lookup_note``."""
+    note = getattr(obj, "lookup_note", None)
+    if note is not None:
+        return {"pk": obj.pk, "name": obj.name, "note": note}
     org = getattr(obj, "organization", None)
     if org is None and getattr(obj, "kind", None) == "cell":
         # Every branch has its 第一党小组: a 党小组 is told apart by its branch.

@@ -37,6 +37,7 @@ from dangjian.dues.rates import BACK_PAY_MAX_MONTHS, LAPSE_MONTHS, LAPSE_SOURCE
 from dangjian.members.models import Member
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+from dangjian.orgs.options import org_options
 
 
 def _month(request: HttpRequest, name: str = "month") -> datetime.date:
@@ -46,20 +47,32 @@ def _month(request: HttpRequest, name: str = "month") -> datetime.date:
     return Period.containing(found.start, "month").start
 
 
+# The organizations that collect dues (the month page's choices).
+COLLECTING = (OrgKind.ORGAN_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+
+
+def _collecting(request: HttpRequest) -> Any:
+    """The organizations in the user's reach that collect dues: 机关党委、党总支、党支部."""
+    return restrict(Organization.objects.of_kind(*COLLECTING), request.user)
+
+
 def _orgs(request: HttpRequest) -> list[Organization]:
-    kinds = (OrgKind.ORGAN_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
-    return restrict(Organization.objects.of_kind(*kinds), request.user).in_tree_order()
+    return _collecting(request).in_tree_order()
 
 
 def _org(request: HttpRequest) -> Organization:
     raw = request.GET.get("org") or request.POST.get("org")
     if raw:
         return get_in_scope(Organization.objects.all(), request.user, pk=raw)
-    orgs = _orgs(request)
-    if not orgs:
-        raise Http404("没有可查看的党组织。")
+    # The user's own organization, else the first at the top of their reach: two small queries,
+    # not the reach's whole tree (a province's 10,000) to pick one.
+    orgs = _collecting(request)
     scope = get_scope(request.user)
-    return next((o for o in orgs if o.pk == scope.org_id), orgs[0])
+    found = orgs.filter(pk=scope.org_id).first() if scope.org_id else None
+    found = found or orgs.order_by("depth", "order", "name", "pk").first()
+    if found is None:
+        raise Http404("没有可查看的党组织。")
+    return found
 
 
 def _members(request: HttpRequest, org: Organization) -> Any:
@@ -88,7 +101,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @access(Audience.OFFICERS, query={"org": "orgs.Organization"})
 def month_page(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request.user)
-    if not (request.GET.get("org") or request.POST.get("org")) and not _orgs(request):
+    if not (request.GET.get("org") or request.POST.get("org")) and not _collecting(request).exists():
         # A fresh install (or a top organization only): no branch collects dues yet.
         return render(
             request,
@@ -113,7 +126,7 @@ def month_page(request: HttpRequest) -> HttpResponse:
         paid = sum((r.paid for r in rows), 0)
         return {
             "org": org,
-            "orgs": _orgs(request),
+            "orgs": org_options(request.user, org, eligible=Organization.objects.of_kind(*COLLECTING)),
             "month": month,
             "month_label": month_label(month),
             "rows": rows,

@@ -29,6 +29,7 @@ from dangjian.duties.forms import (
 )
 from dangjian.duties.models import BusinessResult, KeyTask, Letter, Liaison, ResponsibilityItem
 from dangjian.orgs.models import Organization
+from dangjian.orgs.options import org_options
 
 ORG_QUERY = {"org": "orgs.Organization"}
 
@@ -61,12 +62,13 @@ def _years(year: int) -> list[int]:
 
 
 def _filters(request: HttpRequest, org: Organization | None, year: int) -> dict[str, Any]:
-    orgs = restrict(Organization.objects.active(), request.user).exclude(kind="cell").order_by("path")
     return {
         "org": org,
         "year": year,
         "years": _years(year),
-        "org_choices": orgs[:300],
+        "org_choices": org_options(
+            request.user, org, eligible=Organization.objects.active().exclude(kind="cell")
+        ),
         "can_write": get_scope(request.user).can_write,
     }
 

@@ -24,7 +24,7 @@ from dangjian.honours import actions, excel
 from dangjian.honours.choices import HonourLevel, NomineeResult
 from dangjian.honours.forms import HonourForm, NomineeForm, ResultForm, RoundForm, SelectionForm
 from dangjian.honours.models import Honour, Nominee, Selection
-from dangjian.members.views import _org_choices as org_choices
+from dangjian.members.filters import roster_org_options
 from dangjian.orgs.models import Organization
 
 WHO = {"": "全部", "member": "党员", "org": "党组织"}
@@ -102,8 +102,8 @@ def honour_list(request: HttpRequest) -> HttpResponse:
             "years": list(range(this, this - 6, -1)),
             "can_write": get_scope(request.user).can_write,
             "query": request.GET.urlencode(),
-            # The roster's organization filter: branches are left out of a province-size tree.
-            "orgs": org_choices(request.user, chosen["org"])[0],
+            # The roster's organization filter, capped for a province-size tree.
+            "orgs": roster_org_options(request.user, chosen["org"]),
         },
     )
 

@@ -11,6 +11,7 @@ from dangjian.core.scope import get_in_scope
 from dangjian.members.choices import ACTIVE_STATUSES, Education, Gender, MemberStatus
 from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+from dangjian.orgs.options import OrgOptions, org_options
 
 FILTER_KEYS = ("q", "org", "status", "education", "gender", "age")
 
@@ -27,6 +28,15 @@ class RosterFilter:
     def ordered(self) -> QuerySet[Any]:
         # Sibling order as in the tree (a path sorts "/10/" before "/3/", so it cannot be the order).
         return self.members.order_by("organization__order", "organization__name", "name", "id")
+
+
+def roster_org_options(user: Any, chosen: Organization | None) -> OrgOptions:
+    """The organization filter of the roster (and of the lists that filter like it): active
+    organizations, 党小组 included (the roster filters by cell), not the 党组, whose members are
+    listed under their branches."""
+    return org_options(
+        user, chosen, eligible=Organization.objects.active().exclude(kind=OrgKind.LEADING_GROUP)
+    )
 
 
 def filter_roster(members: QuerySet[Any], params: Any, user: Any) -> RosterFilter:

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -19,11 +18,11 @@ from dangjian.core.personal import personal as shown_personal
 from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
 from dangjian.members import actions, extensions
 from dangjian.members.choices import ACTIVE_STATUSES, AGE_BANDS, Education, Gender, MemberStatus
-from dangjian.members.filters import FILTER_KEYS, filter_roster
+from dangjian.members.filters import FILTER_KEYS, filter_roster, roster_org_options
 from dangjian.members.forms import MemberForm, PostEndForm, PostForm, StatusForm, TransferOutForm
 from dangjian.members.models import Member, Post
-from dangjian.orgs.choices import OrgKind
 from dangjian.orgs.models import Organization
+from dangjian.orgs.options import OrgOptions
 
 PAGE_SIZE = 50
 STATUS_BADGE = {
@@ -44,24 +43,6 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-# Past this many organizations the branch filter lists only the levels above the branches (and
-# the chosen one): a <select> of thousands of branches is slow to render and useless to scroll.
-ORG_SELECT_MAX = 200
-
-
-def _org_choices(user: Any, chosen: Organization | None) -> tuple[list[Organization], bool]:
-    orgs = restrict(Organization.objects.active(), user).exclude(kind=OrgKind.LEADING_GROUP)
-    trimmed = orgs.count() > ORG_SELECT_MAX
-    if trimmed:
-        keep = [*chosen.ancestor_ids, chosen.pk] if chosen else []
-        orgs = orgs.filter(~Q(kind__in=(OrgKind.BRANCH, OrgKind.CELL)) | Q(pk__in=keep))
-    ordered = orgs.in_tree_order()
-    top = min((o.depth for o in ordered), default=0)
-    for o in ordered:
-        o.indent = o.depth - top
-    return ordered, trimmed
-
-
 @access(Audience.MEMBERS, query={"org": "orgs.Organization"})
 def member_list(request: HttpRequest) -> HttpResponse:
     """The roster: filter by name/initials, branch subtree, status, education, age band, gender."""
@@ -74,12 +55,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
     def body_context() -> dict[str, Any]:
         page = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
-        orgs, orgs_trimmed = ([], False) if scope.only_self else _org_choices(request.user, org)
         return {
             "page": page,
             "org": org,
-            "orgs": orgs,
-            "orgs_trimmed": orgs_trimmed,
+            "orgs": OrgOptions([]) if scope.only_self else roster_org_options(request.user, org),
             "status": status,
             "statuses": MemberStatus.choices,
             "educations": Education.choices,

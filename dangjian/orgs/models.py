@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -37,21 +38,27 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
     def in_tree_order(self) -> list[Organization]:
         """Depth-first order with siblings by ``order`` then name, computed from one query."""
-        orgs = list(self)
-        children: dict[int | None, list[Organization]] = {}
-        ids = {o.pk for o in orgs}
-        for org in orgs:
-            parent = org.parent_id if org.parent_id in ids else None
-            children.setdefault(parent, []).append(org)
-        ordered: list[Organization] = []
+        return tree_order(self)
 
-        def walk(parent: int | None) -> None:
-            for child in sorted(children.get(parent, []), key=lambda o: (o.order, o.name)):
-                ordered.append(child)
-                walk(child.pk)
 
-        walk(None)
-        return ordered
+def tree_order(found: Iterable[Organization]) -> list[Organization]:
+    """``found`` depth-first, siblings by ``order`` then name; one whose parent is not among them
+    starts a tree of its own (so a part of the tree, a filter's options, keeps its shape)."""
+    orgs = list(found)
+    children: dict[int | None, list[Organization]] = {}
+    ids = {o.pk for o in orgs}
+    for org in orgs:
+        parent = org.parent_id if org.parent_id in ids else None
+        children.setdefault(parent, []).append(org)
+    ordered: list[Organization] = []
+
+    def walk(parent: int | None) -> None:
+        for child in sorted(children.get(parent, []), key=lambda o: (o.order, o.name)):
+            ordered.append(child)
+            walk(child.pk)
+
+    walk(None)
+    return ordered
 
 
 class Organization(AuditedModel):

@@ -6,9 +6,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from dangjian.core.dates import today
-from dangjian.core.lookup import org_lookup
+from dangjian.core.lookup import org_lookup, use_lookup
 from dangjian.core.scope import restrict
 from dangjian.members.choices import MemberStatus
 from dangjian.members.models import Member
@@ -184,6 +186,32 @@ class EndForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
 
 
+TRANSFER_HINT = "在上方输入党支部名称查找，也可输入其上级组织名称。"
+
+
+def transfer_targets(case: Case) -> QuerySet[Organization]:
+    """The branches a case may be transferred to: any active 党支部 or 党总支 of the agency but
+    its own. The sending branch acts, so the receiving one may lie outside the user's own
+    subtree (``actions.do_transfer_case`` checks the write on the sending branch)."""
+    return (
+        Organization.objects.of_kind(OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
+        .active()
+        .exclude(pk=case.organization_id)
+        # A province has hundreds of 第一党支部: the search names each one's parent beside it.
+        .annotate(lookup_note=Coalesce(NullIf("parent__short_name", Value("")), "parent__name", Value("")))
+    )
+
+
+def find_transfer_targets(found: QuerySet[Organization], text: str) -> QuerySet[Organization]:
+    """The transfer search: a branch by its own name, or by its parent's (a bureau's branches)."""
+    return found.filter(
+        Q(name__contains=text)
+        | Q(short_name__contains=text)
+        | Q(parent__name__contains=text)
+        | Q(parent__short_name__contains=text)
+    )
+
+
 class TransferForm(forms.Form):
     to = forms.ModelChoiceField(label="转入党支部", queryset=Organization.objects.none())
     date = forms.DateField(label="转接日期", widget=DateInput())
@@ -191,11 +219,14 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The receiving branch may lie outside a branch secretary's own subtree: any branch of the agency.
-        self.fields["to"].queryset = (
-            Organization.objects.of_kind(OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
-            .active()
-            .exclude(pk=case.organization_id)
+        self.fields["to"].queryset = transfer_targets(case)
+        # Every branch of a province is a choice: a search (of this case's choices), not a select.
+        use_lookup(
+            self.fields["to"],
+            "recruitment:transfer-lookup",
+            url_args=(case.pk,),
+            placeholder="党支部或其上级组织名称",
+            hint=TRANSFER_HINT,
         )
         self.initial.setdefault("date", today())
 

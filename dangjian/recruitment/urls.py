@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/transfer/lookup/", views.transfer_lookup, name="transfer-lookup"),
     path("documents/<int:pk>/", views.document, name="document"),
 ]

@@ -16,6 +16,7 @@ from dangjian.core import numbers
 from dangjian.core.dates import today
 from dangjian.core.derived import rendered_part
 from dangjian.core.home import Panel
+from dangjian.core.lookup import lookup_response
 from dangjian.core.period import Period, period_param
 from dangjian.core.personal import personal as shown_personal
 from dangjian.core.scope import Audience, access, can_see_personal_data, get_in_scope, get_scope, restrict
@@ -24,6 +25,7 @@ from dangjian.recruitment import actions, rules
 from dangjian.recruitment.choices import CaseStatus, Stage, StepKind
 from dangjian.recruitment.due import due_items
 from dangjian.recruitment.forms import (
+    TRANSFER_HINT,
     CaseForm,
     EndForm,
     ExtensionForm,
@@ -31,6 +33,8 @@ from dangjian.recruitment.forms import (
     StepForm,
     TransferForm,
     add_errors,
+    find_transfer_targets,
+    transfer_targets,
 )
 from dangjian.recruitment.models import Case, Plan, Step, StepDocument
 
@@ -306,6 +310,20 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @access(Audience.OFFICERS, writes=True, get_writes=True, target="recruitment.Case")
 def transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, "transfer")
+
+
+@access(Audience.OFFICERS, get_writes=True, target="recruitment.Case")
+def transfer_lookup(request: HttpRequest, pk: int) -> HttpResponse:
+    """The transfer form's branch search (core.lookup): the case's own choices, for a user who
+    may transfer it; names and parents only."""
+    case = _writable_case(request, pk)
+    return lookup_response(
+        request,
+        transfer_targets(case),
+        find_transfer_targets,
+        ("path", "pk"),
+        TRANSFER_HINT,
+    )
 
 
 @access(Audience.OFFICERS, target="recruitment.StepDocument", download=True)

@@ -22,7 +22,7 @@ from dangjian.core.ledger_views import import_view as import_view_for
 from dangjian.core.models import AuditLog, Role
 from dangjian.core.period import Period
 from dangjian.core.scope import Audience, access, check_oversee, get_in_scope, get_scope, restrict
-from dangjian.members.views import _org_choices as org_choices
+from dangjian.members.filters import roster_org_options
 from dangjian.orgs.models import Organization
 from dangjian.rectification import actions, excel
 from dangjian.rectification.choices import FindingSource, FindingStatus
@@ -139,8 +139,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "today": today(),
             "can_write": get_scope(request.user).can_write,
             "query": request.GET.urlencode(),
-            # The roster's organization filter: branches are left out of a province-size tree.
-            "orgs": org_choices(request.user, chosen["org"])[0],
+            # The roster's organization filter, capped for a province-size tree.
+            "orgs": roster_org_options(request.user, chosen["org"]),
         },
     )
 
