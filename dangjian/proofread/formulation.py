@@ -26,6 +26,12 @@ DATA = Path(__file__).with_name("data")
 # Differences made only of these do not change a formulation (quotes around 四个意识, 和 for 、).
 _IGNORABLE = set("、，,；和与及“”\"‘’'《》 \u3000")
 _CN = "一二三四五六七八九十"
+# Head nouns of named bodies of thought that drafts swap for one another (习近平法治思想 written
+# …法治理论); 主义/体系/战略 are left out: swapping them gives other, correct phrases.
+_SWAPPABLE_HEADS = ("思想", "理论", "理念", "观念", "观点", "学说")
+# Characters that never begin or end a leading verb: 中的特色社会主义 is a slip, not a sibling
+# wording with another leading verb (推动/推进).
+_FUNCTION_CHARS = set("的地得之了着过")
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -60,6 +66,13 @@ class _Index:
     siblings: frozenset[str]
     # a formulation with an inner word dropped (以习近平为核心的党中央, 习近平中国特色社会主义思想)
     dropped: ahocorasick.Automaton | None
+    # a formulation's stem with another head noun (习近平强军理论 for 习近平强军思想): two edits,
+    # more than a short formulation's tolerance allows
+    head_swaps: ahocorasick.Automaton | None
+    # short formulations (4–5 characters, no edit tolerance) with one inner character replaced
+    # (民主集的制, 一岗的责): both ends stay, so the skeleton is still recognisable
+    short_sub: re.Pattern[str] | None
+    short_forms: tuple[str, ...]
 
 
 @cache
@@ -156,6 +169,30 @@ def _index() -> _Index:
                 ndropped += 1
     if ndropped:
         dropped.make_automaton()
+    head_swaps = ahocorasick.Automaton()
+    nheads = 0
+    for f in forms:
+        head = next((h for h in _SWAPPABLE_HEADS if f.endswith(h)), None)
+        if head is None or len(f) - len(head) < 3:
+            continue
+        for other in _SWAPPABLE_HEADS:
+            v = f[: -len(head)] + other
+            if other == head or v in known_forms or v in siblings or head_swaps.exists(v):
+                continue
+            head_swaps.add_word(v, (v, f))
+            nheads += 1
+    if nheads:
+        head_swaps.make_automaton()
+    alts = []
+    short_forms = tuple(
+        f
+        for f in forms
+        if len(f) >= 4 and _allowed_edits(len(f)) == 0 and not any(ch in _IGNORABLE for ch in f)
+    )
+    for f in short_forms:
+        for i in range(1, len(f) - 1):
+            alts.append(f"{re.escape(f[:i])}[\u4e00-\u9fff]{re.escape(f[i + 1 :])}")
+    short_sub = re.compile("|".join(alts)) if alts else None
     return _Index(
         forms,
         auto,
@@ -165,6 +202,9 @@ def _index() -> _Index:
         members,
         frozenset(siblings),
         dropped if ndropped else None,
+        head_swaps if nheads else None,
+        short_sub,
+        short_forms,
     )
 
 
@@ -208,7 +248,12 @@ def _head_noun_swap(f: str, found: str) -> bool:
 def _leading_verb_only(f: str, found: str) -> bool:
     """The two differ only in the first two characters, the verb that leads the formulation
     (推进/推动/促进国家治理体系和治理能力现代化): a sibling wording."""
-    return len(f) >= 8 and len(found) >= 8 and f[2:] == found[2:] and f[:2] != found[:2]
+    if not (len(f) >= 8 and len(found) >= 8 and f[2:] == found[2:] and f[:2] != found[:2]):
+        return False
+    # one of the two characters replaced by a function character is a slip inside the
+    # formulation's first word (不的初心, 党的国家监督体系), not another word in front of it
+    changed = [b for a, b in zip(f[:2], found[:2], strict=True) if a != b]
+    return not (len(changed) == 1 and changed[0] in _FUNCTION_CHARS)
 
 
 def _truncated(f: str, found: str) -> bool:
@@ -276,6 +321,26 @@ def _dropped(text: str) -> Iterator[Raw]:
     for end, (v, f) in aho_iter(idx.dropped, text):
         s = end - len(v) + 1
         yield (s, end + 1, "formulation", f, f"规范表述应为“{f}”")
+
+
+def _head_swapped(text: str) -> Iterator[Raw]:
+    idx = _index()
+    if idx.head_swaps is None:
+        return
+    for end, (v, f) in aho_iter(idx.head_swaps, text):
+        yield (end - len(v) + 1, end + 1, "formulation", f, f"规范表述应为“{f}”")
+
+
+def _short_substituted(text: str) -> Iterator[Raw]:
+    idx = _index()
+    if idx.short_sub is None:
+        return
+    for m in idx.short_sub.finditer(text):
+        found = m.group()
+        if found in idx.short_forms or found in idx.siblings:
+            continue
+        f = next(x for x in idx.short_forms if len(x) == len(found) and Levenshtein.distance(x, found) == 1)
+        yield (m.start(), m.end(), "formulation", f, f"规范表述应为“{f}”")
 
 
 def _tolerant(text: str) -> Iterator[Raw]:
@@ -449,6 +514,8 @@ def fixed_phrases() -> frozenset[str]:
 def find_formulations(text: str, date: datetime.date | None = None) -> list[Raw]:
     out = list(_tolerant(text))
     out.extend(_dropped(text))
+    out.extend(_head_swapped(text))
+    out.extend(_short_substituted(text))
     out.extend(_lists(text))
     out.extend(_rules(text, date))
     return out

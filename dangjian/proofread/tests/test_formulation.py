@@ -52,3 +52,27 @@ def test_outdated_formulations_depend_on_the_document_date():
     assert forms(text, datetime.date(2023, 6, 1)) == [("新冠肺炎", "新型冠状病毒感染")]
     assert forms(text, datetime.date(2021, 6, 1)) == []
     assert forms("推进“一带一路”战略。")[0][1] == "一带一路”倡议"
+
+
+def test_head_noun_swapped_in_a_short_formulation():
+    # two edits: more than a 7-character formulation's tolerance, found by its stem
+    assert forms("深入贯彻习近平强军理论，坚持政治建军。") == [("习近平强军理论", "习近平强军思想")]
+    assert forms("以习近平外交理念为指引。") == [("习近平外交理念", "习近平外交思想")]
+    # the attested sibling wording stays clean
+    assert forms("坚持以人民为中心的发展理念。") == []
+    assert forms("深入贯彻习近平强军思想。") == []
+
+
+def test_function_character_in_the_leading_word_is_a_slip_not_a_sibling():
+    assert forms("坚持和发展中的特色社会主义。")[0][1] == "中国特色社会主义"
+    assert forms("他们是不的初心、牢记使命的时代先锋。")[0][1] == "不忘初心、牢记使命"
+    assert forms("发挥人大监督在党的国家监督体系中的作用。")[0][1] == "党和国家监督体系"
+    # another leading verb is a sibling wording (推动/推进), and so is 第一 for 第二
+    assert forms("推动国家治理体系和治理能力现代化。") == []
+    assert forms("实现第一个百年奋斗目标。") == []
+
+
+def test_inner_character_replaced_in_a_four_or_five_character_formulation():
+    assert forms("实行民主集的制原则。") == [("民主集的制", "民主集中制")]
+    assert forms("党政同责、一岗的责。") == [("一岗的责", "一岗双责")]
+    assert forms("实行民主集中制原则，落实一岗双责。") == []
