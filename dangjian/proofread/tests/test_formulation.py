@@ -76,3 +76,26 @@ def test_inner_character_replaced_in_a_four_or_five_character_formulation():
     assert forms("实行民主集的制原则。") == [("民主集的制", "民主集中制")]
     assert forms("党政同责、一岗的责。") == [("一岗的责", "一岗双责")]
     assert forms("实行民主集中制原则，落实一岗双责。") == []
+
+
+def test_another_two_character_word_in_a_formulation_is_a_sibling_wording():
+    assert forms("在推进省域治理体系和治理能力现代化上实现新提升。") == []
+    assert forms("建设好新征程中国特色社会主义先行示范区。") == []
+    # a single character changed, or 思想 for 理论, is still a slip
+    assert forms("在以习近平同志为中心的党中央坚强领导下。")[0][1] == "以习近平同志为核心的党中央"
+    assert forms("学党史、悟理论、办实事、开新局。")[0][1] == "学党史、悟思想、办实事、开新局"
+
+
+def test_an_enumeration_that_goes_on_past_the_members_is_another_list():
+    assert forms("本届全运会坚持“绿色、共享、开放、廉洁”的办赛理念。") == []
+    assert forms("遵循合法、自愿、无偿、平等、诚信、友善的原则。") == []
+    # every member present: the list itself, extended, and its order still counts
+    assert (
+        forms("从协调、创新、绿色、开放、共享、安全6个维度设置指标。")[0][1] == "创新、协调、绿色、开放、共享"
+    )
+    assert forms("坚持绿色、共享、开放的理念。")[0][1] == "绿色、开放、共享"
+
+
+def test_a_local_committee_plenum_is_called_ci_quanhui():
+    assert forms("省委十五届九次全会对我省未来五年发展作出系统设计。") == []
+    assert forms("学习贯彻党的十九届九次全会精神。") == [("十九届九次全会", "十九届九中全会")]
