@@ -252,8 +252,20 @@ def _leading_verb_only(f: str, found: str) -> bool:
         return False
     # one of the two characters replaced by a function character is a slip inside the
     # formulation's first word (不的初心, 党的国家监督体系), not another word in front of it
-    changed = [b for a, b in zip(f[:2], found[:2], strict=True) if a != b]
-    return not (len(changed) == 1 and changed[0] in _FUNCTION_CHARS)
+    changed = [(a, b) for a, b in zip(f[:2], found[:2], strict=True) if a != b]
+    if len(changed) != 1:
+        return True
+    a, b = changed[0]
+    # ... and so is a character of the same reading or a near shape (不汪初心, 中锅特色): the
+    # typo layer's confusion sets, loaded once for the whole check anyway
+    return b not in _FUNCTION_CHARS and b not in _confusables().get(a, "")
+
+
+@cache
+def _confusables() -> dict[str, str]:
+    from .lexicon import load
+
+    return load().confusables
 
 
 def _truncated(f: str, found: str) -> bool:

@@ -67,6 +67,8 @@ def test_function_character_in_the_leading_word_is_a_slip_not_a_sibling():
     assert forms("坚持和发展中的特色社会主义。")[0][1] == "中国特色社会主义"
     assert forms("他们是不的初心、牢记使命的时代先锋。")[0][1] == "不忘初心、牢记使命"
     assert forms("发挥人大监督在党的国家监督体系中的作用。")[0][1] == "党和国家监督体系"
+    # a character of the same reading in the leading word, too
+    assert forms("他们是不汪初心、牢记使命的时代先锋。")[0][1] == "不忘初心、牢记使命"
     # another leading verb is a sibling wording (推动/推进), and so is 第一 for 第二
     assert forms("推动国家治理体系和治理能力现代化。") == []
     assert forms("实现第一个百年奋斗目标。") == []
