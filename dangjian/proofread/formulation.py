@@ -60,6 +60,9 @@ class _Index:
     automaton: ahocorasick.Automaton
     swaps: ahocorasick.Automaton | None
     lists: list[tuple[str, list[str], re.Pattern[str], re.Pattern[str]]]
+    # per list: the group number of each member (核心价值观: three groups of four, each of which
+    # is quoted on its own), or None
+    groups: list[tuple[int, ...] | None]
     outdated: list[tuple[re.Pattern[str], str, datetime.date, str]]
     members: ahocorasick.Automaton
     # wordings that differ from a formulation but are correct (attested in official texts)
@@ -111,6 +114,11 @@ def _index() -> _Index:
                 chars = list(ph)
                 chars[i], chars[j] = chars[j], chars[i]
                 v = "".join(chars)
+                # 入脑入心 / 入心入脑, 走深走实 / 走实走深: two parallel halves that share their
+                # first character read the same either way round; a swap inside a half does not
+                # (以上率下 → 以下率上 turns the meaning over)
+                if len(ph) == 4 and ph[0] == ph[2] and (i, j) == (1, 3):
+                    continue
                 if v != ph and v not in known:
                     swaps.add_word(v, (v, ph))
                     nswaps += 1
@@ -118,8 +126,11 @@ def _index() -> _Index:
         swaps.make_automaton()
 
     lists = []
-    for name, members, _src in _rows("lists.tsv"):
+    groups: list[tuple[int, ...] | None] = []
+    for name, members, _src, *more in _rows("lists.tsv"):
         items = members.split("、")
+        sizes = [int(x) for x in more[0].split(",")] if more and more[0].strip() else None
+        groups.append(tuple(g for g, n in enumerate(sizes) for _ in range(n)) if sizes else None)
         # an item-shaped token: shares the list's common suffix (…意识) or prefix (学史…)
         suffix = _common_suffix(items)
         prefix = _common_prefix(items)
@@ -198,6 +209,7 @@ def _index() -> _Index:
         auto,
         swaps if nswaps else None,
         lists,
+        groups,
         outdated,
         members,
         frozenset(siblings),
@@ -425,10 +437,12 @@ def _lists(text: str) -> Iterator[Raw]:
         name, items, pat, tokrx = idx.lists[li]
         for ls, le in lines_at(text, ends):
             for m in pat.finditer(text, ls, le):
-                yield from _check_list(name, items, tokrx, m)
+                yield from _check_list(name, items, idx.groups[li], tokrx, m)
 
 
-def _check_list(name: str, items: list[str], tokrx: re.Pattern[str], m: re.Match[str]) -> Iterator[Raw]:
+def _check_list(
+    name: str, items: list[str], groups: tuple[int, ...] | None, tokrx: re.Pattern[str], m: re.Match[str]
+) -> Iterator[Raw]:
     canon = set(items)
     toks: list[tuple[str, int, str]] = []  # (token, start, class)
     for t in tokrx.finditer(m.group()):
@@ -474,14 +488,29 @@ def _check_list(name: str, items: list[str], tokrx: re.Pattern[str], m: re.Match
     start = toks[0][1]
     end = toks[-1][1] + len(toks[-1][0])
     order = [items.index(t) for t in names]
+    # members that are common two-character words (创新、绿色、开放; 平等、文明、和谐) make
+    # other lists too: three of them in another order are another list, not this one mis-stated
+    least = 4 if all(len(x) <= 2 for x in items) and not _common_suffix(items) else 3
     if len(set(order)) != len(order):
-        yield (start, end, "formulation", None, f"“{name}”的成员重复")
+        # two tokens are a word repeated across a comma (对外开放，开放活力…), not a list
+        if len(names) >= 3:
+            yield (start, end, "formulation", None, f"“{name}”的成员重复")
+    elif len(names) < least:
+        return
+    elif groups and len(names) < len(items) and _run_in_group(order, groups):
+        # one group quoted on its own, or the run of it a text names (富强、民主、文明的社会主义国家)
+        return
     elif order != sorted(order) and len(names) >= 3:
         sug = "、".join(sorted(names, key=items.index))
         yield (start, end, "formulation", sug, f"“{name}”的成员顺序应为“{'、'.join(items)}”")
     elif len(names) >= 3 and len(names) < len(items) and canon:
         missing = [x for x in items if x not in names]
         yield (start, end, "formulation", "、".join(items), f"“{name}”缺少“{'、'.join(missing)}”")
+
+
+def _run_in_group(order: list[int], groups: tuple[int, ...]) -> bool:
+    """The members are consecutive, in order, and all of one group of the list."""
+    return order == list(range(order[0], order[0] + len(order))) and len({groups[i] for i in order}) == 1
 
 
 _ENUM_GOES_ON = re.compile(r"[”\"]?、[“\"]?[\u4e00-\u9fff]")

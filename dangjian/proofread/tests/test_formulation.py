@@ -95,7 +95,27 @@ def test_an_enumeration_that_goes_on_past_the_members_is_another_list():
     assert (
         forms("从协调、创新、绿色、开放、共享、安全6个维度设置指标。")[0][1] == "创新、协调、绿色、开放、共享"
     )
-    assert forms("坚持绿色、共享、开放的理念。")[0][1] == "绿色、开放、共享"
+    assert forms("坚持创新、绿色、协调、开放、共享的发展理念。")[0][1] == "创新、协调、绿色、开放、共享"
+
+
+def test_common_words_that_make_other_lists_are_not_read_as_a_fixed_list():
+    # a word repeated across a comma, three common words in another order
+    assert forms("推进高水平对外开放，开放的大门只会越开越大。") == []
+    assert forms("维护平等、文明、和谐的婚姻家庭关系。") == []
+    assert forms("因地制宜走绿色、创新、开放的发展路径。") == []
+    # one group of the core values quoted on its own, or the run the constitution names
+    assert forms("公民应当爱国、敬业、诚信、友善，遵纪守法。") == []
+    assert forms("把我国建设成为富强、民主、文明的社会主义国家。") == []
+    # a member dropped across the groups, a repeated member in a longer run: still slips
+    assert forms("富强、民主、文明、和谐、自由、平等、法治、爱国、敬业、诚信、友善。")[0][1].startswith(
+        "富强"
+    )
+    assert forms("增强政治意识、大局意识、大局意识、看齐意识。")
+
+
+def test_parallel_halves_of_a_set_phrase_may_swap():
+    assert forms("推动学习教育入心入脑、走实走深。") == []
+    assert forms("领导干部要以下率上。") == [("以下率上", "以上率下")]
 
 
 def test_a_local_committee_plenum_is_called_ci_quanhui():
