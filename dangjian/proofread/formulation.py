@@ -119,6 +119,10 @@ def _index() -> _Index:
                 # (以上率下 → 以下率上 turns the meaning over)
                 if len(ph) == 4 and ph[0] == ph[2] and (i, j) == (1, 3):
                     continue
+                # 争先创优 / 创先争优, 履职尽责 / 尽职履责: the verbs of two verb-object halves
+                # swapped read the same
+                if len(ph) == 4 and (i, j) == (0, 2):
+                    continue
                 if v != ph and v not in known:
                     swaps.add_word(v, (v, ph))
                     nswaps += 1
@@ -145,7 +149,7 @@ def _index() -> _Index:
         else:
             tok = "|".join(re.escape(x) for x in items)
             tok = f"(?:{tok})"
-        sep = r"[“”\"]?[、，,和及与][“”\"]?"
+        sep = r"[“”\"]?(?:[、，,和及与]|以及)[“”\"]?"
         pat = re.compile(rf"[“\"]?{tok}[”\"]?(?:{sep}{tok}[”\"]?){{1,}}")
         lists.append((name, items, pat, re.compile(tok)))
 
@@ -306,17 +310,28 @@ def _boundary_word_swap(a: str, b: str) -> bool:
 
 
 def _inner_word_swap(f: str, found: str) -> bool:
-    """True when the only difference is two adjacent characters replaced inside the formulation:
-    another two-character word in the same slot (推进省域治理体系… for 国家, 新征程中国特色社会主义
-    for 新时代), a sibling wording; a slip changes one character (核心→中心, 忘→的)."""
+    """True when the only difference is a word inside the formulation: 2–4 adjacent characters
+    replaced (推进省域治理体系… for 国家, 新征程中国特色社会主义 for 新时代, 民族理论 for 基本原理)
+    or a two-character word added (推进国家科技治理体系…, 新时代发展中国特色社会主义), or a 的
+    added between two words (马克思主义的中国化时代化, 中国特色的社会主义): sibling wordings.
+    A slip changes one character (核心→中心, 忘→的) or drops a word (同志, 新时代)."""
     ops = Levenshtein.editops(f, found)
-    if len(ops) != 2 or any(op.tag != "replace" for op in ops):
+    if not ops:
         return False
-    a, b = ops[0].src_pos, ops[1].src_pos
-    if not (b == a + 1 and a > 0 and b < len(f) - 1):
+    tags = {op.tag for op in ops}
+    if tags == {"insert"} and len(ops) == 1:
+        return found[ops[0].dest_pos] == "的" and 0 < ops[0].src_pos < len(f)
+    if tags == {"insert"} and len(ops) == 2:
+        a, b = ops[0].dest_pos, ops[1].dest_pos
+        inner = 0 < ops[0].src_pos == ops[1].src_pos < len(f)
+        return inner and b == a + 1 and all("\u4e00" <= ch <= "\u9fff" for ch in found[a : b + 1])
+    if tags != {"replace"} or not 2 <= len(ops) <= 4:
+        return False
+    a, b = ops[0].src_pos, ops[-1].src_pos
+    if not (b == a + len(ops) - 1 and a > 0 and b < len(f) - 1):
         return False
     # both sides must be words: 习，用新时代… (a name dropped, a comma in its place) is no sibling
-    new, old = found[ops[0].dest_pos : ops[1].dest_pos + 1], f[a : b + 1]
+    new, old = found[ops[0].dest_pos : ops[-1].dest_pos + 1], f[a : b + 1]
     if not all("\u4e00" <= ch <= "\u9fff" for ch in new + old):
         return False
     # 思想 and 理论 stand for one another in drafts (悟思想 → 悟理论): a slip, not a sibling
@@ -421,6 +436,10 @@ def _tolerant(text: str) -> Iterator[Raw]:
                 continue
             # the formulation may be correct and only abut another word: exact copy nearby
             if f in text[max(0, s - 2) : e + 2]:
+                continue
+            # another formulation is there, exact (全面建设社会主义现代化国家 read as a slip in
+            # …建成…强国)
+            if any(len(g) >= e - s - 2 and g in text[max(0, s - 4) : e + 4] for g in forms if g != f):
                 continue
             reported_until = e
             yield (s, e, "formulation", f, f"规范表述应为“{f}”")

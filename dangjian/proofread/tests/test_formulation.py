@@ -121,3 +121,27 @@ def test_parallel_halves_of_a_set_phrase_may_swap():
 def test_a_local_committee_plenum_is_called_ci_quanhui():
     assert forms("省委十五届九次全会对我省未来五年发展作出系统设计。") == []
     assert forms("学习贯彻党的十九届九次全会精神。") == [("十九届九次全会", "十九届九中全会")]
+
+
+def test_a_word_added_or_a_longer_word_swapped_inside_is_a_sibling_wording():
+    assert forms("推进国家科技治理体系和治理能力现代化。") == []
+    assert forms("深刻回答了新时代发展中国特色社会主义民主政治的重大问题。") == []
+    assert forms("总结党对马克思主义的中国化时代化。") == []
+    assert forms("把马克思主义民族理论同中国具体实际相结合、同中华优秀传统文化相结合。") == []
+    # a dropped word is still a slip
+    assert forms("坚持以习近平中国特色社会主义思想为指导。")
+
+
+def test_another_formulation_exactly_there_is_not_a_slip_in_this_one():
+    assert forms("为全面建设社会主义现代化国家贡献青春力量。") == []
+
+
+def test_swapped_verbs_of_two_verb_object_halves_read_the_same():
+    assert forms("奋发进取、创先争优、建功立业。") == []
+    assert forms("锐意进取，争先创优。") == []
+
+
+def test_members_joined_by_yiji_are_one_list():
+    text = "为经济建设、政治建设、文化建设、社会建设以及生态文明建设服务。"
+    assert forms(text) == []
+    assert forms("为经济建设、文化建设、政治建设、社会建设以及生态文明建设服务。")
