@@ -1,6 +1,7 @@
 """Seeded placeholders, numbering slips and mis-stated formulations in real published paragraphs.
 
     .venv/bin/python bench/proofread_corpus/inject_other.py --split heldout
+    .venv/bin/python bench/proofread_corpus/inject_other.py --split dev-eval --show-missed
 
 * placeholder   a number or a two-character word of a paragraph replaced by a template blank
                 (XX, ××, X, 某某, □□, 【待补充】); found when a placeholder finding overlaps it.
