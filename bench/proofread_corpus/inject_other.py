@@ -1,6 +1,7 @@
 """Seeded placeholders, numbering slips and mis-stated formulations in real published paragraphs.
 
     .venv/bin/python bench/proofread_corpus/inject_other.py --split heldout
+    .venv/bin/python bench/proofread_corpus/inject_other.py --split dev-eval --show-missed
 
 * placeholder   a number or a two-character word of a paragraph replaced by a template blank
                 (XX, ××, X, 某某, □□, 【待补充】); found when a placeholder finding overlaps it.
@@ -70,7 +71,7 @@ def numbering(paras, rng, n, check):
     return good, total
 
 
-def formulations(paras, rng, check):
+def formulations(paras, rng, check, show_missed=False):
     from dangjian.proofread.formulation import _rows
 
     forms = [r[0] for r in _rows("formulations.tsv")]
@@ -120,6 +121,9 @@ def formulations(paras, rng, check):
         text = p[:i] + wrong + p[i + len(f) :] + "\n2024年3月1日"
         hit = any(f_.kind == "formulation" and f_.start < i + len(wrong) and i < f_.end for f_ in check(text))
         found += hit
+        if show_missed and not hit:
+            ctx = text[max(0, i - 12) : i + len(wrong) + 12].replace("\n", " ")
+            print(f"  missed {kind:9} {wrong}  <- {f}  | {ctx}")
         kinds.setdefault(kind, [0, 0])
         kinds[kind][0] += hit
         kinds[kind][1] += 1
@@ -137,6 +141,7 @@ def main() -> None:
     )
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("-n", type=int, default=200)
+    ap.add_argument("--show-missed", action="store_true", help="print every formulation slip not found")
     args = ap.parse_args()
     paras = paragraphs(args.split)
     rng = random.Random(args.seed)
@@ -144,7 +149,7 @@ def main() -> None:
     print(f"placeholder  {f}/{t} {f / t:.1%}")
     f, t = numbering(paras, rng, args.n // 2, check)
     print(f"numbering    {f}/{t} {f / t:.1%} (exactly one finding, on the slip)")
-    f, t, kinds = formulations(paras, rng, check)
+    f, t, kinds = formulations(paras, rng, check, args.show_missed)
     detail = ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(kinds.items()))
     print(f"formulation  {f}/{t} {f / t:.1%} ({detail})")
 
