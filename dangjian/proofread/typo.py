@@ -59,6 +59,11 @@ LM_GAIN_PARTICLE = 5.0
 # a particle's alternative wins on the trigram after it alone when seen this many times more
 PARTICLE_RIGHT_RATIO = 10
 LM_GAIN_DROPPED = 10.0
+# ... or this much when the restored word is a dictionary word of four or more characters and
+# the line segments better with it (see _restores_word; set on dev: 2 / 0 began to flag 日本会 →
+# 日本国会, 4 / 3 flags nothing more than 5 / 6 on 690k characters)
+LM_GAIN_DROPPED_LONG = 3.0
+DROPPED_SEGMENT_GAIN = 4.0
 # a word restored by a dropped character must be at least this frequent (jieba count ≈ 20)
 COMPLETED_WORD_LOGP = -15.0
 # a lexicon word at least this probable (jieba count ≈ 10) shields its characters
@@ -552,10 +557,11 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             yield (j, j + 1, "typo", best, f"疑似错别字：“{ch}”应为“{best}”（{a}{best}{b}）")
 
 
-def _completes_word(text: str, i: int, x: str, lex: Lexicon) -> bool:
-    """Some word of 3–6 characters of the lexicon spans text[i] + x + text[i+1], while the
-    written text there is no word."""
+def _completes_word(text: str, i: int, x: str, lex: Lexicon, phrases: frozenset[str] = frozenset()) -> int:
+    """The length of the longest word of 3–6 characters of the lexicon, not one of phrases, that
+    spans text[i] + x + text[i+1] while the written text there is no word (0: none)."""
     logp = lex.logp
+    longest = 0
     for left in range(0, 4):
         for right in range(0, 4):
             if 3 + left + right > 6:
@@ -564,9 +570,14 @@ def _completes_word(text: str, i: int, x: str, lex: Lexicon) -> bool:
             if s < 0 or e > len(text):
                 continue
             w = text[s : i + 1] + x + text[i + 1 : e]
-            if logp.get(w, -99.0) > COMPLETED_WORD_LOGP and text[s:e] not in logp:
-                return True
-    return False
+            if (
+                len(w) > longest
+                and logp.get(w, -99.0) > COMPLETED_WORD_LOGP
+                and text[s:e] not in logp
+                and w not in phrases
+            ):
+                longest = len(w)
+    return longest
 
 
 def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
@@ -579,6 +590,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     logp = lex.logp
     gaps = lex.gaps
     tri = _pairs(model).trigram
+    phrases = _report_vocabulary()
     # C-speed filter: the pairs a word of the lexicon has with one character between them
     for i in [i for i in range(len(text) - 1) if text[i : i + 2] in gaps]:
         a, b = text[i], text[i + 1]
@@ -605,14 +617,43 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
         top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known(a + x) * known(x + b) / ucount[x])
-        cands = [x for x in top if _completes_word(text, i, x, lex)]
+        completed = {x: _completes_word(text, i, x, lex) for x in top}
+        cands = [x for x in top if completed[x]]
         if not cands:
             continue
         best = max(cands[:MAX_LM_CANDIDATES], key=lambda x: lm_gain(model, text, i + 1, i + 1, x))
-        if lm_gain(model, text, i + 1, i + 1, best) >= LM_GAIN_DROPPED and not looks_like_name(
-            text, i, i + 2
+        # a trigram sees only two characters of 人工智能 around 人智能: a restored word of four or
+        # more characters is itself evidence the model cannot weigh, so it needs a smaller gain
+        gain = lm_gain(model, text, i + 1, i + 1, best)
+        if gain < LM_GAIN_DROPPED and not (
+            gain >= LM_GAIN_DROPPED_LONG
+            and completed[best] >= 4
+            # a word of the dictionary (人工智能, 应运而生), not a phrase mined from the corpus
+            # (有序开展, 暑期旅游: their parts stand as well without the character)
+            and _completes_word(text, i, best, lex, phrases) >= 4
+            and _restores_word(text, i, best, lex)
         ):
+            continue
+        if not looks_like_name(text, i, i + 2):
             yield (i, i + 2, "typo", a + best + b, f"疑似漏字：“{ab}”应为“{a}{best}{b}”")
+
+
+def _restores_word(text: str, i: int, x: str, lex: Lexicon) -> bool:
+    """Putting x between text[i] and text[i+1] makes the line segment into better words (人智能
+    → 人工智能), and the pair is not where two words meet (央企|研发, 实现|达峰: a character
+    between them would only make a third word)."""
+    logp = lex.logp
+    a_ends = any(logp.get(text[k : i + 1], -99.0) > NEIGHBOUR_LOGP for k in range(max(0, i - 3), i))
+    b_starts = any(logp.get(text[i + 1 : i + 1 + k], -99.0) > NEIGHBOUR_LOGP for k in range(2, 5))
+    if a_ends and b_starts:
+        return False
+    n = len(text)
+    rs, re_ = i, i + 2
+    while rs > 0 and i - rs < _WINDOW and _is_cjk(text[rs - 1]):
+        rs -= 1
+    while re_ < n and re_ - i - 2 < _WINDOW and _is_cjk(text[re_]):
+        re_ += 1
+    return _verify(text, rs, re_, i, i + 2, text[i] + x + text[i + 1], lex) >= DROPPED_SEGMENT_GAIN
 
 
 @cache

@@ -1,0 +1,26 @@
+"""Issue 12, round 4: typo recall beyond what a character trigram sees (sentences written for
+these tests)."""
+
+from dangjian.proofread import check
+
+
+def typos(text):
+    return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
+
+
+def test_a_character_dropped_from_a_long_dictionary_word_needs_less_trigram_gain():
+    # 人智能: the trigram model gains only ~5 from 工, but 人工智能 is a dictionary word and the
+    # line segments far better with it
+    assert ("人智", "人工智") in typos("今年人智能产业发展迅速。")
+    assert ("应而", "应运而") in typos("一批新职业应而生，拓展了就业空间。")
+
+
+def test_a_pair_where_two_words_meet_is_not_a_dropped_character():
+    # 央企|研发 and 实现|达峰 are two words each: 央企业研发, 实现碳达峰 are other wordings
+    assert typos("央企研发经费投入同比增长。") == []
+    assert typos("稳步推进石油消费实现达峰。") == []
+
+
+def test_a_phrase_mined_from_the_corpus_does_not_lower_the_bar():
+    # 有序开展 is a mined phrase, not a word: 有序展业 stands as written
+    assert typos("五家公司有序展业，运行平稳。") == []
