@@ -53,6 +53,8 @@ REALWORD_SUPPORT = 5
 # it fits worse (a slip often fits one side: 同志支出， has 支出， 148 times)
 REALWORD_RATIO = 20
 LM_GAIN_DOUBLED = 5.0
+# a doubled character whose pair is itself a common word (美美, 一一, 大大)
+LM_GAIN_DOUBLED_WORD = 12.0
 # a doubled character whose trigram with a neighbour the model has seen this often is meant
 DOUBLED_ATTESTED = 3
 LM_GAIN_PARTICLE = 5.0
@@ -766,15 +768,23 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         s = m.start()
         pair = m.group()
         # 高高, 常常 are words; 原原本本 is a pattern; 全运会|会旗 is a boundary: at least one copy
-        # must be cut off from its neighbour
-        if lex.logp.get(pair, -99.0) > NEIGHBOUR_LOGP or text[s + 2 : s + 4][:1] == text[s + 3 : s + 4] != "":
+        # must be cut off from its neighbour.  A doubled word (美美, 一一) is still a slip when
+        # one copy belongs to a common word beside it and the model finds one copy far likelier
+        # (对美美国, 进一一步): such pairs need the larger gain below
+        pair_is_word = lex.logp.get(pair, -99.0) > NEIGHBOUR_LOGP
+        if text[s + 2 : s + 4][:1] == text[s + 3 : s + 4] != "":
             continue
         # 浩浩汤汤 (AABB), 赤裸裸 (ABB), 一册册 / 座座军营 (every one), 魏钱钱 (a given name)
         if s >= 2 and text[s - 2] == text[s - 1] or text[s - 1 : s + 2] in lex.logp:
             continue
-        if pair[0] in _MEASURE_WORDS or s >= 1 and text[s - 1] in _SURNAMES:
-            continue
-        if _DOUBLE_CJK.search(text, max(0, s - 6), s) or _DOUBLE_CJK.search(text, s + 2, s + 8):
+        if (
+            pair[0] in _MEASURE_WORDS
+            or s >= 1
+            and text[s - 1] in _SURNAMES
+            and not _ends_word(text, s - 1, lex)
+        ):
+            continue  # (公积金支支付: 金 ends 公积金, it is no family name)
+        if _parallel_double(text, max(0, s - 6), s, lex) or _parallel_double(text, s + 2, s + 8, lex):
             continue  # 红红脸、出出汗, 说说笑笑: reduplication in parallel, a figure of speech
         # the reduplication is attested beside this neighbour in official prose (文脉代代赓续,
         # 校企、校校合作): a figure of speech, not a key struck twice
@@ -783,10 +793,33 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         after = tri(text[s : s + 3]) if len(text) > s + 2 else 0
         if min(before, after) >= DOUBLED_ATTESTED:
             continue
-        logp = lex.logp
-        ends_word = any(text[k : s + 1] in logp for k in range(max(0, s - 3), s))
-        starts_word = any(text[s + 1 : s + 1 + k] in logp for k in range(2, 5))
+        ends_word = _ends_word(text, s, lex)
+        starts_word = _starts_word(text, s + 1, lex)
         if ends_word and starts_word:
             continue  # 全运会|会旗, 有机物|物料, 日本|本州: two words sharing a character
-        if lm_gain(model, text, s, s + 2, pair[0]) >= LM_GAIN_DOUBLED:
+        if pair_is_word and not (ends_word or starts_word):
+            continue
+        need = LM_GAIN_DOUBLED_WORD if pair_is_word else LM_GAIN_DOUBLED
+        if lm_gain(model, text, s, s + 2, pair[0]) >= need:
             yield (s, s + 2, "typo", pair[0], f"“{pair[0]}”字重复")
+
+
+def _ends_word(text: str, j: int, lex: Lexicon) -> bool:
+    """A word of 2–4 characters of the lexicon ends at text[j] (even a rare one: 经委|委员,
+    渔港|港池 share a character as often as common words do)."""
+    logp = lex.logp
+    return any(text[k : j + 1] in logp for k in range(max(0, j - 3), j))
+
+
+def _starts_word(text: str, j: int, lex: Lexicon) -> bool:
+    logp = lex.logp
+    return any(text[j : j + k] in logp for k in range(2, 5))
+
+
+def _parallel_double(text: str, a: int, b: int, lex: Lexicon) -> bool:
+    """A reduplication within text[a:b] (说说笑笑), not two words sharing a character (陕西|西安)."""
+    for m in _DOUBLE_CJK.finditer(text, a, b):
+        k = m.start()
+        if not (_ends_word(text, k, lex) and _starts_word(text, k + 1, lex)):
+            return True
+    return False

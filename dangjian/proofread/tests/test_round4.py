@@ -24,3 +24,20 @@ def test_a_pair_where_two_words_meet_is_not_a_dropped_character():
 def test_a_phrase_mined_from_the_corpus_does_not_lower_the_bar():
     # 有序开展 is a mined phrase, not a word: 有序展业 stands as written
     assert typos("五家公司有序展业，运行平稳。") == []
+
+
+def test_a_doubled_character_that_makes_a_word_is_a_slip_when_a_copy_belongs_to_a_neighbour():
+    # 美美 and 一一 are words, but 美国 / 一步 hold the second copy and the model finds one copy
+    # far likelier
+    assert ("美美", "美") in typos("为减少对美美国的依赖，部分企业调整了布局。")
+    assert ("一一", "一") in typos("算力底座进一一步夯实。")
+    assert typos("我们要大大提高效率。") == []
+
+
+def test_a_character_ending_a_word_is_no_family_name_before_a_doubled_one():
+    # 金 ends 公积金: 支支 is not a given name after a family name
+    assert ("支支", "支") in typos("职工可提取公积金支支付房租。")
+
+
+def test_two_words_sharing_a_character_are_not_a_doubled_one():
+    assert typos("应当及时组织疏浚渔港港池，防止淤积。") == []
