@@ -284,7 +284,12 @@ def find_typos(text: str) -> list[Raw]:
         spans, dotted = name_spans(block)
         # the exact misspelling list first, then the generators in order of precision; a later
         # candidate overlapping an earlier one is dropped
-        gens = [_misspellings(block, lex), _particles(block, model), _variant_hits(block, lex, model)]
+        gens = [
+            _misspellings(block, lex),
+            _particles(block, model),
+            _variant_hits(block, lex, model),
+            _near_term_hits(block),
+        ]
         if model is not None:
             gens += [
                 _nonwords(block, lex, model),
@@ -823,3 +828,86 @@ def _parallel_double(text: str, a: int, b: int, lex: Lexicon) -> bool:
         if not (_ends_word(text, k, lex) and _starts_word(text, k + 1, lex)):
             return True
     return False
+
+
+# --- near misses of long fixed terms ------------------------------------------------------------
+# 中国人民共和国, 中华人民大和国, 齐齐哈市: a trigram sees nothing wrong in them (中国人, 人民共,
+# 和国 are all common), but each is one edit from a long term official prose writes thousands of
+# times, and in 32 M characters of it never occurs itself.  data/near_terms.tsv (built from
+# dev-train by build/build_near_terms.py) lists the terms and the near misses the corpus does
+# have (美国防部 beside 美国国防部, 湖南省人民政府 beside 湖北省人民政府), which are meant.
+_NUMERALS = set("一二三四五六七八九十百千万亿零两〇第0123456789")
+
+
+@cache
+def _near_terms() -> tuple[ahocorasick.Automaton, frozenset[str]] | None:
+    from .lexicon import DATA, _read_lines
+
+    if not (DATA / "near_terms.tsv").exists():
+        return None
+    terms: dict[str, list[tuple[str, bool]]] = {}
+    seen = set()
+    for line in _read_lines("near_terms.tsv"):
+        kind, s = line.split("\t", 2)[:2]
+        if kind == "term":
+            # a term is sought by its first three and its last three characters: one edit inside
+            # leaves one of them whole (the edit of a five-character term's middle is not sought)
+            terms.setdefault(s[:3], []).append((s, True))
+            terms.setdefault(s[-3:], []).append((s, False))
+        else:
+            seen.add(s)
+    auto = ahocorasick.Automaton()
+    for key, ts in terms.items():
+        auto.add_word(key, tuple(ts))
+    auto.make_automaton()
+    return auto, frozenset(seen)
+
+
+def one_edit_inside(w: str, t: str) -> bool:
+    """w is t with one inner character replaced (by a Chinese character, not a numeral) or
+    dropped; the first and last characters stay (省人民政府 → 市人民政府 is another body)."""
+    if len(w) == len(t):
+        diff = [k for k in range(len(t)) if w[k] != t[k]]
+        return (
+            len(diff) == 1
+            and 0 < diff[0] < len(t) - 1
+            and _is_cjk(w[diff[0]])
+            and w[diff[0]] not in _NUMERALS
+            and t[diff[0]] not in _NUMERALS
+        )
+    if len(w) == len(t) - 1:
+        k = next((k for k in range(len(w)) if w[k] != t[k]), len(w))
+        return 0 < k < len(t) - 1 and w[k:] == t[k + 1 :] and t[k] not in _NUMERALS
+    return False
+
+
+def near_misses(
+    text: str, auto: ahocorasick.Automaton, seen: frozenset[str] = frozenset()
+) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, written, term) for every span of text one inner edit from a term of the
+    automaton (see _near_terms) and not among the near misses seen."""
+    logp = load().logp
+    n = len(text)
+    for end, entries in auto.iter(text):
+        for t, is_prefix in entries:
+            ln = len(t)
+            for k in (ln, ln - 1):
+                s, e = (end - 2, end - 2 + k) if is_prefix else (end + 1 - k, end + 1)
+                if s < 0 or e > n:
+                    continue
+                w = text[s:e]
+                if w != t and w not in seen and w not in logp and one_edit_inside(w, t):
+                    yield s, e, w, t
+
+
+def _near_term_hits(text: str) -> Iterator[Raw]:
+    near = _near_terms()
+    if near is None:
+        return
+    auto, seen = near
+    done = set()
+    for s, e, w, t in near_misses(text, auto, seen):
+        if (s, e) in done or t in text[max(0, s - 2) : e + 2]:
+            continue  # (a term written right beside its near miss is a different reading)
+        done.add((s, e))
+        yield (s, e, "typo", t, f"疑似错别字：“{w}”应为“{t}”")

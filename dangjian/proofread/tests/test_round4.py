@@ -41,3 +41,31 @@ def test_a_character_ending_a_word_is_no_family_name_before_a_doubled_one():
 
 def test_two_words_sharing_a_character_are_not_a_doubled_one():
     assert typos("应当及时组织疏浚渔港港池，防止淤积。") == []
+
+
+def test_one_inner_edit_of_a_long_term():
+    from dangjian.proofread.typo import one_edit_inside
+
+    assert one_edit_inside("中国人民共和国", "中华人民共和国")  # replaced
+    assert one_edit_inside("中华人民和国", "中华人民共和国")  # dropped
+    assert not one_edit_inside("中华人民共和国", "中华人民共和国")
+    assert not one_edit_inside("华人民共和国", "中华人民共和国")  # the first character: another name
+    assert not one_edit_inside("第十五届全国", "第十四届全国")  # numerals: another session
+
+
+def test_a_near_miss_of_a_long_fixed_term_is_a_slip():
+    # every trigram of 中国人民共和国 is common; the 7-character string is not (and 中华人民共和国
+    # stands in dev-train 11,331 times)
+    assert ("中国人民共和国", "中华人民共和国") in typos("中国人民共和国与该国建立外交关系。")
+    assert ("中华人民大和国", "中华人民共和国") in typos("依照《中华人民大和国政府信息公开条例》编制报告。")
+
+
+def test_a_near_miss_official_prose_writes_itself_is_meant():
+    from dangjian.proofread.typo import _near_terms
+
+    near = _near_terms()
+    assert near is not None
+    _auto, seen = near
+    # the corpus writes these beside the terms they are one edit from, again and again
+    assert seen
+    assert all(w not in typos(f"据报道，{w}表示。") for w in sorted(seen)[:20])
