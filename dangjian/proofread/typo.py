@@ -495,6 +495,7 @@ _TRANSLITERATION = set(
     "努诺帕潘佩皮普奇齐乔切琼萨塞桑瑟森沙尚什施舍斯松苏索塔泰坦汤特图托瓦万威韦维温沃乌西希谢辛休雅亚"
     "扬耶伊因英尤约泽扎詹兹佐夫娃诺别尔"
 )
+_DIGIT_CHARS = set("0123456789０１２３４５６７８９")
 _GRAMMAR_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它不有")
 _PLACE_SUFFIX = set("省市县区州盟旗镇乡村屯岛山河江湖海湾港峡岭峰")
 _NAME_LEAD = set("的、，和与同及队员长将由向被让请：“\n ")
@@ -533,7 +534,11 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         if ch in _GRAMMAR_CHARS:
             continue  # 是, 在, 和 …: written on purpose far more often than by a slip
         a, b = text[j - 1], text[j + 1]
-        if not (_is_cjk(ch) and _is_cjk(a) and _is_cjk(b)):
+        # a number before the slip (1.45以元, 25念间) stands for "0", as in the model's counts:
+        # what follows a number is a unit or a measure word, which the pairs with "0" know well
+        if a in _DIGIT_CHARS:
+            a = "0"
+        if not (_is_cjk(ch) and (_is_cjk(a) or a == "0") and _is_cjk(b)):
             continue
         if _covered(text, j, lex):
             continue  # part of a word the lexicon knows (拨乱反正, 真挚, 颐养): not a slip
@@ -553,7 +558,7 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue
         # the rare pair recurs in the document: a term or a name the writer means (休达 twice,
         # 西班牙队 three times); a slip is rarely made twice alike
-        rare = a + ch if ch not in after_a else ch + b
+        rare = text[j - 1] + ch if ch not in after_a else ch + b
         if _at_least(text, rare, 2):
             continue
         cands.sort(key=lambda c: -known(a + c) * known(c + b))

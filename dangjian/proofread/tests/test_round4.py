@@ -69,3 +69,9 @@ def test_a_near_miss_official_prose_writes_itself_is_meant():
     # the corpus writes these beside the terms they are one edit from, again and again
     assert seen
     assert all(w not in typos(f"据报道，{w}表示。") for w in sorted(seen)[:20])
+
+
+def test_a_non_word_right_after_a_number():
+    # 25念间: the model counts numbers as "0", and 0年间 is what official prose writes
+    assert ("念", "年") in typos("医保目录发布至今的25念间，药品数量翻了一番。")
+    assert typos("医保目录发布至今的25年间，药品数量翻了一番。") == []
