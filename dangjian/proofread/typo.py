@@ -495,6 +495,9 @@ _TRANSLITERATION = set(
     "努诺帕潘佩皮普奇齐乔切琼萨塞桑瑟森沙尚什施舍斯松苏索塔泰坦汤特图托瓦万威韦维温沃乌西希谢辛休雅亚"
     "扬耶伊因英尤约泽扎詹兹佐夫娃诺别尔"
 )
+# ... a correction that makes no common pair with its left neighbour must make a word this common
+# (jieba count ≈ 400) with its right one
+NONWORD_START_LOGP = -12.0
 _DIGIT_CHARS = set("0123456789０１２３４５６７８９")
 _GRAMMAR_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它不有")
 _PLACE_SUFFIX = set("省市县区州盟旗镇乡村屯岛山河江湖海湾港峡岭峰")
@@ -553,7 +556,14 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         # the correction must make pairs official prose really uses: with 12 M characters of
         # news in the model, a pair seen once or twice is as unattested as the written one
         after_a = follow.get(a, "")
-        cands = [c for c in conf.get(ch, "") if c in after_a and b in follow.get(c, "")]
+        # a slip at a word's start (等港位 for 等岗位) leaves a loose pair on its left: the
+        # correction may make a common word with its right neighbour instead
+        logp = lex.logp
+        cands = [
+            c
+            for c in conf.get(ch, "")
+            if b in follow.get(c, "") and (c in after_a or logp.get(c + b, -99.0) > NONWORD_START_LOGP)
+        ]
         if not cands or looks_like_name(text, j, j + 1) or looks_like_name(text, j - 1, j + 1):
             continue
         # the rare pair recurs in the document: a term or a name the writer means (休达 twice,

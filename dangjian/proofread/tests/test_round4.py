@@ -75,3 +75,8 @@ def test_a_non_word_right_after_a_number():
     # 25念间: the model counts numbers as "0", and 0年间 is what official prose writes
     assert ("念", "年") in typos("医保目录发布至今的25念间，药品数量翻了一番。")
     assert typos("医保目录发布至今的25年间，药品数量翻了一番。") == []
+
+
+def test_a_non_word_at_a_word_start_may_be_corrected_into_a_word_on_its_right():
+    # 梯朝 and 朝过 are rare; 电梯超 is not a pair official prose has either, but 超过 is a word
+    assert ("朝", "超") in typos("全年更新改造老旧电梯朝过1700部。")
