@@ -80,3 +80,8 @@ def test_a_non_word_right_after_a_number():
 def test_a_non_word_at_a_word_start_may_be_corrected_into_a_word_on_its_right():
     # 梯朝 and 朝过 are rare; 电梯超 is not a pair official prose has either, but 超过 is a word
     assert ("朝", "超") in typos("全年更新改造老旧电梯朝过1700部。")
+
+
+def test_di_is_a_content_character_a_non_word_may_have_lost():
+    # 池/地 share their shape; 地 of 地震 is no particle
+    assert ("池", "地") in typos("该国发生强烈池震，造成严重人员伤亡。")
