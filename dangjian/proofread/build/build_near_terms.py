@@ -4,7 +4,7 @@ data/near_terms.tsv.
     .venv/bin/python -m dangjian.proofread.build.build_near_terms
 
 A term is a word of the lexicon (jieba, the report vocabulary; not the phrases mined) of 5–10
-characters, numerals aside, that the dev-train part of var/proofread-corpus (laws, reports,
+characters that the dev-train part of var/proofread-corpus (laws, reports,
 news) has at least MIN_COUNT times.  A near miss is a span one inner edit from a term (a
 character replaced or dropped; typo.one_edit_inside).  The typo layer reports a near miss unless
 the corpus has it too (美国防部 beside 美国国防部, another province's 人民政府): the ones it has are
@@ -48,7 +48,9 @@ def main() -> None:
         for w in lex.logp
         if MIN_LEN <= len(w) <= MAX_LEN
         and w not in mined
-        and all(_is_cjk(c) and c not in _NUMERALS for c in w)
+        and all(_is_cjk(c) for c in w)
+        # (a term may hold numerals, 第二次世界大战; an edit of a numeral is never a near miss)
+        and sum(c in _NUMERALS for c in w) < len(w) - 2
     ]
     manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
     texts = [
