@@ -85,3 +85,10 @@ def test_a_non_word_at_a_word_start_may_be_corrected_into_a_word_on_its_right():
 def test_di_is_a_content_character_a_non_word_may_have_lost():
     # 池/地 share their shape; 地 of 地震 is no particle
     assert ("池", "地") in typos("该国发生强烈池震，造成严重人员伤亡。")
+
+
+def test_a_place_suffix_after_the_gap_makes_a_place_not_a_dropped_character():
+    # 界首市 is a city; 首尔市 would restore only a word ending in 尔市, which is no word
+    assert typos("洪峰预计今天到达安徽阜阳界首市。") == []
+    # 地区 is a word: 东北区 for 东北地区 is still found
+    assert ("北区", "北地区") in typos("大范围强降雨。东北区出现高温和暴雨交替。")
