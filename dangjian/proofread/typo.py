@@ -60,6 +60,8 @@ DOUBLED_ATTESTED = 3
 LM_GAIN_PARTICLE = 5.0
 # a particle's alternative wins on the trigram after it alone when seen this many times more
 PARTICLE_RIGHT_RATIO = 10
+# 地方, 地区 (jieba count ≈ 50,000): nouns too common to take their 地 for a particle
+PARTICLE_DI_NOUN_LOGP = -8.0
 LM_GAIN_DROPPED = 10.0
 # ... or this much when the restored word is a dictionary word of four or more characters and
 # the line segments better with it (see _restores_word; set on dev: 2 / 0 began to flag 日本会 →
@@ -741,6 +743,7 @@ _PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[的地得](?=[\u4e00-\u9fff])")
 def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
     """的/地/得 where official prose clearly uses another one between the same characters."""
     tri = _pairs(model).trigram
+    logp = load().logp
     for m in _PARTICLE.finditer(text):
         i = m.start()
         a, x, b = text[i - 1], text[i], text[i + 1]
@@ -752,6 +755,14 @@ def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
         # _particles (the statutes the model counts seldom use 得 at all)
         if x == "得" and (b in _COMPLEMENT_START or text[i + 1 : i + 3] in _COMPLEMENT_WORDS):
             continue  # 处理得不好, 做得很实: 得 before a complement is right
+        # 地方法人, 自然保护地: 地 of a word, no particle.  Only the commonest nouns that begin
+        # with 地 and words of three or more characters count: 天地, 产地, 大地 end in 地 after
+        # 今天, 增产, 最大 as often as a slip makes them
+        if x == "地" and (
+            logp.get(text[i : i + 2], -99.0) > PARTICLE_DI_NOUN_LOGP
+            or any(text[k : i + 1] in logp for k in (i - 3, i - 2) if k >= 0)
+        ):
+            continue
         # 的 → 得 only where the trigram is a set pair of official prose (不的超过 → 不得超过)
         others = {"的": "地得", "地": "的", "得": "的"}[x]
         alts = [

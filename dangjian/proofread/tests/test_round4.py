@@ -92,3 +92,17 @@ def test_a_place_suffix_after_the_gap_makes_a_place_not_a_dropped_character():
     assert typos("洪峰预计今天到达安徽阜阳界首市。") == []
     # 地区 is a word: 东北区 for 东北地区 is still found
     assert ("北区", "北地区") in typos("大范围强降雨。东北区出现高温和暴雨交替。")
+
+
+def test_learnt_names_hold_no_particle_and_no_fragment_of_diqu():
+    from dangjian.proofread.lexicon import _read_lines
+
+    names = {line.split("\t", 1)[0] for line in _read_lines("names.txt")}
+    assert not {n for n in names if "的" in n or n[-1] in "地得"}
+    # so a particle slip beside 年 is no longer inside the "name" 年地
+    assert ("地", "的") in typos("这相当于三峡水电站一年地发电量。")
+
+
+def test_di_of_a_word_is_no_particle():
+    assert typos("高风险地方法人机构实现清零。") == []
+    assert typos("我国自然保护地陆域面积占比不低于18%。") == []
