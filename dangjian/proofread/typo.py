@@ -795,6 +795,7 @@ def _report_vocabulary() -> frozenset[str]:
 
 
 # measure words: reduplicated they mean "every" (座座军营, 一册册, 条条, 件件)
+_COUNT_BEFORE = set("二三四五六七八九十百千万两几多0123456789")
 _MEASURE_WORDS = set("个座条件本册张位名家项次户株棵片层道声天年月日人处间台辆艘架杯碗盘块段句篇首幅")
 _DOUBLE_CJK = re.compile(r"([\u4e00-\u9fff])\1")
 
@@ -815,7 +816,9 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         if s >= 2 and text[s - 2] == text[s - 1] or text[s - 1 : s + 2] in lex.logp:
             continue
         if (
+            # (两次次, 1600多家家: after a number other than 一 a measure word is not reduplicated)
             pair[0] in _MEASURE_WORDS
+            and not (s >= 1 and text[s - 1] in _COUNT_BEFORE)
             or s >= 1
             and text[s - 1] in _SURNAMES
             and not _ends_word(text, s - 1, lex)

@@ -106,3 +106,8 @@ def test_learnt_names_hold_no_particle_and_no_fragment_of_diqu():
 def test_di_of_a_word_is_no_particle():
     assert typos("高风险地方法人机构实现清零。") == []
     assert typos("我国自然保护地陆域面积占比不低于18%。") == []
+
+
+def test_a_measure_word_doubled_after_a_number_is_a_slip():
+    assert ("次次", "次") in typos("古巴接连发生两次次全国性停电。")
+    assert typos("运动员一次次刷新纪录。") == []  # 一次次: one after another
