@@ -582,27 +582,24 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             yield (j, j + 1, "typo", best, f"疑似错别字：“{ch}”应为“{best}”（{a}{best}{b}）")
 
 
-def _completes_word(text: str, i: int, x: str, lex: Lexicon, phrases: frozenset[str] = frozenset()) -> int:
-    """The length of the longest word of 3–6 characters of the lexicon, not one of phrases, that
-    spans text[i] + x + text[i+1] while the written text there is no word (0: none)."""
+def _completes_word(
+    text: str, i: int, x: str, lex: Lexicon, phrases: frozenset[str] = frozenset(), at_least: int = 3
+) -> bool:
+    """Some word of at_least–6 characters of the lexicon, not one of phrases, spans text[i] + x +
+    text[i+1], while the written text there is no word (stops at the first: this runs for a
+    dozen characters at each suspect pair)."""
     logp = lex.logp
-    longest = 0
     for left in range(0, 4):
         for right in range(0, 4):
-            if 3 + left + right > 6:
+            if not at_least <= 3 + left + right <= 6:
                 continue
             s, e = i - left, i + 2 + right
             if s < 0 or e > len(text):
                 continue
             w = text[s : i + 1] + x + text[i + 1 : e]
-            if (
-                len(w) > longest
-                and logp.get(w, -99.0) > COMPLETED_WORD_LOGP
-                and text[s:e] not in logp
-                and w not in phrases
-            ):
-                longest = len(w)
-    return longest
+            if logp.get(w, -99.0) > COMPLETED_WORD_LOGP and text[s:e] not in logp and w not in phrases:
+                return True
+    return False
 
 
 def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
@@ -642,8 +639,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
         top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known(a + x) * known(x + b) / ucount[x])
-        completed = {x: _completes_word(text, i, x, lex) for x in top}
-        cands = [x for x in top if completed[x]]
+        cands = [x for x in top if _completes_word(text, i, x, lex)]
         if not cands:
             continue
         best = max(cands[:MAX_LM_CANDIDATES], key=lambda x: lm_gain(model, text, i + 1, i + 1, x))
@@ -652,10 +648,10 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         gain = lm_gain(model, text, i + 1, i + 1, best)
         if gain < LM_GAIN_DROPPED and not (
             gain >= LM_GAIN_DROPPED_LONG
-            and completed[best] >= 4
-            # a word of the dictionary (人工智能, 应运而生), not a phrase mined from the corpus
-            # (有序开展, 暑期旅游: their parts stand as well without the character)
-            and _completes_word(text, i, best, lex, phrases) >= 4
+            # a word of the dictionary of four or more characters (人工智能, 应运而生), not a
+            # phrase mined from the corpus (有序开展, 暑期旅游: their parts stand as well without
+            # the character)
+            and _completes_word(text, i, best, lex, phrases, at_least=4)
             and _restores_word(text, i, best, lex)
         ):
             continue
