@@ -194,8 +194,9 @@ def build() -> Lexicon:
     for ch in conf:
         conf[ch].discard(ch)
     # the language-model checks may also propose function characters (所再地 → 所在地): they
-    # verify every candidate in context, where the variant map below cannot
-    confusables = {ch: "".join(sorted(cs - {"的", "地", "得"})) for ch, cs in conf.items() if cs}
+    # verify every candidate in context, where the variant map below cannot.  地 stays: it is a
+    # content character as often (国家和驰区 → 地区, 络地 → 各地); 的 and 得 are the rules' part
+    confusables = {ch: "".join(sorted(cs - {"的", "得"})) for ch, cs in conf.items() if cs}
     # the commonest function characters are handled by rules (的/地/得) or are too ambiguous
     # to be anyone's confusable (的二 is not a slip for 第二)
     for ch in _FUNCTION_CHARS:

@@ -56,6 +56,9 @@ def main() -> None:
             where[name].add(d["id"])
     cands = [g for g, n in slot.items() if n >= MIN_SLOT and len(where[g]) >= MIN_DOCS]
     cands = [g for g in cands if g[0] not in _FUNCTION and g[-1] not in _FUNCTION]
+    # 东北地, 国家和地, 年地 stand before the 区 of 地区, not a place suffix; 提出的全 holds a
+    # particle: fragments that would shield slips of 的/地/得 around them (一年地发电量)
+    cands = [g for g in cands if "的" not in g and g[-1] not in "地得"]
     # how often each candidate occurs at all (one Aho–Corasick pass over the same texts)
     auto = ahocorasick.Automaton()
     for g in cands:
