@@ -222,7 +222,8 @@ _DI_NOUN = re.compile(
 # X得 verbs whose 得 is never 的 (取得, 获得, 值得 …): "取的实效" is a slip
 _DE_VERB = re.compile(r"(?:取|获|赢|值|觉|使|显|懂|免)(的)(?=[\u4e00-\u9fff])")
 # a doubled function character (各支部要要把…) is a slip unless the pair is a word
-_DOUBLED = re.compile(r"([的了是在和与对把被将从要就也都并及其为有])\1")
+_FUNCTION_DOUBLES = "的了是在和与对把被将从要就也都并及其为有"
+_DOUBLED = re.compile(rf"([{_FUNCTION_DOUBLES}])\1")
 
 
 def _particles(text: str, model: lm.Model | None) -> Iterator[Raw]:
@@ -807,6 +808,10 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     for m in _DOUBLE_CJK.finditer(text):
         s = m.start()
         pair = m.group()
+        # a doubled function character is _particles' (it knows 现在|在, 作为|为: a word ending
+        # in the character, then the character as a word of its own)
+        if pair[0] in _FUNCTION_DOUBLES:
+            continue
         # 高高, 常常 are words; 原原本本 is a pattern; 全运会|会旗 is a boundary: at least one copy
         # must be cut off from its neighbour.  A doubled word (美美, 一一) is still a slip when
         # one copy belongs to a common word beside it and the model finds one copy far likelier

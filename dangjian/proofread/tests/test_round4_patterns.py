@@ -111,3 +111,12 @@ def test_a_quotation_over_two_paragraphs_opens_both_and_closes_the_last():
     assert kinds("增加一条，作为第四条：“行为系直接原因的，应当认定。\n下一段没有引号。\n") == [
         ("punctuation", "“")
     ]
+
+
+def test_a_word_ending_in_a_function_character_then_the_character_is_no_double():
+    def typos(text):
+        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
+
+    assert typos("现在在临港新片区，试点银行可以办理。") == []
+    assert typos("应当作为为债权人共同利益支出的费用。") == []
+    assert typos("我们在在会上发言。") == [("在在", "在")]
