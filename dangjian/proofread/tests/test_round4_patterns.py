@@ -120,3 +120,14 @@ def test_a_word_ending_in_a_function_character_then_the_character_is_no_double()
     assert typos("现在在临港新片区，试点银行可以办理。") == []
     assert typos("应当作为为债权人共同利益支出的费用。") == []
     assert typos("我们在在会上发言。") == [("在在", "在")]
+
+
+def test_a_rare_word_of_the_lexicon_shields_its_characters():
+    def typos(text):
+        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
+
+    assert typos("这家承担火箭回收栅格舵研制的企业原本主攻船舶配件。") == []
+    assert typos("解决了极寒条件下的工作痛点，效率提升了约40%。") == []
+    assert typos("监测室屏幕上清晰显示出稻飞虱的信息。") == []
+    # a slip that makes no word is still found
+    assert typos("我们要认真贯切落实会议精神。") == [("贯切", "贯彻")]
