@@ -56,6 +56,9 @@ REALWORD_RATIO = 20
 LM_GAIN_DOUBLED = 5.0
 # a doubled character whose pair is itself a common word (美美, 一一, 大大)
 LM_GAIN_DOUBLED_WORD = 12.0
+# 一 and a noun used as a measure word (一袋, 一车: jieba counts in the tens) against the common
+# words that begin with 一 (一致, 一定, 一般: thousands)
+RARE_ONE_PAIR_LOGP = -12.0
 # a doubled character whose trigram with a neighbour the model has seen this often is meant
 DOUBLED_ATTESTED = 3
 LM_GAIN_PARTICLE = 5.0
@@ -824,6 +827,10 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue
         # 浩浩汤汤 (AABB), 赤裸裸 (ABB), 一册册 / 座座军营 (every one), 魏钱钱 (a given name)
         if s >= 2 and text[s - 2] == text[s - 1] or text[s - 1 : s + 2] in lex.logp:
+            continue
+        # 一袋袋粮食, 一车车甘蔗: 一 and a doubled noun used as a measure ("bag after bag"); 一 and
+        # the noun are then a rare pair (一袋, 一车), while 一致致 is the common 一致 with 致 typed twice
+        if s >= 1 and text[s - 1] == "一" and lex.logp.get(text[s - 1 : s + 1], -99.0) < RARE_ONE_PAIR_LOGP:
             continue
         if (
             # (两次次, 1600多家家: after a number other than 一 a measure word is not reduplicated)

@@ -131,3 +131,12 @@ def test_a_rare_word_of_the_lexicon_shields_its_characters():
     assert typos("监测室屏幕上清晰显示出稻飞虱的信息。") == []
     # a slip that makes no word is still found
     assert typos("我们要认真贯切落实会议精神。") == [("贯切", "贯彻")]
+
+
+def test_one_and_a_doubled_noun_is_bag_after_bag_but_a_doubled_common_word_is_a_slip():
+    def typos(text):
+        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
+
+    assert typos("一袋袋粮食堆出红色粮仓的美誉。") == []
+    assert typos("一车车新鲜砍收的甘蔗被送往制糖厂。") == []
+    assert typos("各方意见高度一致致，会议圆满结束。") == [("致致", "致")]
