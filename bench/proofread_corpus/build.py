@@ -51,6 +51,12 @@ in a worktree, link var/proofread-sources to the main checkout's). The reader ta
 way every file is checked against the SHA-256 prefix recorded in CCTV2_FILES and a difference is
 reported. `git clone https://github.com/FrederickPi1969/xinwenlianbo-transcripts` and a checkout of
 the pinned commit give the same files.
+
+Round 5 (issue 12): a second fresh held-out part "heldout5", the same source's days from 2026-09-18
+to 2026-10-10 (23 consecutive days, none missing), copied the same way and listed in CCTV2_FILES; the
+round-4 days stay "heldout4" exactly as they were (their manifest rows keep the commit they were read
+at, CCTV2_ROUND4). Like round 4's later days, these come from the cn.govopendata.com digest and have
+no day summary, so a 联播快讯's story titles stay run into the text. Nothing is built or tuned on it.
 """
 
 from __future__ import annotations
@@ -102,11 +108,12 @@ SOURCES = {
     },
     "cctv2": {
         "repo": "FrederickPi1969/xinwenlianbo-transcripts",
-        "commit": "06b9a0d422934d207b4e8a0180418cc6e2963efb",
-        "what": "新闻联播 full texts of 2026-08-22 to 2026-09-17 (from the day after the cctv source ends), one "
+        "commit": "54b8be6b4115dde532fe5413327fd23a00bbab85",
+        "what": "新闻联播 full texts of 2026-08-22 to 2026-10-10 (from the day after the cctv source ends), one "
         "Markdown file per day, from 央视网 up to 09-03 and from the cn.govopendata.com digest after "
-        "(round 4's held-out part). The files were read one by one at the commits listed in CCTV2_FILES; "
-        "this is the newest of them, and a clone of the repository at it gives the same files",
+        "(round 4's held-out part to 09-17, round 5's from 09-18). The files were read one by one at the "
+        "commits listed in CCTV2_FILES; this is the newest of them, and a clone of the repository at it "
+        "gives the same files (the round-4 rows of the manifest keep CCTV2_ROUND4, the newest then)",
     },
 }
 # round 3 (issue 12): the cctv source by broadcast date.  Its copy of round 2's held-out dates is
@@ -300,7 +307,11 @@ def news_item(title: str, body: str) -> str | None:
 
 # round 4 (issue 12): the cctv2 source, read from these days only (a clone of the repository at the
 # pinned commit holds earlier days, which other sources cover, and may hold later ones)
-CCTV2_DAYS = ("20260822", "20260917")
+CCTV2_DAYS = ("20260822", "20261010")
+# round 5 (issue 12): from this day on the days are the second fresh held-out part "heldout5"
+CCTV2_HELDOUT5 = "20260918"
+# the pinned commit of round 4, which its manifest rows keep
+CCTV2_ROUND4 = "06b9a0d422934d207b4e8a0180418cc6e2963efb"
 # day -> (commit the file was read at, first 16 hex digits of the file's SHA-256): the file-by-file
 # copy is checked against these, and so is a clone, so any difference between the two shows up
 CCTV2_FILES = {
@@ -331,6 +342,29 @@ CCTV2_FILES = {
     "20260915": ("5215a14a08e5", "81a67609afb5ed20"),
     "20260916": ("715ba01a0ec0", "e2ca446de34b871b"),
     "20260917": ("06b9a0d42293", "765ce116fe24a0af"),
+    "20260918": ("431a8a9f0331", "1c886dcdf4b9aa77"),
+    "20260919": ("7bfd853bc35d", "12a46b2f7ccf051e"),
+    "20260920": ("8ea9d08d34c2", "638386714a214c59"),
+    "20260921": ("46324d3fd08a", "3b3e1d6805f2689a"),
+    "20260922": ("b06c27888963", "f552ce08a39536b7"),
+    "20260923": ("c7539e41b0fc", "f49ee9d79c88bc14"),
+    "20260924": ("9c300f6b28f7", "59df3dc11ab3e9a4"),
+    "20260925": ("53acab594092", "3ecade47d57274e1"),
+    "20260926": ("b1efd7dd4b31", "3e6b480b4583d44f"),
+    "20260927": ("6b0df57584a6", "2f8df462351b1e06"),
+    "20260928": ("f8d303eef1f5", "79fec0b72d6f734d"),
+    "20260929": ("89741f355bdf", "0a1b6fca0f6d5a3b"),
+    "20260930": ("49d2ada1c135", "20a416a4794fd9b7"),
+    "20261001": ("88b545a7f104", "47ebbc7cf0952dad"),
+    "20261002": ("1e6f6dc637ec", "efb7b6382fc74ec3"),
+    "20261003": ("867e2c963d3e", "6eccd9316651559a"),
+    "20261004": ("58a287f3b97a", "6558f3531599d4a4"),
+    "20261005": ("d4fd347d7e5e", "0ef647df4a15c86c"),
+    "20261006": ("5a2beb681b49", "7941be840114347e"),
+    "20261007": ("fc76abeb589a", "ef44148a4cf657b2"),
+    "20261008": ("0d25d411f58b", "f6480ca5c19b4205"),
+    "20261009": ("a89b4cd2d036", "537990375c62639b"),
+    "20261010": ("54b8be6b4115", "8c72843f13efa61e"),
 }
 CCTV2_LOCAL = ROOT / "var" / "proofread-sources" / "FrederickPi1969+xinwenlianbo-transcripts"
 _SECTION = re.compile(r"^## (\d+)\. (.*)$", re.M)
@@ -441,7 +475,8 @@ def cctv2(base: Path) -> list[dict]:
                     "path": f"{p}#{number}",
                     "group": "cctv2:" + day,
                     "text": text,
-                    "split": "heldout4",
+                    "split": "heldout5" if day >= CCTV2_HELDOUT5 else "heldout4",
+                    **({} if day >= CCTV2_HELDOUT5 else {"commit": CCTV2_ROUND4}),
                 }
             )
     print(
@@ -509,7 +544,7 @@ def main() -> None:
                 "split": d["split"],
                 "genre": d["genre"],
                 "repo": src["repo"],
-                "commit": src["commit"],
+                "commit": d.get("commit", src["commit"]),
                 "path": d["path"],
                 "chars": len(d["text"]),
                 "sha256": sha,

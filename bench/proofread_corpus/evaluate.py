@@ -69,7 +69,7 @@ def main() -> None:
     ap.add_argument(
         "--split",
         default="heldout",
-        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4"),
+        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4", "heldout5"),
     )
     ap.add_argument("--pending", action="store_true", help="print unjudged findings as TSV rows")
     ap.add_argument("--severity", default="error", choices=("error", "all"))

@@ -183,7 +183,7 @@ def main() -> None:
     ap.add_argument(
         "--split",
         default="dev-eval",
-        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4"),
+        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4", "heldout5"),
     )
     ap.add_argument("-n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=12)
