@@ -805,7 +805,9 @@ def _report_vocabulary() -> frozenset[str]:
 
 # measure words: reduplicated they mean "every" (座座军营, 一册册, 条条, 件件)
 _COUNT_BEFORE = set("二三四五六七八九十百千万两几多0123456789")
-_MEASURE_WORDS = set("个座条件本册张位名家项次户株棵片层道声天年月日人处间台辆艘架杯碗盘块段句篇首幅")
+_MEASURE_WORDS = set(
+    "个座条件本册张位名家项次户株棵片层道声天年月日人处间台辆艘架杯碗盘块段句篇首幅只寸袋车批串滴粒颗朵排群束枝根"
+)
 _DOUBLE_CJK = re.compile(r"([\u4e00-\u9fff])\1")
 
 

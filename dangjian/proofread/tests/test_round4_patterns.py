@@ -140,3 +140,14 @@ def test_one_and_a_doubled_noun_is_bag_after_bag_but_a_doubled_common_word_is_a_
     assert typos("一袋袋粮食堆出红色粮仓的美誉。") == []
     assert typos("一车车新鲜砍收的甘蔗被送往制糖厂。") == []
     assert typos("各方意见高度一致致，会议圆满结束。") == [("致致", "致")]
+
+
+def test_a_measure_word_doubled_after_one_is_one_after_another_and_jiezhidao_is_accepted():
+    def typos(text):
+        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
+
+    assert typos("一只只大闸蟹出笼装车。") == []
+    assert typos("盐碱地正一寸寸变成新的食物来源地。") == []
+    assert typos("两只只猫在院子里。") == [("只只", "只")]
+    assert typos("截止到2025年，出口已连续5年增长。") == []
+    assert typos("截止目前，已完成全部任务。") == [("截止目前", "截至目前")]
