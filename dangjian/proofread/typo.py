@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -893,28 +893,35 @@ def _parallel_double(text: str, a: int, b: int, lex: Lexicon) -> bool:
 _NUMERALS = set("一二三四五六七八九十百千万亿零两〇第0123456789")
 
 
+def near_term_automaton(terms: Iterable[str]) -> ahocorasick.Automaton:
+    """The terms keyed by their first three and their last three characters: one edit inside
+    leaves one of them whole (the edit of a five-character term's middle is not sought)."""
+    keys: dict[str, list[tuple[str, bool]]] = {}
+    for t in terms:
+        keys.setdefault(t[:3], []).append((t, True))
+        keys.setdefault(t[-3:], []).append((t, False))
+    auto = ahocorasick.Automaton()
+    for key, ts in keys.items():
+        auto.add_word(key, tuple(ts))
+    auto.make_automaton()
+    return auto
+
+
 @cache
 def _near_terms() -> tuple[ahocorasick.Automaton, frozenset[str]] | None:
     from .lexicon import DATA, _read_lines
 
     if not (DATA / "near_terms.tsv").exists():
         return None
-    terms: dict[str, list[tuple[str, bool]]] = {}
+    terms: list[str] = []
     seen = set()
     for line in _read_lines("near_terms.tsv"):
         kind, s = line.split("\t", 2)[:2]
         if kind == "term":
-            # a term is sought by its first three and its last three characters: one edit inside
-            # leaves one of them whole (the edit of a five-character term's middle is not sought)
-            terms.setdefault(s[:3], []).append((s, True))
-            terms.setdefault(s[-3:], []).append((s, False))
+            terms.append(s)
         else:
             seen.add(s)
-    auto = ahocorasick.Automaton()
-    for key, ts in terms.items():
-        auto.add_word(key, tuple(ts))
-    auto.make_automaton()
-    return auto, frozenset(seen)
+    return near_term_automaton(terms), frozenset(seen)
 
 
 def one_edit_inside(w: str, t: str) -> bool:

@@ -19,17 +19,14 @@ document itself puts in such a slot (typo.name_spans).
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import ahocorasick
 
+from dangjian.proofread.build import dev_train
 from dangjian.proofread.lexicon import DATA
 
-ROOT = Path(__file__).resolve().parents[3]
-CORPUS = ROOT / "var" / "proofread-corpus"
 MIN_SLOT = 3
 MIN_DOCS = 2
 MIN_SHARE = 0.3
@@ -42,14 +39,10 @@ def main() -> None:
     from dangjian.proofread.typo import name_candidates
 
     t = time.perf_counter()
-    manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
     slot: Counter[str] = Counter()
     where: defaultdict[str, set[str]] = defaultdict(set)
     texts = []
-    for d in manifest:
-        if d["split"] != "dev-train" or d["genre"] == "laws":
-            continue
-        text = (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8")
+    for d, text in dev_train(laws=False):
         texts.append(text)
         for name in set(name_candidates(text)):
             slot[name] += 1

@@ -15,17 +15,14 @@ Each line is "term<TAB>string<TAB>count" or "seen<TAB>string<TAB>count": strings
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
-from pathlib import Path
 
 import ahocorasick
 
+from dangjian.proofread.build import dev_train
 from dangjian.proofread.lexicon import DATA, _mined_terms, load
 
-ROOT = Path(__file__).resolve().parents[3]
-CORPUS = ROOT / "var" / "proofread-corpus"
 # a term must be this common in the corpus (~1 in a million characters) for its near misses to
 # be suspect
 MIN_COUNT = 30
@@ -36,7 +33,7 @@ MIN_LEN, MAX_LEN = 5, 10
 
 
 def main() -> None:
-    from dangjian.proofread.typo import _NUMERALS, _is_cjk, near_misses
+    from dangjian.proofread.typo import _NUMERALS, _is_cjk, near_misses, near_term_automaton
 
     t0 = time.perf_counter()
     lex = load()
@@ -52,10 +49,7 @@ def main() -> None:
         # (a term may hold numerals, 第二次世界大战; an edit of a numeral is never a near miss)
         and sum(c in _NUMERALS for c in w) < len(w) - 2
     ]
-    manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
-    texts = [
-        (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8") for d in manifest if d["split"] == "dev-train"
-    ]
+    texts = [text for _d, text in dev_train()]
     auto = ahocorasick.Automaton()
     for w in cands:
         auto.add_word(w, w)
@@ -65,19 +59,11 @@ def main() -> None:
         for _end, w in auto.iter(text):
             count[w] += 1
     terms = sorted(w for w in cands if count[w] >= MIN_COUNT)
-    keys: dict[str, list[tuple[str, bool]]] = {}
-    for w in terms:
-        keys.setdefault(w[:3], []).append((w, True))
-        keys.setdefault(w[-3:], []).append((w, False))
-    near = ahocorasick.Automaton()
-    for k, ts in keys.items():
-        near.add_word(k, tuple(ts))
-    near.make_automaton()
+    near = near_term_automaton(terms)
     seen: Counter[str] = Counter()
     for text in texts:
-        for s, e, w, _t in near_misses(text, near):
+        for _s, _e, w, _t in near_misses(text, near):
             seen[w] += 1
-            del s, e
     lines = [
         "# Long terms of official prose and the near misses of them it writes itself. Built by\n",
         "# dangjian/proofread/build/build_near_terms.py from dev-train - do not edit by hand.\n",

@@ -20,17 +20,14 @@ File format (UTF-8, tab-separated, xz-compressed):
 
 from __future__ import annotations
 
-import json
 import lzma
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
+from dangjian.proofread.build import dev_train
 from dangjian.proofread.lm import BOS, EOS, MODEL, normalise
 
-ROOT = Path(__file__).resolve().parents[3]
-CORPUS = ROOT / "var" / "proofread-corpus"
 WEIGHT = {"laws": 1, "reports": 3, "news": 3, "cctv": 1}
 MIN_TRIGRAM = 2
 # jieba words at least this frequent lend their inner n-grams to the model
@@ -59,16 +56,12 @@ def _lexicon_words() -> list[str]:
 
 def main() -> None:
     t = time.perf_counter()
-    manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
     c1: Counter[str] = Counter()
     c2: Counter[str] = Counter()
     c3: Counter[str] = Counter()
     chars = 0
-    for d in manifest:
-        if d["split"] != "dev-train":
-            continue
+    for d, text in dev_train():
         w = WEIGHT[d["genre"]]
-        text = (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8")
         g1: Counter[str] = Counter()
         g2: Counter[str] = Counter()
         g3: Counter[str] = Counter()

@@ -29,17 +29,14 @@ counts, no sentences).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
+from dangjian.proofread.build import dev_train
 from dangjian.proofread.lexicon import DATA, _jieba_dict
 
-ROOT = Path(__file__).resolve().parents[3]
-CORPUS = ROOT / "var" / "proofread-corpus"
 MIN_COUNT = 6
 MIN_DOCS = 3
 MIN_PMI = 3.0
@@ -79,12 +76,8 @@ def _count(runs: list[tuple[str, str]]) -> dict[int, Counter[str]]:
 
 def main() -> None:
     t = time.perf_counter()
-    manifest = json.loads((CORPUS / "manifest.json").read_text("utf-8"))["docs"]
     runs: list[tuple[str, str]] = []
-    for d in manifest:
-        if d["split"] != "dev-train" or d["genre"] == "laws":
-            continue
-        text = (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8")
+    for d, text in dev_train(laws=False):
         runs += [(d["id"], m.group()) for m in _RUN.finditer(text)]
     chars = sum(len(r) for _d, r in runs)
     by_order = _count(runs)
@@ -133,10 +126,10 @@ def main() -> None:
     lines += [f"{g}\t{n * SCALE}\n" for g, n in sorted(terms.items(), key=lambda x: (-x[1], x[0]))]
     (DATA / "mined_terms.txt").write_text("".join(lines), "utf-8")
     print(f"{len(terms):,} terms from {chars:,} characters in {time.perf_counter() - t:.0f} s")
-    siblings(manifest)
+    siblings()
 
 
-def siblings(manifest: list[dict]) -> None:
+def siblings() -> None:
     from dangjian.proofread import formulation
 
     path = DATA / "formulation_siblings.tsv"
@@ -149,10 +142,7 @@ def siblings(manifest: list[dict]) -> None:
     formulation._index.cache_clear()
     seen: Counter[str] = Counter()
     where: defaultdict[str, set[str]] = defaultdict(set)
-    for d in manifest:
-        if d["split"] != "dev-train":
-            continue
-        text = (CORPUS / "docs" / f"{d['id']}.txt").read_text("utf-8")
+    for d, text in dev_train():
         for r in (*formulation._tolerant(text), *formulation._dropped(text)):
             found = text[r[0] : r[1]]
             seen[found] += 1
