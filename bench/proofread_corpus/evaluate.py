@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parents[2]
 _ENGINE = sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else str(ROOT)
 sys.path.insert(0, _ENGINE)
 sys.path.insert(0, str(Path(__file__).parent))
+
+from splits import EVALUATED  # noqa: E402
+
 CORPUS = ROOT / "var" / "proofread-corpus"
 VERDICTS = Path(__file__).with_name("verdicts.tsv")
 FIELDS = ["doc", "start", "kind", "text", "suggestion", "verdict", "note"]
@@ -69,7 +72,7 @@ def main() -> None:
     ap.add_argument(
         "--split",
         default="heldout",
-        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4", "heldout5"),
+        choices=EVALUATED,
     )
     ap.add_argument("--pending", action="store_true", help="print unjudged findings as TSV rows")
     ap.add_argument("--severity", default="error", choices=("error", "all"))

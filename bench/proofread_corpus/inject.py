@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # --engine DIR measures another checkout's proofreader on the same slips (see evaluate.py)
 sys.path.insert(0, sys.argv[sys.argv.index("--engine") + 1] if "--engine" in sys.argv else str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
+
+from splits import EVALUATED  # noqa: E402
+
 CORPUS = ROOT / "var" / "proofread-corpus"
 KINDS = ("homophone", "realword", "shape", "dropped", "doubled", "particle")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -183,7 +186,7 @@ def main() -> None:
     ap.add_argument(
         "--split",
         default="dev-eval",
-        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4", "heldout5"),
+        choices=EVALUATED,
     )
     ap.add_argument("-n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=12)

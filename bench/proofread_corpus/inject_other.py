@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
 from inject import paragraphs  # noqa: E402
+from splits import EVALUATED  # noqa: E402
 
 BLANKS = ("XX", "××", "X", "某某", "□□", "xx", "【待补充】", "XXX")
 
@@ -137,7 +138,7 @@ def main() -> None:
     ap.add_argument(
         "--split",
         default="heldout",
-        choices=("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4", "heldout5"),
+        choices=EVALUATED,
     )
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("-n", type=int, default=200)

@@ -4,6 +4,14 @@ written for these tests), each beside the slip the rule must still catch."""
 from dangjian.proofread import check
 
 
+def typos(text):
+    return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
+
+
+def numbering(text):
+    return [f.text for f in check(text) if f.kind == "numbering"]
+
+
 def kinds(text):
     return [(f.kind, f.text) for f in check(text) if f.kind in ("punctuation", "foreign-content")]
 
@@ -43,7 +51,7 @@ def test_the_gazetteer_guards_places_the_corpus_never_named():
 
     spans, dotted = typo.name_spans("安徽界首市的企业家来到首都。")
     assert typo.in_name(3, 5, spans, dotted)  # 首市 inside 界首市
-    assert [f for f in check("广州黄埔区文冲街道开展活动。") if f.kind == "typo"] == []
+    assert typos("广州黄埔区文冲街道开展活动。") == []
 
 
 def test_the_variant_map_rows_are_found_by_first_character_and_follower():
@@ -73,10 +81,6 @@ def test_a_first_number_written_twice_is_one_slip_not_a_new_list():
 def test_joining_the_masses_is_no_invitation_to_a_chat_group():
     assert kinds("约1.1万名群众运动员参加群众赛事活动。") == []
     assert kinds("欢迎加群领取资料。")[0][0] == "foreign-content"
-
-
-def numbering(text):
-    return [f.text for f in check(text) if f.kind == "numbering"]
 
 
 def test_a_chapter_title_written_without_a_space_is_still_a_chapter():
@@ -114,18 +118,12 @@ def test_a_quotation_over_two_paragraphs_opens_both_and_closes_the_last():
 
 
 def test_a_word_ending_in_a_function_character_then_the_character_is_no_double():
-    def typos(text):
-        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
-
     assert typos("现在在临港新片区，试点银行可以办理。") == []
     assert typos("应当作为为债权人共同利益支出的费用。") == []
     assert typos("我们在在会上发言。") == [("在在", "在")]
 
 
 def test_a_rare_word_of_the_lexicon_shields_its_characters():
-    def typos(text):
-        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
-
     assert typos("这家承担火箭回收栅格舵研制的企业原本主攻船舶配件。") == []
     assert typos("解决了极寒条件下的工作痛点，效率提升了约40%。") == []
     assert typos("监测室屏幕上清晰显示出稻飞虱的信息。") == []
@@ -134,18 +132,12 @@ def test_a_rare_word_of_the_lexicon_shields_its_characters():
 
 
 def test_one_and_a_doubled_noun_is_bag_after_bag_but_a_doubled_common_word_is_a_slip():
-    def typos(text):
-        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
-
     assert typos("一袋袋粮食堆出红色粮仓的美誉。") == []
     assert typos("一车车新鲜砍收的甘蔗被送往制糖厂。") == []
     assert typos("各方意见高度一致致，会议圆满结束。") == [("致致", "致")]
 
 
 def test_a_measure_word_doubled_after_one_is_one_after_another_and_jiezhidao_is_accepted():
-    def typos(text):
-        return [(f.text, f.suggestion) for f in check(text) if f.kind == "typo"]
-
     assert typos("一只只大闸蟹出笼装车。") == []
     assert typos("盐碱地正一寸寸变成新的食物来源地。") == []
     assert typos("两只只猫在院子里。") == [("只只", "只")]
