@@ -50,13 +50,18 @@ def main() -> None:
         for f in check(text, style=style):
             lines.append(
                 "\t".join(
-                    map(repr, (name, f.kind, f.start, f.end, f.line, f.text, f.suggestion, f.severity, f.message))
+                    map(
+                        repr,
+                        (name, f.kind, f.start, f.end, f.line, f.text, f.suggestion, f.severity, f.message),
+                    )
                 )
             )
     dt = time.process_time() - t
     data = ("\n".join(lines) + "\n").encode("utf-8")
     out.write_bytes(data)
-    print(f"{len(lines)} findings over {chars:,} chars in {dt:.1f} s CPU; sha256 {hashlib.sha256(data).hexdigest()}")
+    print(
+        f"{len(lines)} findings over {chars:,} chars in {dt:.1f} s CPU; sha256 {hashlib.sha256(data).hexdigest()}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import re
 import tempfile
 from array import array
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -42,10 +42,19 @@ _SPACE = re.compile(r"\s")
 _FLOOR = 1e-12
 # a bigram seen at least this often (weighted counts) is a common pair of official prose
 COMMON_PAIR = 3
+# entries of the probability memo (Model.p) before it is emptied: ~100 bytes each
+_MEMO_SIZE = 1 << 17
+
+
+# any character normalise() rewrites: the windows the typo layer scores are mostly Chinese, and
+# one search that finds nothing is cheaper than three substitutions that change nothing
+_REWRITTEN = re.compile(r"[0-9０-９A-Za-zＡ-Ｚａ-ｚ\s]")
 
 
 def normalise(text: str) -> str:
     """The model's alphabet: digits → "0", Latin letters → "a" (each run one symbol), any space " "."""
+    if _REWRITTEN.search(text) is None:
+        return text
     return _SPACE.sub(" ", _LATIN.sub("a", _DIGITS.sub("0", text)))
 
 
@@ -68,6 +77,7 @@ class Model:
     tri_count: array
     # the bigrams seen at least COMMON_PAIR times, concatenated (the typo layer's fast filter)
     common_pairs: str = ""
+    _memo: dict[int, float] = field(default_factory=dict, repr=False)
 
     # -- probabilities ------------------------------------------------------------------------
     def _bi(self, key: int) -> int:
@@ -88,15 +98,26 @@ class Model:
 
     def p(self, a: int, b: int, c: int) -> float:
         """P(c | a b) with interpolated Kneser–Ney smoothing."""
+        key = (a * self.v + b) * self.v + c
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
         i = self._bi(a * self.v + b)
         if i < 0:
-            return self._p2(b, c)
-        cab = self.bi_count[i]
-        key = (a * self.v + b) * self.v + c
-        keys = self.tri_keys
-        j = bisect_left(keys, key)
-        cabc = self.tri_count[j] if j < len(keys) and keys[j] == key else 0
-        return (max(cabc - D3, 0.0) + D3 * self.bi_follow[i] * self._p2(b, c)) / cab or _FLOOR
+            value = self._p2(b, c)
+        else:
+            cab = self.bi_count[i]
+            keys = self.tri_keys
+            j = bisect_left(keys, key)
+            cabc = self.tri_count[j] if j < len(keys) and keys[j] == key else 0
+            value = (max(cabc - D3, 0.0) + D3 * self.bi_follow[i] * self._p2(b, c)) / cab or _FLOOR
+        # the typo layer scores the same windows again and again (the written form once for each
+        # correction, common contexts in every document); two binary searches per trigram were
+        # most of its cost.  Bounded: cleared when full rather than grown with the input.
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = value
+        return value
 
     def encode(self, s: str) -> list[int]:
         ids = self.ids

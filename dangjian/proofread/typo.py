@@ -88,8 +88,9 @@ MAX_LM_CANDIDATES = 4
 
 
 def _segment_score(s: str, lex: Lexicon) -> float:
-    logp = lex.logp
-    floor = lex.floor
+    get = lex.logp.get
+    # an unknown single character scores floor - SINGLE_PENALTY, a known one its logp minus it
+    single_floor = lex.floor - SINGLE_PENALTY
     n = len(s)
     best = [0.0] + [-1e18] * n
     ml = min(lex.max_len, 8)
@@ -97,19 +98,16 @@ def _segment_score(s: str, lex: Lexicon) -> float:
         bi = best[i]
         if bi <= -1e17:
             continue
-        for k in range(1, min(ml, n - i) + 1):
-            w = s[i : i + k]
-            lp = logp.get(w)
-            if lp is None:
-                if k == 1:
-                    lp = floor - SINGLE_PENALTY
-                else:
-                    continue
-            elif k == 1:
-                lp -= SINGLE_PENALTY
-            v = bi + lp
-            if v > best[i + k]:
-                best[i + k] = v
+        lp = get(s[i])
+        v = bi + (single_floor if lp is None else lp - SINGLE_PENALTY)
+        if v > best[i + 1]:
+            best[i + 1] = v
+        for k in range(2, min(ml, n - i) + 1):
+            lp = get(s[i : i + k])
+            if lp is not None:
+                v = bi + lp
+                if v > best[i + k]:
+                    best[i + k] = v
     return best[n]
 
 
@@ -173,8 +171,13 @@ def _variant_hits(text: str, lex: Lexicon, model: lm.Model | None) -> Iterator[R
             re_ += 1
         cands = corrections[ci]
         best = None
+        # _verify for each correction, with the written window segmented once
+        a = max(rs, s - _WINDOW)
+        b = min(re_, e + _WINDOW)
+        before, after = text[a:s], text[e:b]
+        own = _segment_score(text[a:b], lex)
         for w in (cands,) if isinstance(cands, str) else cands:
-            gain = _verify(text, rs, re_, s, e, w, lex)
+            gain = _segment_score(before + w + after, lex) - own
             if best is None or gain > best[0]:
                 best = (gain, w)
         if best[0] >= (MIN_GAIN_PAIR if k == 2 else MIN_GAIN):
@@ -293,7 +296,7 @@ def find_typos(text: str) -> list[Raw]:
     out: list[Raw] = []
     taken: set[int] = set()
     for base, block in _blocks(text):
-        spans, dotted = name_spans(block)
+        in_name_at = _name_test(block)
         # the exact misspelling list first, then the generators in order of precision; a later
         # candidate overlapping an earlier one is dropped
         gens = [
@@ -317,7 +320,7 @@ def find_typos(text: str) -> list[Raw]:
                 if gi >= 2 and repeated_in_document(text, s, e):
                     continue
                 # a "slip" inside a name is its spelling
-                if gi >= 2 and in_name(s - base, e - base, spans, dotted):
+                if gi >= 2 and in_name_at(s - base, e - base):
                     continue
                 if not any(i in taken for i in range(s, e)):
                     out.append((s, e, *rest))  # type: ignore[arg-type]
@@ -332,6 +335,22 @@ def lm_gain(model: lm.Model, text: str, s: int, e: int, fix: str) -> float:
     left = text[max(0, s - 2) : s].rsplit("\n", 1)[-1]
     right = text[e : e + 2].split("\n", 1)[0]
     return model.logprob(fix, left, right) - model.logprob(text[s:e], left, right)
+
+
+def lm_best(model: lm.Model, text: str, s: int, e: int, fixes: Iterable[str]) -> tuple[str, float]:
+    """The fix of the largest lm_gain (the first of equals, as max() picks) and that gain: the
+    written window is scored once, not once per fix and again for the winner."""
+    left = text[max(0, s - 2) : s].rsplit("\n", 1)[-1]
+    right = text[e : e + 2].split("\n", 1)[0]
+    logprob = model.logprob
+    own = logprob(text[s:e], left, right)
+    best = ""
+    best_gain = 0.0
+    for k, fix in enumerate(fixes):
+        gain = logprob(fix, left, right) - own
+        if k == 0 or gain > best_gain:
+            best, best_gain = fix, gain
+    return best, best_gain
 
 
 # Titles and verbs around a person's name, and the suffixes of place names: a slip is not
@@ -404,19 +423,48 @@ def name_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
     a slip must lie inside to be taken for the name's spelling, and the positions of runs joined
     by a middle dot (吾哈斯·苏来曼, 让-皮埃尔·拉法兰), which a slip need only touch."""
     spans: list[tuple[int, int]] = []
-    dotted: set[int] = set()
     auto = _names()
     if auto is not None:
         spans = [(end - k + 1, end + 1) for end, k in aho_iter(auto, text)]
+    return spans, name_spans_dotted(text)
+
+
+def name_spans_dotted(text: str) -> set[int]:
+    """The positions of runs joined by a middle dot (see name_spans)."""
+    dotted: set[int] = set()
     if "·" in text:
         for m in _CJK_RUN.finditer(text):
             if text[m.end() : m.end() + 1] == "·" or text[m.start() - 1 : m.start()] == "·":
                 dotted.update(range(m.start(), m.end()))
-    return spans, dotted
+    return dotted
 
 
 def in_name(s: int, e: int, spans: list[tuple[int, int]], dotted: set[int]) -> bool:
     return any(i in dotted for i in range(s, e)) or any(a <= s and e <= b for a, b in spans)
+
+
+def _name_test(text: str) -> Callable[[int, int], bool]:
+    """in_name(s, e, *name_spans(text)), searching the names only around the span asked about:
+    few candidates survive to be asked, while every name of a text took a tenth of the typo
+    layer's time to list.  A name holding text[s:e] is no longer than the longest name, so it
+    lies within text[e - longest : s + longest]."""
+    auto = _names()
+    longest = auto.get_stats()["longest_word"] if auto is not None else 0
+    dotted: set[int] | None = None
+
+    def test(s: int, e: int) -> bool:
+        nonlocal dotted
+        if dotted is None:
+            dotted = name_spans_dotted(text)
+        if any(i in dotted for i in range(s, e)):
+            return True
+        if auto is None:
+            return False
+        lo = max(0, e - longest)
+        window = text[lo : s + longest]
+        return any(end + 1 - k + lo <= s and e <= end + 1 + lo for end, k in auto.iter(window))
+
+    return test
 
 
 def repeated_in_document(text: str, s: int, e: int) -> bool:
@@ -520,14 +568,18 @@ _PLACE_SUFFIX = set("省市县区州盟旗镇乡村屯岛山河江湖海湾港�
 _NAME_LEAD = set("的、，和与同及队员长将由向被让请：“\n ")
 
 
+# the spans (start, end) relative to j of the words of 2–6 characters that contain j, in the
+# order _covered tries them (shortest first, then by start)
+_COVER_SPANS = tuple((d, d + length) for length in (2, 3, 4, 5, 6) for d in range(1 - length, 1))
+
+
 def _covered(text: str, j: int, lex: Lexicon) -> bool:
     """A word of 2–4 characters of the lexicon (jieba, the reports' and the corpus's vocabulary)
     contains position j."""
-    logp = lex.logp
-    for length in (2, 3, 4, 5, 6):
-        for start in range(max(0, j - length + 1), j + 1):
-            if logp.get(text[start : start + length], -99.0) > COVER_LOGP:
-                return True
+    get = lex.logp.get
+    for a, b in _COVER_SPANS:
+        if j + a >= 0 and get(text[j + a : j + b], -99.0) > COVER_LOGP:
+            return True
     return False
 
 
@@ -588,8 +640,7 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         if _at_least(text, rare, 2):
             continue
         cands.sort(key=lambda c: -known(a + c) * known(c + b))
-        best = max(cands[:MAX_LM_CANDIDATES], key=lambda c: lm_gain(model, text, j, j + 1, c))
-        gain = lm_gain(model, text, j, j + 1, best)
+        best, gain = lm_best(model, text, j, j + 1, cands[:MAX_LM_CANDIDATES])
         if gain >= LM_GAIN_NONWORD:
             last = j + 1
             yield (j, j + 1, "typo", best, f"疑似错别字：“{ch}”应为“{best}”（{a}{best}{b}）")
@@ -615,6 +666,28 @@ def _completes_word(
     return False
 
 
+# (left, right): the characters a word restored by _completes_word may reach to the left of
+# text[i] and to the right of text[i+1], for words of 3–6 characters
+_COMPLETION_REACH = tuple(
+    (left, right) for left in range(0, 4) for right in range(0, 4) if 3 + left + right <= 6
+)
+
+
+def _completion_windows(text: str, i: int, logp: dict[str, float]) -> list[tuple[str, str]]:
+    """The (before, after) around the gap between text[i] and text[i+1] whose written form
+    text[s:e] is no word: _completes_word(text, i, x, lex) is then whether some before + x +
+    after is a word of the lexicon above COMPLETED_WORD_LOGP.  They depend on i alone, and a
+    dozen characters x are tried at each gap."""
+    n = len(text)
+    out = []
+    for left, right in _COMPLETION_REACH:
+        s, e = i - left, i + 2 + right
+        if s < 0 or e > n or text[s:e] in logp:
+            continue
+        out.append((text[s : i + 1], text[i + 1 : e]))
+    return out
+
+
 def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character missing between two others (人民代表大会 → 人民表大会): the pair is unseen,
     and some character that is often seen after the first and before the second restores it."""
@@ -629,7 +702,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     # C-speed filter: the pairs a word of the lexicon has with one character between them
     for i in [i for i in range(len(text) - 1) if text[i : i + 2] in gaps]:
         a, b = text[i], text[i + 1]
-        if not (_is_cjk(a) and _is_cjk(b)):
+        if not ("\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff"):  # _is_cjk, inlined
             continue
         # the pair official prose has (almost) never seen, or a common pair (人政 of 个人政治)
         # that one of its neighbours has never been seen with: 级人政府 lost the 民 of 人民政府,
@@ -652,13 +725,13 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
         top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known(a + x) * known(x + b) / ucount[x])
-        cands = [x for x in top if _completes_word(text, i, x, lex)]
+        windows = _completion_windows(text, i, logp)
+        cands = [x for x in top if any(logp.get(p + x + q, -99.0) > COMPLETED_WORD_LOGP for p, q in windows)]
         if not cands:
             continue
-        best = max(cands[:MAX_LM_CANDIDATES], key=lambda x: lm_gain(model, text, i + 1, i + 1, x))
+        best, gain = lm_best(model, text, i + 1, i + 1, cands[:MAX_LM_CANDIDATES])
         # a trigram sees only two characters of 人工智能 around 人智能: a restored word of four or
         # more characters is itself evidence the model cannot weigh, so it needs a smaller gain
-        gain = lm_gain(model, text, i + 1, i + 1, best)
         if gain < LM_GAIN_DROPPED and not (
             gain >= LM_GAIN_DROPPED_LONG
             # a word of the dictionary of four or more characters (人工智能, 应运而生), not a
@@ -713,12 +786,13 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         return
     vocabulary = _report_vocabulary()
     tri = _pairs(model).trigram
+    lp = load().logp
+    repeated: dict[str, bool] = {}  # _at_least(text, w, 2) by word: common words recur
     for end, (w, alts) in auto.iter(text):
         s = end - 1
         e = end + 1
         if w in vocabulary:
             continue  # 四史, 党建: the reports' own vocabulary is meant
-        lp = load().logp
         if (
             lp.get(text[s - 1 : s + 1], -99.0) > NEIGHBOUR_LOGP
             and lp.get(text[s + 1 : s + 3], -99.0) > NEIGHBOUR_LOGP
@@ -729,16 +803,24 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         # both of them: only then is the language model asked
         if not (left and right):
             continue
-        own = min(tri(left + w), tri(w + right))
-        alts = [
-            v
-            for v in alts
-            if max(tri(left + v), tri(v + right)) >= max(REALWORD_SUPPORT, REALWORD_RATIO * own)
-        ]
-        if not alts or _at_least(text, w, 2):
+        # a homophone's support first: most hits have none worth REALWORD_SUPPORT, and then the
+        # written word's own counts cannot matter (REALWORD_RATIO * own only raises the bar)
+        support = [max(tri(left + v), tri(v + right)) for v in alts]
+        if max(support) < REALWORD_SUPPORT:
+            continue
+        own = tri(left + w)
+        if own:
+            own = min(own, tri(w + right))
+        need = max(REALWORD_SUPPORT, REALWORD_RATIO * own)
+        alts = [v for v, m in zip(alts, support, strict=True) if m >= need]
+        if not alts:
+            continue
+        again = repeated.get(w)
+        if again is None:
+            again = repeated[w] = _at_least(text, w, 2)
+        if again:
             continue  # (违犯宪法 … 违犯党纪: a word the writer uses again is the word meant)
-        best = max(alts, key=lambda v: lm_gain(model, text, s, e, v))
-        gain = lm_gain(model, text, s, e, best)
+        best, gain = lm_best(model, text, s, e, alts)
         if gain >= LM_GAIN_REALWORD and not looks_like_name(text, s, e):
             yield (s, e, "typo", best, f"疑似用词错误：“{w}”应为“{best}”")
 
@@ -790,8 +872,8 @@ def _particles_lm(text: str, model: lm.Model) -> Iterator[Raw]:
         ]
         if not alts:
             continue
-        best = max(alts, key=lambda y: lm_gain(model, text, i, i + 1, y))
-        if lm_gain(model, text, i, i + 1, best) >= LM_GAIN_PARTICLE:
+        best, gain = lm_best(model, text, i, i + 1, alts)
+        if gain >= LM_GAIN_PARTICLE:
             yield (i, i + 1, "typo", best, f"“{x}”应为“{best}”")
 
 
