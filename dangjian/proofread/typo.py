@@ -87,22 +87,46 @@ MAX_INSERTIONS = 12
 MAX_LM_CANDIDATES = 4
 
 
+@cache
+def _reach(lex: Lexicon) -> dict[str, int]:
+    """Two characters → the length of the longest word of the lexicon that begins with them, for
+    those that begin a word of three or more: the scans below try no longer words than that (the
+    slices and look-ups of words that cannot be there were most of their time).  ~50k keys."""
+    reach: dict[str, int] = {}
+    for w in lex.logp:
+        if len(w) >= 3 and len(w) > reach.get(w[:2], 0):
+            reach[w[:2]] = len(w)
+    return reach
+
+
 def _segment_score(s: str, lex: Lexicon) -> float:
     get = lex.logp.get
+    reach = _reach(lex).get
     # an unknown single character scores floor - SINGLE_PENALTY, a known one its logp minus it
     single_floor = lex.floor - SINGLE_PENALTY
     n = len(s)
+    # every position is reached (a single character always scores), so best[i] is never -1e18
     best = [0.0] + [-1e18] * n
     ml = min(lex.max_len, 8)
     for i in range(n):
         bi = best[i]
-        if bi <= -1e17:
-            continue
         lp = get(s[i])
         v = bi + (single_floor if lp is None else lp - SINGLE_PENALTY)
         if v > best[i + 1]:
             best[i + 1] = v
-        for k in range(2, min(ml, n - i) + 1):
+        if i + 2 > n:
+            continue
+        two = s[i : i + 2]
+        lp = get(two)
+        if lp is not None:
+            v = bi + lp
+            if v > best[i + 2]:
+                best[i + 2] = v
+        # longer words only as long as a word beginning with these two characters can be
+        top = reach(two)
+        if top is None:
+            continue
+        for k in range(3, min(ml, n - i, top) + 1):
             lp = get(s[i : i + k])
             if lp is not None:
                 v = bi + lp
