@@ -169,9 +169,12 @@ def _variant_hits(text: str, lex: Lexicon, model: lm.Model | None) -> Iterator[R
             hits.append((i, -2, two[r]))
         for j in range(first[r], first[r + 1]):
             s = i - off[j]
-            k = size[j]
-            if s >= 0 and text[s : s + k] == strings[pos[j] : pos[j] + k]:
-                hits.append((s, -k, cis[j]))
+            if s >= 0:
+                p = pos[j]
+                k = size[j]
+                # text[s : s + k] == strings[p : p + k], with one slice instead of two
+                if text.startswith(strings[p : p + k], s):
+                    hits.append((s, -k, cis[j]))
     hits.sort(key=lambda h: (h[0], -h[1]))  # by start, the shortest variant first
     last_end = -1
     n = len(text)
