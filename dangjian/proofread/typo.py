@@ -715,6 +715,23 @@ def _completion_windows(text: str, i: int, logp: dict[str, float]) -> list[tuple
     return out
 
 
+@cache
+def _insertions(lex: Lexicon, model: lm.Model) -> dict[str, tuple[str, ...]]:
+    """Pair → _likeliest_insertions for it, filled as pairs are met (at most one entry for each
+    key of lex.gaps): they depend on the pair alone, and the same pairs recur everywhere."""
+    return {}
+
+
+def _likeliest_insertions(
+    a: str, b: str, gap: str, known: Callable[[str], int], ucount: dict[str, int]
+) -> tuple[str, ...]:
+    """The characters of gap seen after a and before b, the MAX_INSERTIONS likeliest first."""
+    cands = [x for x in gap if known(a + x) and known(x + b)]
+    if not cands:
+        return ()
+    return tuple(heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known(a + x) * known(x + b) / ucount[x]))
+
+
 def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     """A character missing between two others (人民代表大会 → 人民表大会): the pair is unseen,
     and some character that is often seen after the first and before the second restores it."""
@@ -726,6 +743,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     gaps = lex.gaps
     tri = _pairs(model).trigram
     phrases = _report_vocabulary()
+    tops = _insertions(lex, model)
     # C-speed filter: the pairs a word of the lexicon has with one character between them
     for i in [i for i in range(len(text) - 1) if text[i : i + 2] in gaps]:
         a, b = text[i], text[i + 1]
@@ -738,20 +756,20 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             i == 0 or i + 2 >= len(text) or tri(text[i - 1 : i + 2]) and tri(text[i : i + 3])
         ):
             continue
-        gap = gaps[a + b]
         if (
             _covered(text, i, lex)
             and _covered(text, i + 1, lex)
             and any(text[k : k + m] in logp for m in (3, 4) for k in range(i - m + 2, i + 1) if k >= 0)
         ):
             continue  # 通辽市, 过敏性: the pair sits inside a word
-        cands = [x for x in gap if known(a + x) and known(x + b)]
-        if not cands:
-            continue
         ab = a + b
+        top = tops.get(ab)
+        if top is None:
+            top = tops[ab] = _likeliest_insertions(a, b, gaps[ab], known, ucount)
+        if not top:
+            continue
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
-        top = heapq.nlargest(MAX_INSERTIONS, cands, key=lambda x: known(a + x) * known(x + b) / ucount[x])
         windows = _completion_windows(text, i, logp)
         cands = [x for x in top if any(logp.get(p + x + q, -99.0) > COMPLETED_WORD_LOGP for p, q in windows)]
         if not cands:
