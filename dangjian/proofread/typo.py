@@ -700,18 +700,41 @@ _COMPLETION_REACH = tuple(
 )
 
 
-def _completion_windows(text: str, i: int, logp: dict[str, float]) -> list[tuple[str, str]]:
+def _completion_windows(text: str, i: int, lex: Lexicon) -> list[tuple[str, str]]:
     """The (before, after) around the gap between text[i] and text[i+1] whose written form
     text[s:e] is no word: _completes_word(text, i, x, lex) is then whether some before + x +
     after is a word of the lexicon above COMPLETED_WORD_LOGP.  They depend on i alone, and a
     dozen characters x are tried at each gap."""
+    logp = lex.logp
     n = len(text)
+    reach = _reach(lex).get
     out = []
     for left, right in _COMPLETION_REACH:
         s, e = i - left, i + 2 + right
-        if s < 0 or e > n or text[s:e] in logp:
+        if s < 0 or e > n:
+            continue
+        # with left >= 1 the restored word (e - s + 1 characters) begins with text[s : s + 2],
+        # and no word of the lexicon that begins so is that long (see _reach)
+        if left and reach(text[s : s + 2], 0) <= e - s:
+            continue
+        if text[s:e] in logp:
             continue
         out.append((text[s : i + 1], text[i + 1 : e]))
+    return out
+
+
+def _completed(text: str, i: int, xs: Iterable[str], lex: Lexicon) -> list[str]:
+    """The characters of xs for which _completes_word(text, i, x, lex) holds, in order."""
+    windows = _completion_windows(text, i, lex)
+    if not windows:
+        return []
+    get = lex.logp.get
+    out = []
+    for x in xs:
+        for before, after in windows:
+            if get(before + x + after, -99.0) > COMPLETED_WORD_LOGP:
+                out.append(x)
+                break
     return out
 
 
@@ -770,8 +793,7 @@ def _dropped(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue
         # the restored character must complete a word of three or more characters (人民代表大会):
         # a dropped character inside a word, not a guess between two words
-        windows = _completion_windows(text, i, logp)
-        cands = [x for x in top if any(logp.get(p + x + q, -99.0) > COMPLETED_WORD_LOGP for p, q in windows)]
+        cands = _completed(text, i, top, lex)
         if not cands:
             continue
         best, gain = lm_best(model, text, i + 1, i + 1, cands[:MAX_LM_CANDIDATES])
