@@ -1132,6 +1132,9 @@ def near_misses(
                 s, e = (end - 2, end - 2 + k) if is_prefix else (end + 1 - k, end + 1)
                 if s < 0 or e > n:
                     continue
+                # one_edit_inside keeps both ends: a cheap test before the slice and the look-ups
+                if text[s] != t[0] or text[e - 1] != t[-1]:
+                    continue
                 w = text[s:e]
                 if w != t and w not in seen and w not in logp and one_edit_inside(w, t):
                     yield s, e, w, t
