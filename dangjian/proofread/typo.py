@@ -53,7 +53,7 @@ REALWORD_SUPPORT = 5
 # ... and at least this many times more often than the written word is seen with the neighbour
 # it fits worse (a slip often fits one side: 同志支出， has 支出， 148 times)
 REALWORD_RATIO = 20
-LM_GAIN_DOUBLED = 5.0
+LM_GAIN_DOUBLED = 7.0
 # a doubled character whose pair is itself a common word (美美, 一一, 大大)
 LM_GAIN_DOUBLED_WORD = 12.0
 # 一 and a noun used as a measure word (一袋, 一车: jieba counts in the tens) against the common
@@ -514,6 +514,10 @@ _TRANSLITERATION = set(
 # (jieba count ≈ 400) with its right one
 NONWORD_START_LOGP = -12.0
 _ADMIN_SUFFIX = set("省市县区州盟旗镇乡村")
+_UNIT_SUFFIX = _ADMIN_SUFFIX | set("街")
+# what follows a unit's character when it begins the unit's organ or office (县委, 市长, 街道, 区政府)
+_ORGAN_START = set("委长道")
+_ORGANS = {"政府", "人大", "政协", "纪委", "监委", "党委", "法院", "检察", "财政", "级党", "直机"}
 _DIGIT_CHARS = set("0123456789０１２３４５６７８９")
 _GRAMMAR_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它不有")
 _PLACE_SUFFIX = set("省市县区州盟旗镇乡村屯岛山河江湖海湾港峡岭峰")
@@ -856,6 +860,10 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         starts_word = _starts_word(text, s + 1, lex)
         if ends_word and starts_word:
             continue  # 全运会|会旗, 有机物|物料, 日本|本州: two words sharing a character
+        # 碱泉街|街道, 某某县|县委: a place's name ends in its unit, and the unit's organ or office
+        # follows; places are many more than the lexicon knows, their units are few
+        if pair[0] in _UNIT_SUFFIX and (text[s + 2 : s + 3] in _ORGAN_START or text[s + 2 : s + 4] in _ORGANS):
+            continue
         if pair_is_word and not (ends_word or starts_word):
             continue
         need = LM_GAIN_DOUBLED_WORD if pair_is_word else LM_GAIN_DOUBLED
