@@ -47,3 +47,12 @@ def test_a_doubled_character_needs_the_model_to_prefer_one_copy_clearly():
     # all but one of 150 injected slips on the development part)
     assert typos("彰显我们稳稳端牢中国饭碗的战略主动。") == []
     assert ("加加", "加") in typos("要加加强支部标准化建设。")
+
+
+def test_a_short_quoted_name_keeps_its_spelling_unless_the_correction_makes_a_common_word():
+    # programmes, volunteer teams and slogans are coined: nothing in the lexicon restores them
+    assert typos("华中农业大学“本禹志愿服务队”研究生支教团成员来到山区。") == []
+    assert typos("开展“古阁小书生”研学活动。") == []
+    # a slip in a quoted name made of words is still a slip (相机, 确立)
+    assert ("厢", "相") in typos("完成“天韵厢机”的出舱安装。")
+    assert ("两个确力", "两个确立") in typos("深入学习“两个确力”的决定性意义。")
