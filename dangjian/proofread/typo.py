@@ -319,8 +319,17 @@ def find_typos(text: str) -> list[Raw]:
                 # a "slip" inside a name is its spelling
                 if gi >= 2 and in_name(s - base, e - base, spans, dotted):
                     continue
-                # ... and so is one inside a short quoted name nobody has heard of
-                if gi >= 2 and coined_in_quotes(block, s - base, e - base, rest[1] or "", lex):
+                # ... and so is one inside a short quoted name nobody has heard of, or in the
+                # title of a work (not of a document: a law's or a notice's title is checked)
+                if gi >= 2 and (
+                    coined_in_quotes(block, s - base, e - base, rest[1] or "", lex)
+                    # (a title plays on an idiom by changed characters, not a doubled one)
+                    or len(rest[1] or "") >= e - s
+                    and in_work_title(block, s - base, e - base)
+                ):
+                    continue
+                # the written character repeats where a parallel item has it (赋权、赋能、赋责)
+                if gi >= 2 and echoed_by_sibling(block, s - base, e - base, rest[1] or ""):
                     continue
                 if not any(i in taken for i in range(s, e)):
                     out.append((s, e, *rest))  # type: ignore[arg-type]
@@ -450,6 +459,58 @@ def coined_in_quotes(text: str, s: int, e: int, fix: str, lex: Lexicon) -> bool:
             if logp.get(fixed[a:b], -99.0) > NEIGHBOUR_LOGP:
                 return False
     return True
+
+
+# the last characters of a document's title (《…条例》, 《关于…的通知》): a slip there is reported
+_DOCUMENT_TITLE_END = re.compile(
+    r"(法|法典|条例|规定|规则|办法|细则|意见|通知|通告|公告|决定|决议|纲要|规划|计划|方案|报告|公报|"
+    r"章程|准则|标准|指南|目录|清单|批复|函|令|宪法|选集|文选|文集|讲话|论述摘编|摘编|宣言|声明|(（.*）))$"
+)
+
+
+# a film's, a book's or a programme's title is short; an article's (《党的领导和社会主义法治是一致的》)
+# is a sentence, and its slips are reported
+WORK_TITLE_MAX = 8
+
+
+def in_work_title(text: str, s: int, e: int) -> bool:
+    """text[s:e] lies inside a short 《…》 naming a work (a film, a book, a programme: 《马到功成》
+    plays on an idiom on purpose), not a document (《…条例》, 《关于…的通知》), whose slips are reported."""
+    ts = text.rfind("《", max(0, s - WORK_TITLE_MAX), s + 1)
+    if ts < 0 or "》" in text[ts:s]:
+        return False
+    te = text.find("》", e, ts + WORK_TITLE_MAX + 2)
+    if te < 0:
+        return False
+    return not _DOCUMENT_TITLE_END.search(text[ts + 1 : te])
+
+
+_ITEM_SEPARATORS = "、，；"
+
+
+def echoed_by_sibling(text: str, s: int, e: int, fix: str) -> bool:
+    """A character the correction would change stands at the same place in a short item beside
+    it in a list (赋权、赋能、赋责: 赋 is the pattern, not a slip for 负)."""
+    if len(fix) != e - s:
+        return False
+    start = max(text.rfind(ch, max(0, s - 8), s) for ch in _ITEM_SEPARATORS) + 1
+    if start <= 0 or s - start > 6:
+        return False
+    changed = [i for i in range(s, e) if text[i] != fix[i - s]]
+    # the items before and after this one, each cut at the next separator
+    before_end = start - 1
+    before_start = max(text.rfind(ch, max(0, before_end - 8), before_end) for ch in _ITEM_SEPARATORS) + 1
+    siblings = []
+    if text[before_end] == "、" and before_start > 0 and before_end - before_start <= 6:
+        siblings.append(text[before_start:before_end])
+    after_start = next((i + 1 for i in range(e, min(len(text), e + 8)) if text[i] in _ITEM_SEPARATORS), -1)
+    if after_start > 0 and text[after_start - 1] == "、":
+        after_end = min(
+            (i for i in (text.find(ch, after_start) for ch in _ITEM_SEPARATORS + "。") if i >= 0), default=-1
+        )
+        if 0 < after_end - after_start <= 6:
+            siblings.append(text[after_start:after_end])
+    return any(all(i - start < len(sib) and sib[i - start] == text[i] for i in changed) for sib in siblings)
 
 
 def repeated_in_document(text: str, s: int, e: int) -> bool:
@@ -895,7 +956,9 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue  # 全运会|会旗, 有机物|物料, 日本|本州: two words sharing a character
         # 碱泉街|街道, 某某县|县委: a place's name ends in its unit, and the unit's organ or office
         # follows; places are many more than the lexicon knows, their units are few
-        if pair[0] in _UNIT_SUFFIX and (text[s + 2 : s + 3] in _ORGAN_START or text[s + 2 : s + 4] in _ORGANS):
+        if pair[0] in _UNIT_SUFFIX and (
+            text[s + 2 : s + 3] in _ORGAN_START or text[s + 2 : s + 4] in _ORGANS
+        ):
             continue
         if pair_is_word and not (ends_word or starts_word):
             continue

@@ -56,3 +56,19 @@ def test_a_short_quoted_name_keeps_its_spelling_unless_the_correction_makes_a_co
     # a slip in a quoted name made of words is still a slip (相机, 确立)
     assert ("厢", "相") in typos("完成“天韵厢机”的出舱安装。")
     assert ("两个确力", "两个确立") in typos("深入学习“两个确力”的决定性意义。")
+
+
+def test_a_short_works_title_plays_on_an_idiom_but_a_documents_title_is_checked():
+    assert typos("《山河故园》《马到功成》等纪录片陆续播出。") == []
+    assert ("党员教育管里", "党员教育管理") in typos("依据《中国共产党党员教育管里条例》开展培训。")
+    # an article's title is a sentence: its slips are reported
+    assert typos("学习《党的领导和社会义法治是一致的》一文。") != []
+    # a title does not double its characters
+    assert ("丽丽", "丽") in typos("收看《美丽丽中国行》节目。")
+
+
+def test_a_character_a_parallel_item_repeats_is_the_pattern():
+    assert typos("加快完善赋权、赋能、赋责相统一的县镇管理模式。") == []
+    assert ("组只建设", "组织建设") in [
+        (f.text, f.suggestion) for f in check("加强政治建设、思想建设、组只建设。")
+    ]
