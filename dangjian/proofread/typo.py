@@ -47,6 +47,10 @@ SINGLE_PENALTY = 2.0
 LM_GAIN_VARIANT = 8.0
 LM_GAIN_NONWORD = 12.0
 LM_GAIN_REALWORD = 11.0
+# ... or this much when the written word is unseen beside both its neighbours and the other word
+# is seen beside both at least REALWORD_BOTH_SIDES times
+LM_GAIN_REALWORD_BOTH_SIDES = 7.0
+REALWORD_BOTH_SIDES = 3
 # a real-word correction must be seen with one neighbour at least this often (trigram counts are
 # sparse even in 32 M characters: 同志指出 is seen 3 times, 指出， 7,102) ...
 REALWORD_SUPPORT = 5
@@ -357,6 +361,7 @@ _NAME_AFTER = re.compile(
     r"^(?:同志|书记|副书记|主任|省长|市长|县长|区长|主席|总理|部长|厅长|局长|委员|代表|指出|强调|表示|说|介绍|"
     r"主持|出席|会见|参加|讲话|等|先生|女士|教授|院士|一行)"
 )
+_WEAK_NAME_CUES = {"指出", "强调", "表示", "说", "介绍", "主持", "出席", "会见", "参加", "讲话", "等", "一行"}
 _PLACE_AFTER = re.compile(r"^[省市县区州盟旗镇乡村屯寨街道路巷山河江湖海岛湾港峡口关寺庙桥站]")
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -548,8 +553,16 @@ def looks_like_name(text: str, s: int, e: int) -> bool:
     if in_name_list(text, s, e):
         return True
     after = text[e : e + 4]
-    if _NAME_AFTER.match(after) or _PLACE_AFTER.match(after):
-        # a name is short: the slip must lie within three characters of the title or suffix
+    if _PLACE_AFTER.match(after):
+        return True
+    m = _NAME_AFTER.match(after)
+    # a title or 同志 follows names only; 等, 说, 指出, 主持 follow any subject (安全盛产等, 大会
+    # 主持), so there the name must begin with a family name or be a transliteration
+    if m and (
+        m.group() not in _WEAK_NAME_CUES
+        or any(text[k] in _SURNAMES for k in range(max(0, e - 4), e - 1))
+        or all(c in _TRANSLITERATION for c in text[s:e])
+    ):
         return True
     before = text[max(0, s - 6) : s]
     if _NAME_BEFORE.search(before) and (text[s - 1 : s] in "，、：（(" or e - s <= 3):
@@ -837,7 +850,16 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
             continue  # (违犯宪法 … 违犯党纪: a word the writer uses again is the word meant)
         best = max(alts, key=lambda v: lm_gain(model, text, s, e, v))
         gain = lm_gain(model, text, s, e, best)
-        if gain >= LM_GAIN_REALWORD and not looks_like_name(text, s, e):
+        # official prose never has the written word beside either neighbour and has the other
+        # word beside both (具体行驶党的 / 行使党的): the context itself says which was meant
+        need = LM_GAIN_REALWORD
+        if (
+            tri(left + w) == 0
+            and tri(w + right) == 0
+            and min(tri(left + best), tri(best + right)) >= REALWORD_BOTH_SIDES
+        ):
+            need = LM_GAIN_REALWORD_BOTH_SIDES
+        if gain >= need and not looks_like_name(text, s, e):
             yield (s, e, "typo", best, f"疑似用词错误：“{w}”应为“{best}”")
 
 

@@ -72,3 +72,14 @@ def test_a_character_a_parallel_item_repeats_is_the_pattern():
     assert ("组只建设", "组织建设") in [
         (f.text, f.suggestion) for f in check("加强政治建设、思想建设、组只建设。")
     ]
+
+
+def test_a_real_word_unseen_beside_both_neighbours_needs_less_gain_when_the_other_is_seen_beside_both():
+    assert ("同事", "同时") in typos("对检验检测机构同事申请多项资质许可的，一并审查。")
+    assert ("影像", "影响") in typos("发生安全事故时，对影像抢险、抢修的设施予以清除。")
+
+
+def test_weak_name_cues_need_a_family_name():
+    # 等 and 主持 follow any subject: 安全盛产 is no name, 王晓东 is
+    assert ("安全盛产", "安全生产") in typos("加强质量管理和安全盛产等有关法律法规的学习。")
+    assert typos("会上，王晓东等同志作了发言。") == []
