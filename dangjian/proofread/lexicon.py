@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
-CACHE_VERSION = 11
+CACHE_VERSION = 12
 # Words at least this frequent in jieba's counts are the ones whose misspellings we look for.
 TARGET_MIN_FREQ = 800
 # A lexicon entry this much rarer than a confusable neighbour is treated as a misspelling.
@@ -46,6 +46,8 @@ REALWORD_MIN_FREQ = 200
 # ... while the written word of such a pair may be rarer (条理 for 条例, 违犯 for 违反): a slip
 # often lands on a rare word, and the language model then judges it in context
 REALWORD_WRITTEN_MIN_FREQ = 20
+# words at least this frequent (jieba counts) tell which readings a character is typed with
+READING_WORD_MIN_FREQ = 20
 # jieba counts of 3 are the floor of its dictionary; such words add memory, not information.
 MIN_LEXICON_FREQ = 4
 
@@ -147,8 +149,22 @@ def _mined_terms() -> dict[str, int]:
     return out
 
 
+def _readings_in_use(freq: dict[str, int], chars: set[str]) -> dict[str, set[str]]:
+    """The toneless readings each of chars takes in the words of freq (phrase-aware pypinyin)."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[str, set[str]] = {}
+    for w, f in freq.items():
+        if len(w) < 2 or f < READING_WORD_MIN_FREQ:
+            continue
+        for ch, reading in zip(w, lazy_pinyin(w), strict=False):
+            if ch in chars:
+                out.setdefault(ch, set()).add(reading)
+    return out
+
+
 def build() -> Lexicon:
-    from pypinyin import Style, pinyin
+    from pypinyin import Style, lazy_pinyin, pinyin
 
     freq: dict[str, int] = {}
     with _jieba_dict().open(encoding="utf-8") as fh:
@@ -177,9 +193,14 @@ def build() -> Lexicon:
             charmass[ch] = charmass.get(ch, 0) + f
     common = {ch for ch, _ in sorted(charmass.items(), key=lambda x: -x[1])[:4500]}
 
+    # a character's readings are the ones words give it (pypinyin's phrase readings: 居 is ju in
+    # 居民, never its rare ji), plus its first reading alone.  A typist picks a wrong character by
+    # a reading it is typed with; the rare readings of the heteronym table (接 sha, 方 wang, 见
+    # xian) only made confusions nobody makes (居 for 继, 县级 for 省级)
+    readings = _readings_in_use(freq, common)
     by_py: dict[str, set[str]] = {}
     for ch in common:
-        for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
+        for reading in readings.get(ch, ()) or pinyin(ch, style=Style.NORMAL)[0]:
             by_py.setdefault(reading, set()).add(ch)
     conf: dict[str, set[str]] = {ch: set() for ch in common}
     for group in by_py.values():
@@ -286,7 +307,9 @@ def build() -> Lexicon:
         for i, ch in enumerate(w):
             for c in homo.get(ch, ()):
                 v = w[:i] + c + w[i + 1 :]
-                if freq.get(v, 0) >= REALWORD_MIN_FREQ:
+                # a real word typed for another is what an input method offers for the same
+                # syllables: the whole words must read alike (示例/事例 shili, not 风向/方向)
+                if freq.get(v, 0) >= REALWORD_MIN_FREQ and lazy_pinyin(v) == lazy_pinyin(w):
                     alts.append(v)
         if alts:
             realword[w] = tuple(sorted(alts))

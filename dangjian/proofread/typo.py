@@ -47,13 +47,17 @@ SINGLE_PENALTY = 2.0
 LM_GAIN_VARIANT = 8.0
 LM_GAIN_NONWORD = 12.0
 LM_GAIN_REALWORD = 11.0
+# ... or this much when the written word is unseen beside both its neighbours and the other word
+# is seen beside both at least REALWORD_BOTH_SIDES times
+LM_GAIN_REALWORD_BOTH_SIDES = 7.0
+REALWORD_BOTH_SIDES = 3
 # a real-word correction must be seen with one neighbour at least this often (trigram counts are
 # sparse even in 32 M characters: 同志指出 is seen 3 times, 指出， 7,102) ...
 REALWORD_SUPPORT = 5
 # ... and at least this many times more often than the written word is seen with the neighbour
 # it fits worse (a slip often fits one side: 同志支出， has 支出， 148 times)
 REALWORD_RATIO = 20
-LM_GAIN_DOUBLED = 5.0
+LM_GAIN_DOUBLED = 7.0
 # a doubled character whose pair is itself a common word (美美, 一一, 大大)
 LM_GAIN_DOUBLED_WORD = 12.0
 # 一 and a noun used as a measure word (一袋, 一车: jieba counts in the tens) against the common
@@ -349,6 +353,18 @@ def find_typos(text: str) -> list[Raw]:
                 # a "slip" inside a name is its spelling
                 if gi >= 2 and in_name_at(s - base, e - base):
                     continue
+                # ... and so is one inside a short quoted name nobody has heard of, or in the
+                # title of a work (not of a document: a law's or a notice's title is checked)
+                if gi >= 2 and (
+                    coined_in_quotes(block, s - base, e - base, rest[1] or "", lex)
+                    # (a title plays on an idiom by changed characters, not a doubled one)
+                    or len(rest[1] or "") >= e - s
+                    and in_work_title(block, s - base, e - base)
+                ):
+                    continue
+                # the written character repeats where a parallel item has it (赋权、赋能、赋责)
+                if gi >= 2 and echoed_by_sibling(block, s - base, e - base, rest[1] or ""):
+                    continue
                 if not any(i in taken for i in range(s, e)):
                     out.append((s, e, *rest))  # type: ignore[arg-type]
                     taken.update(range(s, e))
@@ -391,6 +407,7 @@ _NAME_AFTER = re.compile(
     r"^(?:同志|书记|副书记|主任|省长|市长|县长|区长|主席|总理|部长|厅长|局长|委员|代表|指出|强调|表示|说|介绍|"
     r"主持|出席|会见|参加|讲话|等|先生|女士|教授|院士|一行)"
 )
+_WEAK_NAME_CUES = {"指出", "强调", "表示", "说", "介绍", "主持", "出席", "会见", "参加", "讲话", "等", "一行"}
 _PLACE_AFTER = re.compile(r"^[省市县区州盟旗镇乡村屯寨街道路巷山河江湖海岛湾港峡口关寺庙桥站]")
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -494,6 +511,88 @@ def _name_test(text: str) -> Callable[[int, int], bool]:
     return test
 
 
+# a quoted name, brand or slogan (“古阁小书生”, “芯光屏板链智网”) is this short at most
+COINED_MAX = 8
+
+
+def coined_in_quotes(text: str, s: int, e: int, fix: str, lex: Lexicon) -> bool:
+    """text[s:e] lies inside a short quotation “…” of Chinese characters alone, and the
+    correction does not make the quoted string a word the lexicon knows: programmes, brands and
+    slogans are coined (本禹志愿服务队, 四面逢源), while a slip in a known term (“不忘出心”) is
+    restored to it."""
+    qs = text.rfind("“", max(0, s - COINED_MAX), s + 1)
+    if qs < 0:
+        return False
+    qe = text.find("”", e, qs + COINED_MAX + 2)
+    if qe < 0:
+        return False
+    inner = text[qs + 1 : qe]
+    if not 2 <= len(inner) <= COINED_MAX or not all("\u4e00" <= c <= "\u9fff" for c in inner):
+        return False
+    fixed = text[qs + 1 : s] + fix + text[e:qe]
+    # the correction makes a common word with a neighbour inside the quotation (“天韵厢机” →
+    # 相机): a slip in a name made of words; a rare one (风源 of “四面逢源”) proves nothing
+    fs, fe = s - qs - 1, s - qs - 1 + len(fix)
+    logp = lex.logp
+    for a in range(max(0, fs - 3), fe):
+        for b in range(max(a + 2, fs + 1), min(len(fixed), a + 4) + 1):
+            if logp.get(fixed[a:b], -99.0) > NEIGHBOUR_LOGP:
+                return False
+    return True
+
+
+# the last characters of a document's title (《…条例》, 《关于…的通知》): a slip there is reported
+_DOCUMENT_TITLE_END = re.compile(
+    r"(法|法典|条例|规定|规则|办法|细则|意见|通知|通告|公告|决定|决议|纲要|规划|计划|方案|报告|公报|"
+    r"章程|准则|标准|指南|目录|清单|批复|函|令|宪法|选集|文选|文集|讲话|论述摘编|摘编|宣言|声明|(（.*）))$"
+)
+
+
+# a film's, a book's or a programme's title is short; an article's (《党的领导和社会主义法治是一致的》)
+# is a sentence, and its slips are reported
+WORK_TITLE_MAX = 8
+
+
+def in_work_title(text: str, s: int, e: int) -> bool:
+    """text[s:e] lies inside a short 《…》 naming a work (a film, a book, a programme: 《马到功成》
+    plays on an idiom on purpose), not a document (《…条例》, 《关于…的通知》), whose slips are reported."""
+    ts = text.rfind("《", max(0, s - WORK_TITLE_MAX), s + 1)
+    if ts < 0 or "》" in text[ts:s]:
+        return False
+    te = text.find("》", e, ts + WORK_TITLE_MAX + 2)
+    if te < 0:
+        return False
+    return not _DOCUMENT_TITLE_END.search(text[ts + 1 : te])
+
+
+_ITEM_SEPARATORS = "、，；"
+
+
+def echoed_by_sibling(text: str, s: int, e: int, fix: str) -> bool:
+    """A character the correction would change stands at the same place in a short item beside
+    it in a list (赋权、赋能、赋责: 赋 is the pattern, not a slip for 负)."""
+    if len(fix) != e - s:
+        return False
+    start = max(text.rfind(ch, max(0, s - 8), s) for ch in _ITEM_SEPARATORS) + 1
+    if start <= 0 or s - start > 6:
+        return False
+    changed = [i for i in range(s, e) if text[i] != fix[i - s]]
+    # the items before and after this one, each cut at the next separator
+    before_end = start - 1
+    before_start = max(text.rfind(ch, max(0, before_end - 8), before_end) for ch in _ITEM_SEPARATORS) + 1
+    siblings = []
+    if text[before_end] == "、" and before_start > 0 and before_end - before_start <= 6:
+        siblings.append(text[before_start:before_end])
+    after_start = next((i + 1 for i in range(e, min(len(text), e + 8)) if text[i] in _ITEM_SEPARATORS), -1)
+    if after_start > 0 and text[after_start - 1] == "、":
+        after_end = min(
+            (i for i in (text.find(ch, after_start) for ch in _ITEM_SEPARATORS + "。") if i >= 0), default=-1
+        )
+        if 0 < after_end - after_start <= 6:
+            siblings.append(text[after_start:after_end])
+    return any(all(i - start < len(sib) and sib[i - start] == text[i] for i in changed) for sib in siblings)
+
+
 def repeated_in_document(text: str, s: int, e: int) -> bool:
     """The written form with a neighbour on each side occurs again in the document: a term or a
     name the writer means (台址, 中斐建交, 司级), not a slip, which is rarely made twice alike."""
@@ -529,8 +628,16 @@ def looks_like_name(text: str, s: int, e: int) -> bool:
     if in_name_list(text, s, e):
         return True
     after = text[e : e + 4]
-    if _NAME_AFTER.match(after) or _PLACE_AFTER.match(after):
-        # a name is short: the slip must lie within three characters of the title or suffix
+    if _PLACE_AFTER.match(after):
+        return True
+    m = _NAME_AFTER.match(after)
+    # a title or 同志 follows names only; 等, 说, 指出, 主持 follow any subject (安全盛产等, 大会
+    # 主持), so there the name must begin with a family name or be a transliteration
+    if m and (
+        m.group() not in _WEAK_NAME_CUES
+        or any(text[k] in _SURNAMES for k in range(max(0, e - 4), e - 1))
+        or all(c in _TRANSLITERATION for c in text[s:e])
+    ):
         return True
     before = text[max(0, s - 6) : s]
     if _NAME_BEFORE.search(before) and (text[s - 1 : s] in "，、：（(" or e - s <= 3):
@@ -589,6 +696,10 @@ _TRANSLITERATION = set(
 # (jieba count ≈ 400) with its right one
 NONWORD_START_LOGP = -12.0
 _ADMIN_SUFFIX = set("省市县区州盟旗镇乡村")
+_UNIT_SUFFIX = _ADMIN_SUFFIX | set("街")
+# what follows a unit's character when it begins the unit's organ or office (县委, 市长, 街道, 区政府)
+_ORGAN_START = set("委长道")
+_ORGANS = {"政府", "人大", "政协", "纪委", "监委", "党委", "法院", "检察", "财政", "级党", "直机"}
 _DIGIT_CHARS = set("0123456789０１２３４５６７８９")
 _GRAMMAR_CHARS = set("的地得了着过是在和与及或也都就又还而且但并把被将从对向以于为之其这那个们我你他她它不有")
 _PLACE_SUFFIX = set("省市县区州盟旗镇乡村屯岛山河江湖海湾港峡岭峰")
@@ -852,6 +963,7 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
     if auto is None:
         return
     candidates = _realword_candidates(lex, model)
+    tri = _pairs(model).trigram
     n = len(text)
     repeated: dict[str, bool] = {}  # _at_least(text, w, 2) by word: common words recur
     for end, (w, alts) in auto.iter(text):
@@ -870,7 +982,17 @@ def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         if again:
             continue  # (违犯宪法 … 违犯党纪: a word the writer uses again is the word meant)
         best, gain = lm_best(model, text, s, e, alts)
-        if gain >= LM_GAIN_REALWORD and not looks_like_name(text, s, e):
+        # official prose never has the written word beside either neighbour and has the other
+        # word beside both (具体行驶党的 / 行使党的): the context itself says which was meant
+        need = LM_GAIN_REALWORD
+        left, right = text[s - 1], text[e]
+        if (
+            tri(left + w) == 0
+            and tri(w + right) == 0
+            and min(tri(left + best), tri(best + right)) >= REALWORD_BOTH_SIDES
+        ):
+            need = LM_GAIN_REALWORD_BOTH_SIDES
+        if gain >= need and not looks_like_name(text, s, e):
             yield (s, e, "typo", best, f"疑似用词错误：“{w}”应为“{best}”")
 
 
@@ -1032,6 +1154,12 @@ def _doubled(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         starts_word = _starts_word(text, s + 1, lex)
         if ends_word and starts_word:
             continue  # 全运会|会旗, 有机物|物料, 日本|本州: two words sharing a character
+        # 碱泉街|街道, 某某县|县委: a place's name ends in its unit, and the unit's organ or office
+        # follows; places are many more than the lexicon knows, their units are few
+        if pair[0] in _UNIT_SUFFIX and (
+            text[s + 2 : s + 3] in _ORGAN_START or text[s + 2 : s + 4] in _ORGANS
+        ):
+            continue
         if pair_is_word and not (ends_word or starts_word):
             continue
         need = LM_GAIN_DOUBLED_WORD if pair_is_word else LM_GAIN_DOUBLED
