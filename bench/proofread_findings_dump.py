@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "dangjian" / "proofread" / "tests" / "corpus"
-SPLITS = ("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3")
+# every judged part of the real-text corpus (dev-train, 32 M characters, is too big for the loop)
+SKIP_SPLITS = ("dev-train",)
 
 
 def documents() -> list[tuple[str, str]]:
@@ -31,7 +32,7 @@ def documents() -> list[tuple[str, str]]:
     docs += [
         (f"{d['split']}/{d['id']}", (real / "docs" / f"{d['id']}.txt").read_text("utf-8"))
         for d in manifest["docs"]
-        if d["split"] in SPLITS
+        if d["split"] not in SKIP_SPLITS
     ]
     return docs
 
