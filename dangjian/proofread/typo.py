@@ -747,7 +747,12 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         # what follows a number is a unit or a measure word, which the pairs with "0" know well
         if a in _DIGIT_CHARS:
             a = "0"
-        if not (_is_cjk(ch) and (_is_cjk(a) or a == "0") and _is_cjk(b)):
+        # _is_cjk, inlined: this runs at every character of a rare pair
+        if not (
+            "\u4e00" <= ch <= "\u9fff"
+            and ("\u4e00" <= a <= "\u9fff" or a == "0")
+            and "\u4e00" <= b <= "\u9fff"
+        ):
             continue
         if _covered(text, j, lex):
             continue  # part of a word the lexicon knows (拨乱反正, 真挚, 颐养): not a slip
