@@ -57,6 +57,20 @@ to 2026-10-10 (23 consecutive days, none missing), copied the same way and liste
 round-4 days stay "heldout4" exactly as they were (their manifest rows keep the commit they were read
 at, CCTV2_ROUND4). Like round 4's later days, these come from the cn.govopendata.com digest and have
 no day summary, so a 联播快讯's story titles stay run into the text. Nothing is built or tuned on it.
+
+Round 6 (issue 12): a fresh held-out part "heldout6" of another genre and period, the laws2026 source
+(qcmuu/just-laws at b64e769, 2026-08-20, read from its mirror): the ten national laws enacted from
+2025-04-30 to 2026-04-30 — 民营经济促进法, 原子能法, 国家公园法, 法治宣传教育法, 突发公共卫生事件应对法,
+危险化学品安全法, 生态环境法典 (1,242 articles, two thirds of the part), 民族团结进步促进法, 国家发展规划法
+and 社会救助法 (LAWS2026_DIRS). The laws source ends 2025-04-19 and holds none of them; no 新闻联播 text
+after 2026-10-10 turned up in the repositories the search index reaches. Laws merely revised since
+(治安管理处罚法, 反不正当竞争法, 民用航空法 …) are left out, a revision keeping most of its old text; even
+so the 法典 restates provisions of the ten laws it repeals, and 8% of the part's characters lie in
+sentences (split at 。；：, 12 characters or more) that occur verbatim in the laws source. Each law page
+is read without its front matter, the site's ::: notes (the 法典's 施行提示 and its links to the
+repealed laws' pages) and Markdown (heading marks, the bold article numbers); each chapter (章) is one
+document, the law's title, the date it was passed and a 编 or 分编 heading going with the chapter after
+them. Nothing is built or tuned on it.
 """
 
 from __future__ import annotations
@@ -114,6 +128,13 @@ SOURCES = {
         "(round 4's held-out part to 09-17, round 5's from 09-18). The files were read one by one at the "
         "commits listed in CCTV2_FILES; this is the newest of them, and a clone of the repository at it "
         "gives the same files (the round-4 rows of the manifest keep CCTV2_ROUND4, the newest then)",
+    },
+    "laws2026": {
+        "repo": "qcmuu/just-laws",
+        "commit": "b64e769a6078416342e416b43f3a942d9d0b6b83",
+        "what": "the ten national laws enacted from 2025-04-30 to 2026-04-30 (after the laws source's "
+        "snapshot of 2025-04-19), among them the 生态环境法典 of 2026-03-12; one Markdown page per law "
+        "(the 法典 in five parts) of a law-reading site (round 6's held-out part)",
     },
 }
 # round 3 (issue 12): the cctv source by broadcast date.  Its copy of round 2's held-out dates is
@@ -486,6 +507,70 @@ def cctv2(base: Path) -> list[dict]:
     return docs
 
 
+# round 6 (issue 12): the laws enacted (通过, not amended or revised) after the laws source's snapshot;
+# none of them is in that source, which ends 2025-04-19.  A revision keeps most of the old text, so
+# the laws revised since (治安管理处罚法, 反不正当竞争法, 民用航空法 …) are not taken; the site's second
+# copies of two laws (economic/fishery-law, social/hazardous-chemicals-safety-law) are not either.
+LAWS2026_DIRS = (
+    "docs/economic/private-economy-promotion-law",  # 民营经济促进法 2025-04-30
+    "docs/economic/atomic-energy-law",  # 原子能法 2025-09-12
+    "docs/economic/national-parks-law",  # 国家公园法 2025-09-12
+    "docs/constitutional-relevance/law-on-legal-publicity-and-education",  # 法治宣传教育法 2025-09-12
+    "docs/administrative/public-health-emergency-response-law",  # 突发公共卫生事件应对法 2025-09-12
+    "docs/social/dangerous-chemicals-safety-law",  # 危险化学品安全法 2025-12-27
+    "docs/ecological-environment/ecological-environment-code",  # 生态环境法典 2026-03-12
+    "docs/constitutional-relevance/ethnic-unity-and-progress-promotion-law",  # 民族团结进步促进法 2026-03-12
+    "docs/economic/national-development-planning-law",  # 国家发展规划法 2026-03-12
+    "docs/social/social-assistance-law",  # 社会救助法 2026-04-30
+)
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_CONTAINER = re.compile(r"^:::.*?^:::[ \t]*$", re.S | re.M)
+_CHAPTER = re.compile(r"第[一二三四五六七八九十]+章\u3000")
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零]+条\u3000")
+
+
+def laws2026(base: Path) -> list[dict]:
+    src = SOURCES["laws2026"]
+    mirror = mirror_of(base, src["repo"])
+    files = ls(mirror, src["commit"])
+    docs = []
+    for folder in LAWS2026_DIRS:
+        # the README page first (the title and the date the law was passed), then the 法典's parts in order
+        paths = sorted(
+            (p for p in files if p.startswith(folder + "/") and p.endswith(".md") and "/versions/" not in p),
+            key=lambda p: (not p.endswith("/README.md"), p),
+        )
+        texts = read_many(mirror, src["commit"], paths)
+        lines = []
+        for p in paths:
+            # the page's front matter and the site's notes (::: tip … :::, with links to the repealed
+            # laws' pages) are not the law's text; headings and the article numbers lose their Markdown
+            md = _CONTAINER.sub("", _FRONT_MATTER.sub("", texts[p]))
+            for line in md.splitlines():
+                line = re.sub(r"^#+\s*", "", line.strip()).replace("**", "")
+                if line and "](" not in line:
+                    lines.append(line)
+        # one document per chapter; the title, the date line and a 编 or 分编 heading go with the chapter
+        # after them
+        chunks: list[list[str]] = [[]]
+        for line in lines:
+            if _CHAPTER.match(line) and any(_ARTICLE.match(x) for x in chunks[-1]):
+                chunks.append([])
+            chunks[-1].append(line)
+        title = lines[0]
+        for i, chunk in enumerate(chunks, 1):
+            docs.append(
+                {
+                    "genre": "laws2026",
+                    "path": f"{folder}#{i}",
+                    "group": "laws2026:" + title,
+                    "text": "\n".join(chunk) + "\n",
+                    "split": "heldout6",
+                }
+            )
+    return docs
+
+
 def split(docs: list[dict]) -> None:
     by_genre: dict[str, dict[str, list[dict]]] = {}
     for d in docs:
@@ -527,7 +612,7 @@ def main() -> None:
         help="build without a source whose copy is not at hand (the committed manifest.tsv is then left as it is)",
     )
     args = ap.parse_args()
-    readers = [laws, reports, news, news2026, cctv, cctv2]
+    readers = [laws, reports, news, news2026, cctv, cctv2, laws2026]
     docs = [d for reader in readers if reader.__name__ not in args.skip for d in reader(args.mirrors)]
     split(docs)
     (OUT / "docs").mkdir(parents=True, exist_ok=True)

@@ -4,4 +4,13 @@ The development parts are tuned on; each held-out part was judged by hand once, 
 engine commit of its round (bench/RESULTS.md says which round read which).
 """
 
-EVALUATED = ("dev-eval", "dev-old-heldout", "dev-news", "heldout", "heldout3", "heldout4", "heldout5")
+EVALUATED = (
+    "dev-eval",
+    "dev-old-heldout",
+    "dev-news",
+    "heldout",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+)

@@ -777,6 +777,11 @@ def _nonwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
         ]
         if not cands or looks_like_name(text, j, j + 1) or looks_like_name(text, j - 1, j + 1):
             continue
+        # a slip makes a pair official prose has never written: 97% of injected ones leave one
+        # side unseen in 32 M characters, while rare real words (煤基, 淤地, 月背, 形性) were
+        # written at least once on both sides
+        if known(a + ch) and known(ch + b):
+            continue
         # the rare pair recurs in the document: a term or a name the writer means (休达 twice,
         # 西班牙队 three times); a slip is rarely made twice alike
         rare = text[j - 1] + ch if ch not in after_a else ch + b

@@ -83,3 +83,10 @@ def test_weak_name_cues_need_a_family_name():
     # 等 and 主持 follow any subject: 安全盛产 is no name, 王晓东 is
     assert ("安全盛产", "安全生产") in typos("加强质量管理和安全盛产等有关法律法规的学习。")
     assert typos("会上，王晓东等同志作了发言。") == []
+
+
+def test_a_character_written_beside_both_neighbours_somewhere_in_official_prose_is_no_non_word():
+    # 煤基 and 基化 have both been written; a slip leaves a pair nobody writes (贯切)
+    assert typos("新增煤基化工产品产能超过400万吨。") == []
+    assert typos("强化淤地坝建设运行管护。") == []
+    assert ("贯切", "贯彻") in typos("认真贯切落实党中央决策部署。")
