@@ -30,6 +30,8 @@ _XUNIT = (
     r"(?<![A-Za-z])[xX×Ｘｘ](?=[年月日号时分秒个名人次项件元万亿%％岁期批届级场篇条家户]|\.\d|[．.][xX]|[—\-～~至到]\d)"
     # a lone X between Chinese characters is a blank (X光, X射线, X轴 are words)
     rf"|(?<={CJK_RE})[xXＸｘ](?={CJK_RE})(?!光|射线|线|轴|型|形|染色体)"
+    # ... and so is one where a number follows a name and a hyphen (铀-235 → 铀-X及…)
+    rf"|(?<={CJK_RE}[-‐])[xXＸｘ](?={CJK_RE})"
 )
 _XDEC = r"(?<![A-Za-z])\d*[xX×][．.][xX×\d]+(?![A-Za-z])|(?<![A-Za-z\d])\d+[．.][xX×]+(?![A-Za-z])"
 _YEARX = r"(?<!\d)(?:19|20)?\d{0,2}[xX×Ｘｘ]{1,4}(?=年)"

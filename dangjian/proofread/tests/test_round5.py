@@ -90,3 +90,8 @@ def test_a_character_written_beside_both_neighbours_somewhere_in_official_prose_
     assert typos("新增煤基化工产品产能超过400万吨。") == []
     assert typos("强化淤地坝建设运行管护。") == []
     assert ("贯切", "贯彻") in typos("认真贯切落实党中央决策部署。")
+
+
+def test_a_blank_number_after_a_name_and_a_hyphen_is_a_placeholder():
+    assert [f.text for f in check("包括铀-X及含铀-235的材料和制品。") if f.kind == "placeholder"] == ["X"]
+    assert [f for f in check("包括铀-235及含铀-235的材料和制品。") if f.kind == "placeholder"] == []
