@@ -19,7 +19,7 @@ from pathlib import Path
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
-from .patterns import aho_iter, lines_at
+from .patterns import aho_iter, automaton, lines_at
 
 Raw = tuple[int, int, str, str | None, str]
 DATA = Path(__file__).with_name("data")
@@ -99,10 +99,7 @@ def _index() -> _Index:
         for i in range(k):
             piece = f[bounds[i] : bounds[i + 1]]
             pieces.setdefault(piece, []).append((fid, bounds[i]))
-    auto = ahocorasick.Automaton()
-    for piece, refs in pieces.items():
-        auto.add_word(piece, (piece, tuple(refs)))
-    auto.make_automaton()
+    auto = automaton((piece, (piece, tuple(refs))) for piece, refs in pieces.items())
 
     swaps = ahocorasick.Automaton()
     phrases = [r[0].strip() for r in _rows("set_phrases.txt")]
@@ -157,16 +154,13 @@ def _index() -> _Index:
     for row in _rows("outdated.tsv"):
         pat, sug, since, msg = row[0], row[1].strip(), row[2], row[3]
         outdated.append((re.compile(pat), sug, datetime.date.fromisoformat(since), msg))
-    members = ahocorasick.Automaton()
     keys: dict[str, set[int]] = {}
     for li, (_name, items, _pat, _tok) in enumerate(lists):
         suffix = _common_suffix(items)
         prefix = _common_prefix(items)
         for key in [*items, *([suffix] if len(suffix) >= 2 else []), *([prefix] if len(prefix) >= 2 else [])]:
             keys.setdefault(key, set()).add(li)
-    for key, lis in keys.items():
-        members.add_word(key, tuple(sorted(lis)))
-    members.make_automaton()
+    members = automaton((key, tuple(sorted(lis))) for key, lis in keys.items())
     dropped = ahocorasick.Automaton()
     ndropped = 0
     known_forms = set(forms)

@@ -185,6 +185,16 @@ def _foreign_automaton() -> ahocorasick.Automaton:
 AHO_BLOCK = 1 << 16
 
 
+def automaton(entries: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
+    """An Aho–Corasick automaton of (key, value) entries, ready to search (a later value for the
+    same key replaces an earlier one, as add_word does)."""
+    auto = ahocorasick.Automaton()
+    for key, value in entries:
+        auto.add_word(key, value)
+    auto.make_automaton()
+    return auto
+
+
 def aho_iter(auto: ahocorasick.Automaton, text: str) -> Iterator[tuple[int, object]]:
     """``auto.iter(text)``, fed line-aligned blocks of about AHO_BLOCK characters."""
     n = len(text)

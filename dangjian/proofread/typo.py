@@ -28,7 +28,7 @@ import ahocorasick
 
 from . import lm
 from .lexicon import Lexicon, load
-from .patterns import aho_iter
+from .patterns import aho_iter, automaton
 
 Raw = tuple[int, int, str, str | None, str]
 # Required log-probability gain (natural log) of the corrected window over the original: a
@@ -233,11 +233,7 @@ def _misspellings(text: str, lex: Lexicon) -> Iterator[Raw]:
 
 @cache
 def _misspelling_automaton(lex: Lexicon) -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
-    for v, w in lex.misspellings.items():
-        auto.add_word(v, (v, w))
-    auto.make_automaton()
-    return auto
+    return automaton((v, (v, w)) for v, w in lex.misspellings.items())
 
 
 # 的/地/得 (GB 现代汉语规范: 地 before a verb after an adverbial, 得 after a verb before a complement)
@@ -453,13 +449,8 @@ def _names() -> ahocorasick.Automaton | None:
     files = [f for f in ("names.txt", "places.txt") if (DATA / f).exists()]
     if not files:
         return None
-    auto = ahocorasick.Automaton()
-    for f in files:
-        for line in _read_lines(f):
-            name = line.split("\t", 1)[0]
-            auto.add_word(name, len(name))
-    auto.make_automaton()
-    return auto
+    names = (line.split("\t", 1)[0] for f in files for line in _read_lines(f))
+    return automaton((name, len(name)) for name in names)
 
 
 def name_spans(text: str) -> tuple[list[tuple[int, int]], set[int]]:
@@ -960,11 +951,7 @@ def _restores_word(text: str, i: int, x: str, lex: Lexicon) -> bool:
 def _realword_automaton(lex: Lexicon) -> ahocorasick.Automaton | None:
     if not lex.realword:
         return None
-    auto = ahocorasick.Automaton()
-    for w, alts in lex.realword.items():
-        auto.add_word(w, (w, alts))
-    auto.make_automaton()
-    return auto
+    return automaton((w, (w, alts)) for w, alts in lex.realword.items())
 
 
 def _realwords(text: str, lex: Lexicon, model: lm.Model) -> Iterator[Raw]:
@@ -1214,11 +1201,7 @@ def near_term_automaton(terms: Iterable[str]) -> ahocorasick.Automaton:
     for t in terms:
         keys.setdefault(t[:3], []).append((t, True))
         keys.setdefault(t[-3:], []).append((t, False))
-    auto = ahocorasick.Automaton()
-    for key, ts in keys.items():
-        auto.add_word(key, tuple(ts))
-    auto.make_automaton()
-    return auto
+    return automaton((key, tuple(ts)) for key, ts in keys.items())
 
 
 @cache

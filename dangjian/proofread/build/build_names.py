@@ -22,10 +22,9 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 
-import ahocorasick
-
 from dangjian.proofread.build import dev_train
 from dangjian.proofread.lexicon import DATA
+from dangjian.proofread.patterns import automaton
 
 MIN_SLOT = 3
 MIN_DOCS = 2
@@ -53,10 +52,7 @@ def main() -> None:
     # particle: fragments that would shield slips of 的/地/得 around them (一年地发电量)
     cands = [g for g in cands if "的" not in g and g[-1] not in "地得"]
     # how often each candidate occurs at all (one Aho–Corasick pass over the same texts)
-    auto = ahocorasick.Automaton()
-    for g in cands:
-        auto.add_word(g, g)
-    auto.make_automaton()
+    auto = automaton((g, g) for g in cands)
     total: Counter[str] = Counter()
     for text in texts:
         for _end, g in auto.iter(text):

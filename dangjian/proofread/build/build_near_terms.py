@@ -18,10 +18,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-import ahocorasick
-
 from dangjian.proofread.build import dev_train
 from dangjian.proofread.lexicon import DATA, _mined_terms, load
+from dangjian.proofread.patterns import automaton
 
 # a term must be this common in the corpus (~1 in a million characters) for its near misses to
 # be suspect
@@ -50,10 +49,7 @@ def main() -> None:
         and sum(c in _NUMERALS for c in w) < len(w) - 2
     ]
     texts = [text for _d, text in dev_train()]
-    auto = ahocorasick.Automaton()
-    for w in cands:
-        auto.add_word(w, w)
-    auto.make_automaton()
+    auto = automaton((w, w) for w in cands)
     count: Counter[str] = Counter()
     for text in texts:
         for _end, w in auto.iter(text):
